@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian package livesop needs to build, test and run.
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  clang clang-format clang-tidy libclang-rt-dev
+  libgtest-dev libgmock-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  graphviz libgraphviz-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev
+  libxml2-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "livesop: installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi

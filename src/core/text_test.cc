@@ -1,0 +1,31 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace livesop {
+namespace {
+
+TEST(TextTest, EditDistance) {
+  EXPECT_EQ(EditDistance("", ""), 0);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3);
+  EXPECT_EQ(EditDistance("steps", "stpes"), 2);
+  EXPECT_EQ(EditDistance("abc", ""), 3);
+}
+
+TEST(TextTest, ClosestMatchSuggestsPlausibleTyposOnly) {
+  std::vector<std::string> keys = {"approvers", "quorum", "next", "sla"};
+  EXPECT_EQ(ClosestMatch("aprovers", keys), "approvers");
+  EXPECT_EQ(ClosestMatch("qorum", keys), "quorum");
+  EXPECT_EQ(ClosestMatch("nxt", keys), "next");
+  EXPECT_EQ(ClosestMatch("completely-different", keys), "");
+}
+
+TEST(TextTest, JoinAndTrim) {
+  EXPECT_EQ(Join({"a", "b", "c"}, ", "), "a, b, c");
+  EXPECT_EQ(Join({}, ", "), "");
+  EXPECT_EQ(Trim("  x y \n"), "x y");
+  EXPECT_EQ(Trim("   "), "");
+}
+
+}  // namespace
+}  // namespace livesop

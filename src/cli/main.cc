@@ -38,7 +38,8 @@ std::string Plural(int n, const std::string& word) {
   return std::to_string(n) + " " + word + (word.ends_with("s") ? "es" : "s");
 }
 
-std::string Summary(const std::string& file, const livesop::sop::LoadResult& r) {
+std::string Summary(const std::string& file,
+                    const livesop::sop::LoadResult& r) {
   const auto& def = r.definition;
   std::string text = file + ": ";
   if (r.diagnostics.has_errors()) {
@@ -63,7 +64,8 @@ bool WriteFileAtomically(const fs::path& path, const std::string& content,
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   if (ec) {
-    *error = "cannot create " + path.parent_path().string() + ": " + ec.message();
+    *error =
+        "cannot create " + path.parent_path().string() + ": " + ec.message();
     return false;
   }
   fs::path temp = path;
@@ -148,7 +150,8 @@ int RunRender(const std::string& file, std::string format,
             << result.definition.sop.id << " version "
             << result.definition.sop.version;
   if (!manual->files.empty()) {
-    std::cout << ", " << Plural(static_cast<int>(manual->files.size()), "diagram");
+    std::cout << ", "
+              << Plural(static_cast<int>(manual->files.size()), "diagram");
   }
   std::cout << ")\n";
   return kExitOk;
@@ -170,7 +173,8 @@ int RunInit(const std::string& dir) {
   }
   std::string error;
   for (const auto& file : livesop::cli::ExampleFiles()) {
-    if (!WriteFileAtomically(root / file.name, std::string(file.content), &error)) {
+    if (!WriteFileAtomically(root / file.name, std::string(file.content),
+                             &error)) {
       std::cerr << "livesop init: " << error << "\n";
       return kExitUsage;
     }
@@ -199,30 +203,35 @@ int main(int argc, char** argv) {
       "check", "Check an SOP definition and report every problem at once");
   check->add_option("FILE", file, "The SOP's root YAML file")->required();
   check->add_flag("--json", json, "Print the diagnostics as JSON");
-  check->footer("Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage or "
-                "I/O error.");
+  check->footer(
+      "Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage or "
+      "I/O error.");
 
   std::string format;
   std::string output;
   CLI::App* render = app.add_subcommand(
       "render", "Generate the readable manual from an SOP definition");
   render->add_option("FILE", file, "The SOP's root YAML file")->required();
-  render->add_option("--format,-f", format,
-                     "md or html (default: from the output's extension)")
+  render
+      ->add_option("--format,-f", format,
+                   "md or html (default: from the output's extension)")
       ->check(CLI::IsMember({"md", "html"}));
   render->add_option("-o,--output", output,
                      "Output file; Markdown diagrams go to diagrams/ beside "
                      "it (default: standard output)");
-  render->footer("Exit codes: 0 written, 1 the SOP is invalid, 2 usage or I/O "
-                 "error.");
+  render->footer(
+      "Exit codes: 0 written, 1 the SOP is invalid, 2 usage or I/O "
+      "error.");
 
   std::string dir;
   CLI::App* init = app.add_subcommand(
-      "init", "Create a workspace holding the example Marketing Operations SOP");
+      "init",
+      "Create a workspace holding the example Marketing Operations SOP");
   init->add_option("DIR", dir, "Directory to create (must not hold an SOP)")
       ->required();
-  init->footer("Exit codes: 0 created, 2 the directory holds files already or "
-               "cannot be written.");
+  init->footer(
+      "Exit codes: 0 created, 2 the directory holds files already or "
+      "cannot be written.");
 
   try {
     app.parse(argc, argv);

@@ -8,9 +8,12 @@ namespace livesop {
 
 const char* SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
   }
   return "error";
 }
@@ -62,8 +65,8 @@ int DiagnosticList::warning_count() const {
 
 void DiagnosticList::SortAndDedupe() {
   auto key = [](const Diagnostic& d) {
-    return std::tie(d.location.file, d.location.line, d.location.column,
-                    d.code, d.message);
+    return std::tie(d.location.file, d.location.line, d.location.column, d.code,
+                    d.message);
   };
   std::stable_sort(items_.begin(), items_.end(),
                    [&](const Diagnostic& a, const Diagnostic& b) {
@@ -88,10 +91,10 @@ nlohmann::json DiagnosticsToJson(const DiagnosticList& list) {
                      {"hint", d.hint},
                      {"path", d.path}});
   }
-  return {{"diagnostics", items},
-          {"summary",
-           {{"errors", list.error_count()},
-            {"warnings", list.warning_count()}}}};
+  return {
+      {"diagnostics", items},
+      {"summary",
+       {{"errors", list.error_count()}, {"warnings", list.warning_count()}}}};
 }
 
 }  // namespace livesop

@@ -22,7 +22,8 @@ struct SourceLocation {
   int line = 0;
   int column = 0;
 
-  friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
+  friend bool operator==(const SourceLocation&,
+                         const SourceLocation&) = default;
 };
 
 // One finding about an input: where, how bad, a stable machine-readable code
@@ -34,8 +35,9 @@ struct Diagnostic {
   std::string code;
   std::string message;
   std::string hint;
-  // Where in the document it is, as a dotted path ("processes[0].steps[2].sla");
-  // empty when the finding is about the file itself.
+  // Where in the document it is, as a dotted path
+  // ("processes[0].steps[2].sla"); empty when the finding is about the file
+  // itself.
   std::string path;
 };
 

@@ -8,8 +8,12 @@ namespace livesop {
 namespace {
 
 TEST(DiagnosticTest, FormatsCompilerStyle) {
-  Diagnostic d{{"sop.yaml", 12, 5}, Severity::kError, "unknown-key",
-               "unknown key `aprovers`", "did you mean `approvers`?", ""};
+  Diagnostic d{{"sop.yaml", 12, 5},
+               Severity::kError,
+               "unknown-key",
+               "unknown key `aprovers`",
+               "did you mean `approvers`?",
+               ""};
   EXPECT_EQ(FormatDiagnostic(d),
             "sop.yaml:12:5: error[unknown-key]: unknown key `aprovers`\n"
             "  hint: did you mean `approvers`?");
@@ -38,7 +42,8 @@ TEST(DiagnosticTest, SortsDedupesAndCounts) {
 
 TEST(DiagnosticTest, JsonHasEveryField) {
   DiagnosticList list;
-  list.Error({"s.yaml", 3, 4}, "duplicate-id", "twice", "rename", "roles[1].id");
+  list.Error({"s.yaml", 3, 4}, "duplicate-id", "twice", "rename",
+             "roles[1].id");
   nlohmann::json j = DiagnosticsToJson(list);
   ASSERT_EQ(j["diagnostics"].size(), 1u);
   EXPECT_EQ(j["diagnostics"][0]["line"], 3);

@@ -80,14 +80,13 @@ class [[nodiscard]] Result {
   Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT
     if (std::get<Status>(data_).ok()) {
-      data_ = Status(StatusCode::kInternal, "Result constructed from OK status");
+      data_ =
+          Status(StatusCode::kInternal, "Result constructed from OK status");
     }
   }
 
   bool ok() const { return std::holds_alternative<T>(data_); }
-  Status status() const {
-    return ok() ? OkStatus() : std::get<Status>(data_);
-  }
+  Status status() const { return ok() ? OkStatus() : std::get<Status>(data_); }
   T& value() & { return std::get<T>(data_); }
   const T& value() const& { return std::get<T>(data_); }
   T&& value() && { return std::get<T>(std::move(data_)); }
@@ -113,10 +112,11 @@ class [[nodiscard]] Result {
   } while (false)
 
 // Declares `lhs` from a Result expression, or returns its error.
-#define LIVESOP_ASSIGN_OR_RETURN(lhs, expr)                                   \
-  auto LIVESOP_STATUS_CONCAT_(livesop_result_, __LINE__) = (expr);           \
-  if (!LIVESOP_STATUS_CONCAT_(livesop_result_, __LINE__).ok())               \
-    return LIVESOP_STATUS_CONCAT_(livesop_result_, __LINE__).status();       \
-  lhs = std::move(LIVESOP_STATUS_CONCAT_(livesop_result_, __LINE__)).value()
+#define LIVESOP_ASSIGN_OR_RETURN(lhs, expr)                            \
+  auto LIVESOP_STATUS_CONCAT_(livesop_result_, __LINE__) = (expr);     \
+  if (!LIVESOP_STATUS_CONCAT_(livesop_result_, __LINE__).ok())         \
+    return LIVESOP_STATUS_CONCAT_(livesop_result_, __LINE__).status(); \
+  lhs = /* NOLINT(bugprone-macro-parentheses): a declaration */        \
+      std::move(LIVESOP_STATUS_CONCAT_(livesop_result_, __LINE__)).value()
 
 #endif  // LIVESOP_CORE_STATUS_H_

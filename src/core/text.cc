@@ -1,30 +1,34 @@
 #include "core/text.h"
 
 #include <algorithm>
-#include <numeric>
 
 namespace livesop {
 
 int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<int> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), 0);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      int above = row[j];
-      int substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
-      diagonal = above;
+  // Optimal string alignment: insertions, deletions, substitutions and
+  // transpositions of neighbours each cost 1 ("nmae" is one step from
+  // "name"), which matches how people mistype keys.
+  const size_t n = a.size();
+  const size_t m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
-  return row[b.size()];
+  return d[n][m];
 }
 
 std::string ClosestMatch(std::string_view word,
                          const std::vector<std::string>& candidates) {
-  const int limit =
-      std::clamp(static_cast<int>(word.size()) / 3, 1, 3);
+  const int limit = std::clamp(static_cast<int>(word.size()) / 3, 1, 3);
   std::string best;
   int best_distance = limit + 1;
   for (const std::string& c : candidates) {

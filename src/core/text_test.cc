@@ -8,7 +8,8 @@ namespace {
 TEST(TextTest, EditDistance) {
   EXPECT_EQ(EditDistance("", ""), 0);
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3);
-  EXPECT_EQ(EditDistance("steps", "stpes"), 2);
+  EXPECT_EQ(EditDistance("steps", "stpes"), 1);  // a transposition
+  EXPECT_EQ(EditDistance("nmae", "name"), 1);
   EXPECT_EQ(EditDistance("abc", ""), 3);
 }
 

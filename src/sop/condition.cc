@@ -53,7 +53,8 @@ Result<std::vector<std::string>> SplitList(std::string_view text) {
   out.push_back(current);
   for (std::string& item : out) {
     if (Trim(item).empty()) {
-      return InvalidArgumentError("empty value in the list (two commas in a row?)");
+      return InvalidArgumentError(
+          "empty value in the list (two commas in a row?)");
     }
     item = Unquote(item);
   }
@@ -71,17 +72,19 @@ bool ValueEquals(std::string_view a, std::string_view b) {
 
 bool UnaryTest::MatchesNumber(double value) const {
   switch (kind) {
-    case Kind::kAny: return true;
+    case Kind::kAny:
+      return true;
     case Kind::kRange:
       if (low_open ? !(value > low) : !(value >= low)) return false;
       if (high_open ? !(value < high) : !(value <= high)) return false;
       return true;
     case Kind::kValues:
     case Kind::kNotValues: {
-      bool found = std::any_of(values.begin(), values.end(), [&](const auto& v) {
-        auto n = ParseNumber(v);
-        return n && *n == value;
-      });
+      bool found =
+          std::any_of(values.begin(), values.end(), [&](const auto& v) {
+            auto n = ParseNumber(v);
+            return n && *n == value;
+          });
       return kind == Kind::kValues ? found : !found;
     }
   }
@@ -90,24 +93,25 @@ bool UnaryTest::MatchesNumber(double value) const {
 
 bool UnaryTest::Matches(std::string_view value) const {
   switch (kind) {
-    case Kind::kAny: return true;
+    case Kind::kAny:
+      return true;
     case Kind::kRange: {
       auto n = ParseNumber(value);
       return n && MatchesNumber(*n);
     }
     case Kind::kValues:
     case Kind::kNotValues: {
-      bool found = std::any_of(values.begin(), values.end(), [&](const auto& v) {
-        return ValueEquals(v, value);
-      });
+      bool found =
+          std::any_of(values.begin(), values.end(),
+                      [&](const auto& v) { return ValueEquals(v, value); });
       return kind == Kind::kValues ? found : !found;
     }
   }
   return false;
 }
 
-Result<UnaryTest> ParseUnaryTest(std::string_view raw) {
-  std::string_view text = Trim(raw);
+Result<UnaryTest> ParseUnaryTest(std::string_view text) {
+  text = Trim(text);
   UnaryTest test;
   if (text.empty()) {
     return InvalidArgumentError("empty test; write \"-\" for any value");
@@ -135,8 +139,9 @@ Result<UnaryTest> ParseUnaryTest(std::string_view raw) {
     std::string_view inner = text.substr(1, text.size() - 2);
     size_t dots = inner.find("..");
     if (dots == std::string_view::npos) {
-      return InvalidArgumentError("expected \"..\" between the bounds, as in "
-                                  "\"[1000..5000)\"");
+      return InvalidArgumentError(
+          "expected \"..\" between the bounds, as in "
+          "\"[1000..5000)\"");
     }
     auto low = ParseNumber(inner.substr(0, dots));
     auto high = ParseNumber(inner.substr(dots + 2));
@@ -154,13 +159,14 @@ Result<UnaryTest> ParseUnaryTest(std::string_view raw) {
     return test;
   }
 
-  static const std::vector<std::string> kOps = {"<=", ">=", "!=", "<", ">",
-                                                "="};
+  static const std::vector<std::string> kOps = {
+      "<=", ">=", "!=", "<", ">", "="};
   for (const std::string& op : kOps) {
     if (!text.starts_with(op)) continue;
     auto number = ParseNumber(text.substr(op.size()));
     if (!number) {
-      return InvalidArgumentError("\"" + op + "\" must be followed by a number");
+      return InvalidArgumentError("\"" + op +
+                                  "\" must be followed by a number");
     }
     if (op == "!=") {
       test.kind = UnaryTest::Kind::kNotValues;
@@ -215,8 +221,7 @@ std::string FormatNumber(double value) {
 }
 
 std::vector<std::string> NumericSamples(
-    const std::string& input,
-    const std::vector<const Condition*>& conditions) {
+    const std::string& input, const std::vector<const Condition*>& conditions) {
   std::set<double> bounds;
   for (const Condition* condition : conditions) {
     if (condition == nullptr) continue;
@@ -247,15 +252,17 @@ std::vector<std::string> NumericSamples(
     points.push_back(*bounds.rbegin() + 1);
   }
   std::vector<std::string> out;
+  out.reserve(points.size());
   for (double p : points) out.push_back(FormatNumber(p));
   return out;
 }
 
 }  // namespace
 
-std::vector<Case> EnumerateCases(const std::vector<InputDomain>& domains,
-                                 const std::vector<const Condition*>& conditions,
-                                 size_t max_cases, bool* truncated) {
+std::vector<Case> EnumerateCases(
+    const std::vector<InputDomain>& domains,
+    const std::vector<const Condition*>& conditions, size_t max_cases,
+    bool* truncated) {
   std::vector<std::vector<std::string>> samples;
   for (const InputDomain& d : domains) {
     samples.push_back(d.numeric ? NumericSamples(d.name, conditions)

@@ -58,9 +58,10 @@ bool Holds(const Condition& condition, const Case& c);
 // every combination of finite values, and for numeric inputs the bounds used
 // by `conditions` and points between and beyond them. Stops after
 // `max_cases`; `truncated` is set when it did.
-std::vector<Case> EnumerateCases(const std::vector<InputDomain>& domains,
-                                 const std::vector<const Condition*>& conditions,
-                                 size_t max_cases, bool* truncated);
+std::vector<Case> EnumerateCases(
+    const std::vector<InputDomain>& domains,
+    const std::vector<const Condition*>& conditions, size_t max_cases,
+    bool* truncated);
 
 // "campaign_type=event, budget_band=small", for messages.
 std::string CaseToString(const Case& c);

@@ -13,8 +13,8 @@
 namespace livesop::sop {
 
 enum class EdgeKind {
-  kNext,              // step.next
-  kApproved,          // approval/review outcome
+  kNext,      // step.next
+  kApproved,  // approval/review outcome
   kRejected,
   kChangesRequested,  // the revision loop
   kBranch,            // gateway branch with a condition (or parallel branch)

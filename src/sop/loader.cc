@@ -60,11 +60,16 @@ struct Context {
 
 const char* YamlTypeName(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Undefined:
+      return "nothing";
   }
   return "nothing";
 }
@@ -84,10 +89,10 @@ class MapReader {
       : ctx_(ctx), node_(node), path_(std::move(path)), keys_(std::move(keys)) {
     if (!node_.IsMap()) {
       ok_ = false;
-      ctx_.Error(node_, "not-a-mapping",
-                 Describe() + " should be a map of keys, found " +
-                     YamlTypeName(node_),
-                 "write `key: value` lines indented under it", path_);
+      ctx_.Error(
+          node_, "not-a-mapping",
+          Describe() + " should be a map of keys, found " + YamlTypeName(node_),
+          "write `key: value` lines indented under it", path_);
       return;
     }
     ok_ = ctx_.Count(node_);
@@ -107,10 +112,9 @@ class MapReader {
       }
       if (std::find(keys_.begin(), keys_.end(), name) == keys_.end()) {
         std::string suggestion = ClosestMatch(name, keys_);
-        std::string hint =
-            suggestion.empty()
-                ? "allowed keys here: " + Join(keys_, ", ")
-                : "did you mean `" + suggestion + "`?";
+        std::string hint = suggestion.empty()
+                               ? "allowed keys here: " + Join(keys_, ", ")
+                               : "did you mean `" + suggestion + "`?";
         ctx_.Error(key, "unknown-key",
                    "unknown key `" + name + "` in " + Describe(), hint,
                    JoinPath(path_, name));
@@ -176,7 +180,8 @@ class MapReader {
   bool Bool(const std::string& key, bool fallback) {
     YAML::Node value = Get(key);
     if (!Present(key, value, false)) return fallback;
-    if (value.IsScalar() && (value.Scalar() == "true" || value.Scalar() == "false")) {
+    if (value.IsScalar() &&
+        (value.Scalar() == "true" || value.Scalar() == "false")) {
       return value.Scalar() == "true";
     }
     WrongType(key, value, "true or false");
@@ -225,10 +230,10 @@ class MapReader {
     }
     for (const YAML::Node& item : value) {
       if (!item.IsScalar()) {
-        ctx_.Error(item, "wrong-type",
-                   "`" + key + "` entries should be text, found " +
-                       YamlTypeName(item),
-                   {}, JoinPath(path_, key));
+        ctx_.Error(
+            item, "wrong-type",
+            "`" + key + "` entries should be text, found " + YamlTypeName(item),
+            {}, JoinPath(path_, key));
         continue;
       }
       out.push_back(item.Scalar());
@@ -258,7 +263,7 @@ class MapReader {
     }
     static const std::regex pattern("(-?[0-9]+)\\s*(m|h|d|w)");
     std::smatch match;
-    const std::string text = value.Scalar();
+    const std::string& text = value.Scalar();
     if (!std::regex_match(text, match, pattern)) {
       ctx_.Error(value, "invalid-value",
                  "`" + key + "` has \"" + text + "\", which is not a duration",
@@ -290,8 +295,8 @@ class MapReader {
     }
     if (d.amount > 100000) {
       ctx_.Error(value, "invalid-value",
-                 "`" + key + "` is " + text + ", longer than any SOP needs",
-                 {}, JoinPath(path_, key));
+                 "`" + key + "` is " + text + ", longer than any SOP needs", {},
+                 JoinPath(path_, key));
       return std::nullopt;
     }
     return d;
@@ -299,7 +304,8 @@ class MapReader {
 
   std::string Date(const std::string& key, bool required = false) {
     std::string text = String(key, required);
-    static const std::regex pattern("[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])");
+    static const std::regex pattern(
+        "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])");
     if (!text.empty() && !std::regex_match(text, pattern)) {
       ctx_.Error(Get(key), "invalid-value",
                  "`" + key + "` has \"" + text + "\", which is not a date",
@@ -310,7 +316,8 @@ class MapReader {
   }
 
   // One of `allowed`; reports invalid-value with a suggestion otherwise.
-  std::string Enum(const std::string& key, const std::vector<std::string>& allowed,
+  std::string Enum(const std::string& key,
+                   const std::vector<std::string>& allowed,
                    bool required = false) {
     std::string text = String(key, required);
     if (text.empty()) return text;
@@ -346,7 +353,9 @@ class MapReader {
   std::optional<Condition> ReadCondition(const std::string& key,
                                          bool required = false);
 
-  std::string Path(const std::string& key) const { return JoinPath(path_, key); }
+  std::string Path(const std::string& key) const {
+    return JoinPath(path_, key);
+  }
   Context& ctx() { return ctx_; }
 
  private:
@@ -420,8 +429,9 @@ std::optional<Condition> MapReader::ReadCondition(const std::string& key,
       text = values.empty() ? "-" : Join(values, ", ");
     } else {
       ctx_.Error(test, "wrong-type",
-                 "the test for `" + input.Scalar() + "` should be text such as "
-                 "\"< 5000\" or \"a, b\", found a map",
+                 "the test for `" + input.Scalar() +
+                     "` should be text such as "
+                     "\"< 5000\" or \"a, b\", found a map",
                  {}, Path(key) + "." + input.Scalar());
       continue;
     }
@@ -445,8 +455,8 @@ std::optional<Condition> MapReader::ReadCondition(const std::string& key,
 // Element readers, one per model type. Each returns false when the node is
 // not a map (the element is then skipped).
 
-bool ReadChangelog(Context& ctx, const YAML::Node& node, const std::string& path,
-                   ChangelogEntry* out) {
+bool ReadChangelog(Context& ctx, const YAML::Node& node,
+                   const std::string& path, ChangelogEntry* out) {
   MapReader r(ctx, node, path, {"version", "date", "author", "changes"});
   if (!r.ok()) return false;
   out->where = r.where();
@@ -484,9 +494,9 @@ void ReadSopInfo(Context& ctx, const YAML::Node& node, SopInfo* out) {
 
 bool ReadCalendar(Context& ctx, const YAML::Node& node, const std::string& path,
                   BusinessCalendar* out) {
-  MapReader r(ctx, node, path,
-              {"id", "name", "timezone", "working_days", "working_hours",
-               "holidays"});
+  MapReader r(
+      ctx, node, path,
+      {"id", "name", "timezone", "working_days", "working_hours", "holidays"});
   if (!r.ok()) return false;
   out->where = r.where();
   out->at = r.Locations();
@@ -503,8 +513,9 @@ bool ReadCalendar(Context& ctx, const YAML::Node& node, const std::string& path,
           std::find(kDays.begin(), kDays.end(), d.Scalar()) == kDays.end()) {
         std::string s = ClosestMatch(d.Scalar(), kDays);
         ctx.Error(d, "invalid-value",
-                  "\"" + d.Scalar() + "\" is not a day; use mon, tue, wed, "
-                  "thu, fri, sat, sun",
+                  "\"" + d.Scalar() +
+                      "\" is not a day; use mon, tue, wed, "
+                      "thu, fri, sat, sun",
                   s.empty() ? "" : "did you mean `" + s + "`?",
                   r.Path("working_days"));
       }
@@ -515,7 +526,8 @@ bool ReadCalendar(Context& ctx, const YAML::Node& node, const std::string& path,
   }
   out->working_hours = r.Strings("working_hours");
   YAML::Node hours = r.Get("working_hours");
-  static const std::regex span("([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]");
+  static const std::regex span(
+      "([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]");
   if (hours.IsSequence()) {
     for (const YAML::Node& h : hours) {
       if (!h.IsScalar()) continue;
@@ -624,7 +636,8 @@ bool ReadObjective(Context& ctx, const YAML::Node& node,
                   {"cadence", "template"});
     if (rep.ok()) {
       out->reporting_cadence = rep.Enum(
-          "cadence", {"daily", "weekly", "biweekly", "monthly", "quarterly", "end"});
+          "cadence",
+          {"daily", "weekly", "biweekly", "monthly", "quarterly", "end"});
       out->reporting_template = rep.Id("template");
     }
   }
@@ -662,8 +675,8 @@ void ReadBudget(Context& ctx, const YAML::Node& node, Budget* out) {
 
 const std::vector<std::string>& FieldTypeNames() {
   static const std::vector<std::string> names = {
-      "text",   "long_text", "number", "money",   "date",
-      "choice", "multi_choice", "file", "person", "boolean"};
+      "text",   "long_text",    "number", "money",  "date",
+      "choice", "multi_choice", "file",   "person", "boolean"};
   return names;
 }
 
@@ -701,8 +714,8 @@ bool ReadField(Context& ctx, const YAML::Node& node, const std::string& path,
     }
   }
   out->currency = r.String("currency");
-  const bool choice = out->type == FieldType::kChoice ||
-                      out->type == FieldType::kMultiChoice;
+  const bool choice =
+      out->type == FieldType::kChoice || out->type == FieldType::kMultiChoice;
   if (choice && out->options.empty() && !type.empty()) {
     ctx.Error(node, "missing-key",
               "choice field `" + out->id + "` needs `options`", {},
@@ -751,12 +764,14 @@ bool ReadForm(Context& ctx, const YAML::Node& node, const std::string& path,
       "fields",
       [&](const YAML::Node& item, const std::string& p) {
         FormField field;
-        if (ReadField(ctx, item, p, &field)) out->fields.push_back(std::move(field));
+        if (ReadField(ctx, item, p, &field))
+          out->fields.push_back(std::move(field));
       },
       true);
   r.List("rules", [&](const YAML::Node& item, const std::string& p) {
     FormRule rule;
-    if (ReadFormRule(ctx, item, p, &rule)) out->rules.push_back(std::move(rule));
+    if (ReadFormRule(ctx, item, p, &rule))
+      out->rules.push_back(std::move(rule));
   });
   return true;
 }
@@ -801,8 +816,9 @@ void ReadQuorum(MapReader& r, Quorum* quorum, int* count) {
     *count = std::stoi(text);
   } else {
     r.ctx().Error(value, "invalid-value",
-                  "`quorum` is \"" + text + "\", expected all, any or a "
-                  "number of approvers from 1",
+                  "`quorum` is \"" + text +
+                      "\", expected all, any or a "
+                      "number of approvers from 1",
                   {}, r.Path("quorum"));
   }
 }
@@ -815,13 +831,33 @@ void ReadMode(MapReader& r, ApprovalMode* mode) {
 bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
               Step* out) {
   MapReader r(ctx, node, path,
-              {"id",        "name",        "type",     "description",
-               "role",      "person",      "consulted", "informed",
-               "sla",       "templates",   "outputs",  "checklist",
-               "matrix",    "approvers",   "quorum",   "mode",
-               "on_approved", "on_rejected", "on_changes_requested",
-               "max_revisions", "wait_for", "until", "notify", "message",
-               "next",      "branches",    "outcome"});
+              {"id",
+               "name",
+               "type",
+               "description",
+               "role",
+               "person",
+               "consulted",
+               "informed",
+               "sla",
+               "templates",
+               "outputs",
+               "checklist",
+               "matrix",
+               "approvers",
+               "quorum",
+               "mode",
+               "on_approved",
+               "on_rejected",
+               "on_changes_requested",
+               "max_revisions",
+               "wait_for",
+               "until",
+               "notify",
+               "message",
+               "next",
+               "branches",
+               "outcome"});
   if (!r.ok()) return false;
   out->where = r.where();
   out->at = r.Locations();
@@ -881,10 +917,10 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
                 r.Path(key));
     }
   };
-  const bool gateway = out->type == StepType::kExclusive ||
-                       out->type == StepType::kParallel;
-  const bool decision = out->type == StepType::kApproval ||
-                        out->type == StepType::kReview;
+  const bool gateway =
+      out->type == StepType::kExclusive || out->type == StepType::kParallel;
+  const bool decision =
+      out->type == StepType::kApproval || out->type == StepType::kReview;
   if (!gateway) forbid("branches", "only exclusive and parallel steps branch");
   if (gateway) forbid("next", "gateways route with `branches`");
   if (!decision) {
@@ -899,11 +935,11 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
     }
   }
   if (out->type != StepType::kEnd) forbid("outcome", "only end steps");
-  if (out->type == StepType::kEnd) forbid("next", "an end step ends the process");
+  if (out->type == StepType::kEnd)
+    forbid("next", "an end step ends the process");
   if (gateway && out->branches.empty()) {
-    ctx.Error(node, "missing-key",
-              "gateway `" + out->id + "` needs `branches`", {},
-              r.Path("branches"));
+    ctx.Error(node, "missing-key", "gateway `" + out->id + "` needs `branches`",
+              {}, r.Path("branches"));
   }
   if (out->type == StepType::kParallel) {
     for (const Branch& b : out->branches) {
@@ -967,7 +1003,8 @@ bool ReadProcess(Context& ctx, const YAML::Node& node, const std::string& path,
       "steps",
       [&](const YAML::Node& item, const std::string& p) {
         Step step;
-        if (ReadStep(ctx, item, p, &step)) out->steps.push_back(std::move(step));
+        if (ReadStep(ctx, item, p, &step))
+          out->steps.push_back(std::move(step));
       },
       true);
   return true;
@@ -981,7 +1018,8 @@ bool ReadMatrix(Context& ctx, const YAML::Node& node, const std::string& path,
   out->at = r.Locations();
   out->id = r.Id("id", true);
   out->name = r.String("name");
-  std::string policy = r.Enum("hit_policy", {"unique", "first", "collect"}, true);
+  std::string policy =
+      r.Enum("hit_policy", {"unique", "first", "collect"}, true);
   out->hit_policy = policy == "first"     ? HitPolicy::kFirst
                     : policy == "collect" ? HitPolicy::kCollect
                                           : HitPolicy::kUnique;
@@ -1009,9 +1047,9 @@ bool ReadMatrix(Context& ctx, const YAML::Node& node, const std::string& path,
             ctx.diagnostics->Error(
                 rule.when.test_locations[i], "unknown-key",
                 "matrix rules test campaign_type, budget_band and channel, "
-                "not `" + input + "`",
-                "route on other fields with an exclusive step",
-                m.Path("when"));
+                "not `" +
+                    input + "`",
+                "route on other fields with an exclusive step", m.Path("when"));
           }
         }
         out->rules.push_back(std::move(rule));
@@ -1038,21 +1076,23 @@ bool ReadEscalation(Context& ctx, const YAML::Node& node,
   YAML::Node types = r.Get("step_types");
   if (types.IsSequence()) {
     for (const YAML::Node& t : types) {
-      if (t.IsScalar() && std::find(StepTypeNames().begin(), StepTypeNames().end(),
-                                    t.Scalar()) == StepTypeNames().end()) {
+      if (t.IsScalar() &&
+          std::find(StepTypeNames().begin(), StepTypeNames().end(),
+                    t.Scalar()) == StepTypeNames().end()) {
         std::string s = ClosestMatch(t.Scalar(), StepTypeNames());
-        ctx.Error(t, "invalid-value", "\"" + t.Scalar() + "\" is not a step type",
-                  s.empty() ? "" : "did you mean `" + s + "`?",
-                  r.Path("step_types"));
+        ctx.Error(
+            t, "invalid-value", "\"" + t.Scalar() + "\" is not a step type",
+            s.empty() ? "" : "did you mean `" + s + "`?", r.Path("step_types"));
       }
     }
   }
   out->steps = r.Ids("steps");
   out->when = r.ReadCondition("when");
   if (out->trigger == "condition" && !out->when) {
-    ctx.Error(node, "missing-key",
-              "escalation `" + out->id + "` with trigger condition needs `when`",
-              {}, r.Path("when"));
+    ctx.Error(
+        node, "missing-key",
+        "escalation `" + out->id + "` with trigger condition needs `when`", {},
+        r.Path("when"));
   }
   out->channel = r.String("channel");
   r.List(
@@ -1080,14 +1120,16 @@ bool ReadEscalation(Context& ctx, const YAML::Node& node,
       }
     }
   }
-  out->stop = r.Enum("stop", {"task_completed", "acknowledged", "campaign_closed"});
+  out->stop =
+      r.Enum("stop", {"task_completed", "acknowledged", "campaign_closed"});
   out->action = r.String("action");
   return true;
 }
 
 bool ReadTemplate(Context& ctx, const YAML::Node& node, const std::string& path,
                   Template* out) {
-  MapReader r(ctx, node, path, {"id", "name", "owner", "description", "versions"});
+  MapReader r(ctx, node, path,
+              {"id", "name", "owner", "description", "versions"});
   if (!r.ok()) return false;
   out->where = r.where();
   out->at = r.Locations();
@@ -1126,10 +1168,10 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
   out->name = r.String("name", true);
   out->owner = r.Id("owner");
   r.List("assets", [&](const YAML::Node& item, const std::string& p) {
-    MapReader a(ctx, item, p,
-                {"id", "name", "formats", "sizes", "aspect_ratios",
-                 "max_file_size", "max_duration_seconds", "max_copy_length",
-                 "color_space", "notes"});
+    MapReader a(
+        ctx, item, p,
+        {"id", "name", "formats", "sizes", "aspect_ratios", "max_file_size",
+         "max_duration_seconds", "max_copy_length", "color_space", "notes"});
     if (!a.ok()) return;
     AssetSpec spec;
     spec.where = a.where();
@@ -1139,7 +1181,8 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
     spec.formats = a.Strings("formats");
     spec.sizes = a.Strings("sizes");
     static const std::regex size("[1-9][0-9]{0,5}x[1-9][0-9]{0,5}");
-    static const std::regex ratio("[1-9][0-9]*(\\.[0-9]+)?:[1-9][0-9]*(\\.[0-9]+)?");
+    static const std::regex ratio(
+        "[1-9][0-9]*(\\.[0-9]+)?:[1-9][0-9]*(\\.[0-9]+)?");
     static const std::regex bytes("[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)");
     YAML::Node sizes = a.Get("sizes");
     if (sizes.IsSequence()) {
@@ -1158,7 +1201,8 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
         if (s.IsScalar() && !std::regex_match(s.Scalar(), ratio)) {
           ctx.Error(s, "invalid-value",
                     "\"" + s.Scalar() + "\" is not an aspect ratio",
-                    "write W:H, such as 4:5 or 1.91:1", a.Path("aspect_ratios"));
+                    "write W:H, such as 4:5 or 1.91:1",
+                    a.Path("aspect_ratios"));
         }
       }
     }
@@ -1179,15 +1223,16 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
   return true;
 }
 
-bool ReadChecklist(Context& ctx, const YAML::Node& node, const std::string& path,
-                   Checklist* out) {
+bool ReadChecklist(Context& ctx, const YAML::Node& node,
+                   const std::string& path, Checklist* out) {
   MapReader r(ctx, node, path, {"id", "name", "phase", "items"});
   if (!r.ok()) return false;
   out->where = r.where();
   out->at = r.Locations();
   out->id = r.Id("id", true);
   out->name = r.String("name", true);
-  out->phase = r.Enum("phase", {"pre-launch", "launch-day", "post-launch", "other"});
+  out->phase =
+      r.Enum("phase", {"pre-launch", "launch-day", "post-launch", "other"});
   if (out->phase.empty()) out->phase = "other";
   r.List(
       "items",
@@ -1208,9 +1253,9 @@ bool ReadChecklist(Context& ctx, const YAML::Node& node, const std::string& path
 }
 
 void ReadCalendarInfo(Context& ctx, const YAML::Node& node, CalendarInfo* out) {
-  MapReader r(ctx, node, "calendar",
-              {"planning_cycle", "default_calendar", "deadlines",
-               "freeze_periods"});
+  MapReader r(
+      ctx, node, "calendar",
+      {"planning_cycle", "default_calendar", "deadlines", "freeze_periods"});
   if (!r.ok()) return;
   out->where = r.where();
   out->at = r.Locations();
@@ -1347,8 +1392,9 @@ class Loader {
     try {
       ReadDocument(ctx, root, name, depth);
     } catch (const YAML::Exception& e) {
-      result_->diagnostics.Error({name, 0, 0}, "yaml-syntax",
-                                 std::string("could not read the YAML: ") + e.msg);
+      result_->diagnostics.Error(
+          {name, 0, 0}, "yaml-syntax",
+          std::string("could not read the YAML: ") + e.msg);
     }
     elements_ = ctx.elements;
   }
@@ -1391,7 +1437,7 @@ class Loader {
     }
     std::ostringstream buffer;
     // Read at most one byte past the limit, so a huge file is never loaded.
-    std::vector<char> chunk(64 * 1024);
+    std::vector<char> chunk(size_t{64} * 1024);
     size_t total = 0;
     while (in) {
       in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
@@ -1401,7 +1447,8 @@ class Loader {
         result_->io_failure = true;
         fail("file-too-large",
              "\"" + path + "\" is larger than " +
-                 std::to_string(options_.max_file_bytes / (1024 * 1024)) +
+                 std::to_string(options_.max_file_bytes /
+                                (size_t{1024} * 1024)) +
                  " MiB",
              "an SOP is a few hundred KiB at most; split it with `include:` "
              "or check that this is the right file");
@@ -1425,12 +1472,17 @@ class Loader {
 
   void ReadDocument(Context& ctx, const YAML::Node& root,
                     const std::string& name, int depth) {
-    MapReader top(ctx, root, "",
-                  {"livesop", "include", "sop", "changelog", "calendars",
-                   "teams", "roles", "people", "objectives", "budget", "forms",
-                   "campaign_types", "processes", "approval_matrices",
-                   "escalations", "templates", "channels", "checklists",
-                   "calendar", "communication", "automations"});
+    MapReader top(ctx, root, "", {"livesop",     "include",
+                                  "sop",         "changelog",
+                                  "calendars",   "teams",
+                                  "roles",       "people",
+                                  "objectives",  "budget",
+                                  "forms",       "campaign_types",
+                                  "processes",   "approval_matrices",
+                                  "escalations", "templates",
+                                  "channels",    "checklists",
+                                  "calendar",    "communication",
+                                  "automations"});
     if (!top.ok()) return;
     Definition& def = result_->definition;
     if (top.Has("livesop")) {
@@ -1498,8 +1550,8 @@ class Loader {
     elements_ = ctx.elements;
     const fs::path base = fs::path(name).parent_path();
     for (const auto& [include, where] : includes) {
-      fs::path target = fs::path(include).is_absolute() ? fs::path(include)
-                                                        : base / include;
+      fs::path target =
+          fs::path(include).is_absolute() ? fs::path(include) : base / include;
       LoadFile(target.lexically_normal().string(), where, depth + 1);
     }
     ctx.elements = elements_;

@@ -15,7 +15,7 @@ struct LoadOptions {
   // Files larger than this are refused with `file-too-large`. Default 8 MiB:
   // the largest real SOP is a few hundred KiB, and yaml-cpp holds the whole
   // document in memory.
-  size_t max_file_bytes = 8 * 1024 * 1024;
+  size_t max_file_bytes = size_t{8} * 1024 * 1024;
   // Includes nested deeper than this are refused. Default 16.
   int max_include_depth = 16;
 };

@@ -22,10 +22,14 @@ SourceLocation LocationOf(const KeyLocations& at, const std::string& key,
 
 int64_t BusinessDuration::Minutes(int64_t minutes_per_day) const {
   switch (unit) {
-    case Unit::kMinutes: return amount;
-    case Unit::kHours: return amount * 60;
-    case Unit::kDays: return amount * minutes_per_day;
-    case Unit::kWeeks: return amount * 5 * minutes_per_day;
+    case Unit::kMinutes:
+      return amount;
+    case Unit::kHours:
+      return amount * 60;
+    case Unit::kDays:
+      return amount * minutes_per_day;
+    case Unit::kWeeks:
+      return amount * 5 * minutes_per_day;
   }
   return amount;
 }
@@ -57,16 +61,26 @@ const BusinessCalendar* Definition::FindCalendar(const std::string& id) const {
 
 const char* StepTypeName(StepType type) {
   switch (type) {
-    case StepType::kTask: return "task";
-    case StepType::kApproval: return "approval";
-    case StepType::kReview: return "review";
-    case StepType::kChecklist: return "checklist";
-    case StepType::kNotification: return "notification";
-    case StepType::kWait: return "wait";
-    case StepType::kExclusive: return "exclusive";
-    case StepType::kParallel: return "parallel";
-    case StepType::kJoin: return "join";
-    case StepType::kEnd: return "end";
+    case StepType::kTask:
+      return "task";
+    case StepType::kApproval:
+      return "approval";
+    case StepType::kReview:
+      return "review";
+    case StepType::kChecklist:
+      return "checklist";
+    case StepType::kNotification:
+      return "notification";
+    case StepType::kWait:
+      return "wait";
+    case StepType::kExclusive:
+      return "exclusive";
+    case StepType::kParallel:
+      return "parallel";
+    case StepType::kJoin:
+      return "join";
+    case StepType::kEnd:
+      return "end";
   }
   return "task";
 }
@@ -78,34 +92,50 @@ const char* CategoryName(Category category) {
 
 const char* HitPolicyName(HitPolicy policy) {
   switch (policy) {
-    case HitPolicy::kUnique: return "unique";
-    case HitPolicy::kFirst: return "first";
-    case HitPolicy::kCollect: return "collect";
+    case HitPolicy::kUnique:
+      return "unique";
+    case HitPolicy::kFirst:
+      return "first";
+    case HitPolicy::kCollect:
+      return "collect";
   }
   return "unique";
 }
 
 const char* FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kText: return "text";
-    case FieldType::kLongText: return "long_text";
-    case FieldType::kNumber: return "number";
-    case FieldType::kMoney: return "money";
-    case FieldType::kDate: return "date";
-    case FieldType::kChoice: return "choice";
-    case FieldType::kMultiChoice: return "multi_choice";
-    case FieldType::kFile: return "file";
-    case FieldType::kPerson: return "person";
-    case FieldType::kBoolean: return "boolean";
+    case FieldType::kText:
+      return "text";
+    case FieldType::kLongText:
+      return "long_text";
+    case FieldType::kNumber:
+      return "number";
+    case FieldType::kMoney:
+      return "money";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kChoice:
+      return "choice";
+    case FieldType::kMultiChoice:
+      return "multi_choice";
+    case FieldType::kFile:
+      return "file";
+    case FieldType::kPerson:
+      return "person";
+    case FieldType::kBoolean:
+      return "boolean";
   }
   return "text";
 }
 
 std::string QuorumText(Quorum quorum, int count) {
   switch (quorum) {
-    case Quorum::kAll: return "all";
-    case Quorum::kAny: return "any";
-    case Quorum::kCount: return std::to_string(count);
+    case Quorum::kAll:
+      return "all";
+    case Quorum::kAny:
+      return "any";
+    case Quorum::kCount:
+      return std::to_string(count);
   }
   return "all";
 }

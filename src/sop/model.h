@@ -37,7 +37,7 @@ struct BusinessDuration {
   std::string text;
 
   // The duration in working minutes, given the length of a working day.
-  int64_t Minutes(int64_t minutes_per_day = 8 * 60) const;
+  int64_t Minutes(int64_t minutes_per_day = int64_t{8} * 60) const;
 };
 
 struct ChangelogEntry {
@@ -56,8 +56,8 @@ struct SopInfo {
   std::string id;
   std::string title;
   std::string department;
-  std::string version;  // semantic version "MAJOR.MINOR[.PATCH]"
-  std::string owner;    // role or person id
+  std::string version;    // semantic version "MAJOR.MINOR[.PATCH]"
+  std::string owner;      // role or person id
   std::string effective;  // date the version takes effect
   std::string overview;
   std::vector<std::string> goals;
@@ -130,7 +130,7 @@ struct Objective {
   std::string name;
   std::string description;
   std::vector<Kpi> kpis;
-  std::string reporting_cadence;  // daily | weekly | biweekly | monthly | end
+  std::string reporting_cadence;   // daily | weekly | biweekly | monthly | end
   std::string reporting_template;  // template id
 };
 
@@ -224,9 +224,9 @@ struct CampaignType {
   std::string id;
   std::string name;
   std::string description;
-  std::string process;  // process id
-  std::string form;     // form id
-  std::vector<std::string> objectives;  // objective ids
+  std::string process;                        // process id
+  std::string form;                           // form id
+  std::vector<std::string> objectives;        // objective ids
   std::optional<BusinessDuration> lead_time;  // submission to launch, minimum
 };
 
@@ -285,7 +285,7 @@ struct Step {
   std::string on_approved;
   std::string on_rejected;
   std::string on_changes_requested;
-  int max_revisions = 0;  // 0: unlimited
+  int max_revisions = 0;                     // 0: unlimited
   std::optional<BusinessDuration> wait_for;  // wait steps
   std::string until;                         // wait steps: "launch_date"
   std::string notify;                        // notification: role/person id
@@ -356,7 +356,7 @@ struct EscalationRule {
   std::vector<EscalationLevel> levels;
   std::optional<BusinessDuration> repeat_every;
   int repeat_times = 0;
-  std::string stop;  // task_completed | acknowledged | campaign_closed
+  std::string stop;    // task_completed | acknowledged | campaign_closed
   std::string action;  // free text: what the recipient does
 };
 
@@ -390,8 +390,8 @@ struct AssetSpec {
   std::vector<std::string> aspect_ratios;  // "1:1"
   std::string max_file_size;               // "8MB"
   std::optional<double> max_duration_seconds;
-  std::optional<int> max_copy_length;      // characters
-  std::string color_space;                 // sRGB
+  std::optional<int> max_copy_length;  // characters
+  std::string color_space;             // sRGB
   std::string notes;
 };
 
@@ -436,7 +436,7 @@ struct Deadline {
 struct CalendarInfo {
   SourceLocation where;
   KeyLocations at;
-  std::string planning_cycle;  // free text: "quarterly plan, monthly lock"
+  std::string planning_cycle;    // free text: "quarterly plan, monthly lock"
   std::string default_calendar;  // calendar id
   std::vector<Deadline> deadlines;
   std::vector<std::string> freeze_periods;  // free text
@@ -506,10 +506,10 @@ struct Definition {
 // The reserved step id that ends a process with outcome "completed".
 inline constexpr const char* kEndStep = "end";
 
-const char* CategoryName(Category category);        // "revenue-facing" …
-const char* HitPolicyName(HitPolicy policy);        // "unique" …
-const char* FieldTypeName(FieldType type);          // "text" …
-std::string QuorumText(Quorum quorum, int count);   // "all", "any", "2"
+const char* CategoryName(Category category);       // "revenue-facing" …
+const char* HitPolicyName(HitPolicy policy);       // "unique" …
+const char* FieldTypeName(FieldType type);         // "text" …
+std::string QuorumText(Quorum quorum, int count);  // "all", "any", "2"
 
 }  // namespace livesop::sop
 

@@ -24,7 +24,7 @@ struct Transition {
   std::string id;
   std::string label;  // the activity (step name); empty when silent
   bool silent = false;
-  std::string step;   // the step id it stems from, if any
+  std::string step;          // the step id it stems from, if any
   std::vector<int> inputs;   // place indices, one entry per arc (weight 1)
   std::vector<int> outputs;  // place indices
 };
@@ -44,7 +44,7 @@ struct PetriNet {
   int AddPlace(std::string id, std::string name = {});
   int AddTransition(std::string id, std::string label, bool silent,
                     std::string step = {});
-  void AddArc(int place, int transition);  // place -> transition
+  void AddArc(int place, int transition);                 // place -> transition
   void AddArc(int transition, int place, bool to_place);  // transition -> place
 };
 
@@ -57,10 +57,11 @@ PetriNet CompileNet(const ProcessGraph& graph);
 
 // The result of exploring the reachability graph (van der Aalst soundness).
 struct SoundnessReport {
-  bool option_to_complete = true;  // from every reachable marking, final is reachable
-  bool proper_completion = true;   // no reachable marking > final
-  bool bounded = true;             // no place grows without bound
-  bool truncated = false;          // the state limit was hit; results partial
+  bool option_to_complete =
+      true;  // from every reachable marking, final is reachable
+  bool proper_completion = true;  // no reachable marking > final
+  bool bounded = true;            // no place grows without bound
+  bool truncated = false;         // the state limit was hit; results partial
   std::vector<int> dead_transitions;  // never enabled
   // Example markings, rendered "p1, 2*p3", for each violated property.
   std::vector<std::string> deadlocks;

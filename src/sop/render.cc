@@ -62,6 +62,54 @@ std::string OneLine(std::string_view s) {
   return out;
 }
 
+// The name to show for an element: its name on one line, else its id.
+// Never blank: Graphviz aborts on a cluster label made of line breaks.
+std::string DisplayName(std::string_view name, std::string_view id) {
+  std::string shown = OneLine(name);
+  if (shown.empty()) shown = OneLine(id);
+  return shown.empty() ? "(unnamed)" : shown;
+}
+
+// Replaces every byte that is not part of well-formed UTF-8 (overlong forms,
+// surrogates and code points above U+10FFFF included) with U+FFFD, so the
+// Markdown, the DOT and the SVG made from it are valid UTF-8.
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    auto b = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    uint32_t min = 0;
+    uint32_t cp = 0;
+    if (b < 0x80) {
+      out += s[i++];
+      continue;
+    } else if ((b & 0xe0) == 0xc0) {
+      len = 2, min = 0x80, cp = b & 0x1f;
+    } else if ((b & 0xf0) == 0xe0) {
+      len = 3, min = 0x800, cp = b & 0x0f;
+    } else if ((b & 0xf8) == 0xf0) {
+      len = 4, min = 0x10000, cp = b & 0x07;
+    }
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) {
+      auto c = static_cast<unsigned char>(s[i + k]);
+      ok = (c & 0xc0) == 0x80;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    ok = ok && cp >= min && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 // True when `s` at `i` (an '&') starts something CommonMark would read as
 // an entity or numeric character reference.
 bool LooksLikeEntity(std::string_view s, size_t i) {
@@ -346,6 +394,21 @@ std::string Code(std::string_view raw) {
   return fence + (pad ? " " : "") + s + (pad ? " " : "") + fence;
 }
 
+// Joins free-text items: items that end a sentence are followed by a space,
+// others by "; ", so "Writes briefs." and "Writes briefs" both read well.
+std::string JoinItems(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (item.empty()) continue;
+    if (!out.empty()) {
+      char last = out.back();
+      out += (last == '.' || last == '!' || last == '?') ? " " : "; ";
+    }
+    out += item;
+  }
+  return out;
+}
+
 // GitHub-style heading anchor: lower-case, punctuation dropped, spaces to
 // hyphens. Non-ASCII bytes are kept (they form letters in UTF-8 text).
 std::string Slug(std::string_view text) {
@@ -567,19 +630,21 @@ std::string EndFill(std::string_view outcome) {
 }
 
 std::string NodeAttributes(const Step& step) {
-  std::string name = step.name.empty() ? step.id : step.name;
+  std::string name = DisplayName(step.name, step.id);
   std::string label = WrapLabel(name);
   if (step.sla) label += "\nSLA " + FormatDuration(*step.sla);
   auto boxed = [&](const char* shape, const char* style, const char* fill) {
     return std::string("shape=") + shape + ", style=\"" + style +
            "\", fillcolor=\"" + fill + "\", label=" + DotQuote(label);
   };
+  // The symbol is an HTML-like label so it can be larger than the node's
+  // font, which the external name label (xlabel) keeps. `symbol` is ours.
   auto gateway = [&](const char* symbol, const char* fill) {
     std::string attrs = std::string("shape=diamond, style=\"filled\", ") +
                         "fillcolor=\"" + fill +
                         "\", width=0.45, height=0.45, fixedsize=true, "
-                        "fontsize=16, label=" +
-                        DotQuote(symbol);
+                        "label=<<FONT POINT-SIZE=\"16\">" +
+                        symbol + "</FONT>>";
     if (!step.name.empty()) attrs += ", xlabel=" + DotQuote(WrapLabel(name));
     return attrs;
   };
@@ -641,7 +706,7 @@ std::vector<DotEdge> StepEdges(const Step& step) {
     case StepType::kExclusive:
     case StepType::kParallel:
       for (const Branch& branch : step.branches) {
-        std::string label = branch.label;
+        std::string label = OneLine(branch.label);
         if (label.empty() && branch.is_default) label = "default";
         if (label.empty() && branch.when) label = ConditionPlain(*branch.when);
         edges.push_back(
@@ -666,11 +731,10 @@ std::string LaneKey(const Step& step) {
 std::string LaneLabel(const Definition& def, const Step& step) {
   if (!step.role.empty()) {
     const Role* role = def.FindRole(step.role);
-    return role != nullptr && !role->name.empty() ? role->name : step.role;
+    return DisplayName(role != nullptr ? role->name : "", step.role);
   }
   const Person* person = def.FindPerson(step.person);
-  return person != nullptr && !person->name.empty() ? person->name
-                                                    : step.person;
+  return DisplayName(person != nullptr ? person->name : "", step.person);
 }
 
 // ---------------------------------------------------------------------------
@@ -690,6 +754,69 @@ std::string& GraphvizMessages() {
 int CaptureGraphvizMessage(char* message) {
   if (message != nullptr) GraphvizMessages() += message;
   return 0;
+}
+
+// cgraph's default id discipline uses the address of the interned name as
+// the id of a named object, and keeps subgraphs ordered by id, so clusters
+// come out (and may be laid out) in an order that depends on the heap. This
+// discipline numbers names in the order they are first seen instead: named
+// objects get even ids, anonymous ones odd ids, as in the default.
+struct IdState {
+  std::map<std::string, IDTYPE> ids;
+  std::map<IDTYPE, std::string> names;
+  IDTYPE next_named = 2;
+  IDTYPE next_anonymous = 1;
+};
+
+void* IdOpen(Agraph_t*, Agdisc_t*) { return new IdState(); }
+
+long IdMap(void* state, int, char* name, IDTYPE* id, int create) {
+  auto* ids = static_cast<IdState*>(state);
+  if (name == nullptr) {
+    *id = ids->next_anonymous;
+    ids->next_anonymous += 2;
+    return 1;
+  }
+  auto it = ids->ids.find(name);
+  if (it != ids->ids.end()) {
+    *id = it->second;
+    return 1;
+  }
+  if (create == 0) return 0;
+  *id = ids->next_named;
+  ids->next_named += 2;
+  ids->ids.emplace(name, *id);
+  ids->names.emplace(*id, name);
+  return 1;
+}
+
+long IdAlloc(void*, int, IDTYPE) { return 0; }  // no ids chosen by callers
+void IdFree(void*, int, IDTYPE) {}              // names live with the graph
+
+char* IdPrint(void* state, int, IDTYPE id) {
+  auto* ids = static_cast<IdState*>(state);
+  auto it = ids->names.find(id);
+  return it == ids->names.end() ? nullptr : it->second.data();
+}
+
+void IdClose(void* state) { delete static_cast<IdState*>(state); }
+void IdRegister(void*, int, void*) {}
+
+// Reads DOT text from memory a line at a time, as agmemread does.
+struct DotReader {
+  std::string_view text;
+  size_t pos = 0;
+};
+
+int ReadDot(void* chan, char* buffer, int size) {
+  auto* reader = static_cast<DotReader*>(chan);
+  int n = 0;
+  while (n < size && reader->pos < reader->text.size()) {
+    char c = reader->text[reader->pos++];
+    buffer[n++] = c;
+    if (c == '\n') break;
+  }
+  return n;
 }
 
 // Strips what precedes the <svg> element (XML declaration, DOCTYPE, the
@@ -718,7 +845,12 @@ Result<std::string> LayoutSvg(const std::string& dot) {
     ~Restore() { agseterrf(handler); }
   } restore{previous_handler};
 
-  Agraph_t* graph = agmemread(dot.c_str());
+  static Agiddisc_t id_disc = {IdOpen,  IdMap,   IdAlloc,   IdFree,
+                               IdPrint, IdClose, IdRegister};
+  static Agiodisc_t io_disc = {ReadDot, AgIoDisc.putstr, AgIoDisc.flush};
+  static Agdisc_t disc = {&AgMemDisc, &id_disc, &io_disc};
+  DotReader reader{dot};
+  Agraph_t* graph = agread(&reader, &disc);
   if (graph == nullptr) {
     return InternalError("Graphviz cannot parse the diagram: " +
                          GraphvizMessages());
@@ -791,7 +923,8 @@ class MdTable {
 
 struct Heading {
   int level = 0;
-  std::string markdown;  // the heading text, escaped
+  std::string plain;     // the heading text as shown
+  std::string markdown;  // the same, escaped
   std::string slug;
 };
 
@@ -823,8 +956,12 @@ class ManualWriter {
   const std::vector<Heading>& headings() const { return headings_; }
 
  private:
-  // Registers a heading and appends it to the body.
+  // Numbers a level 2 or 3 heading ("3. Organisation", "3.1 Teams") and
+  // adds it.
   void Section(int level, std::string_view plain);
+  // Registers a heading with a unique anchor and appends it to the body.
+  void AddHeading(int level, const std::string& text);
+  std::string UniqueSlug(std::string_view text);
   void Para(std::string_view markdown) {
     if (markdown.empty()) return;
     body_.append(markdown);
@@ -900,14 +1037,22 @@ void ManualWriter::Section(int level, std::string_view plain) {
   } else {
     text = OneLine(plain);
   }
+  AddHeading(level, text);
+}
+
+std::string ManualWriter::UniqueSlug(std::string_view text) {
   std::string base = Slug(text);
   std::string slug = base;
   for (int n = 1; slugs_.count(slug) > 0; ++n) {
     slug = base + "-" + std::to_string(n);
   }
   slugs_.insert(slug);
+  return slug;
+}
+
+void ManualWriter::AddHeading(int level, const std::string& text) {
   std::string markdown = Lit(text);
-  headings_.push_back({level, markdown, slug});
+  headings_.push_back({level, text, markdown, UniqueSlug(text)});
   body_ +=
       std::string(static_cast<size_t>(level), '#') + " " + markdown + "\n\n";
 }
@@ -1019,14 +1164,9 @@ std::vector<std::string> ManualWriter::EscalationsFor(const Step& step) const {
 
 std::string ManualWriter::Write() {
   const SopInfo& sop = def_.sop;
-  std::string title = sop.title.empty() ? "SOP manual" : OneLine(sop.title);
-  headings_.push_back({1, Lit(title), Slug(title)});
-  slugs_.insert(Slug(title));
-  std::string contents_slug = Slug("Contents");
-  for (int n = 1; slugs_.count(contents_slug) > 0; ++n) {
-    contents_slug = "contents-" + std::to_string(n);
-  }
-  slugs_.insert(contents_slug);
+  std::string title = DisplayName(sop.title, "SOP manual");
+  headings_.push_back({1, title, Lit(title), UniqueSlug(title)});
+  std::string contents_slug = UniqueSlug("Contents");
 
   WriteOverview();
   WriteCatalogue();
@@ -1074,7 +1214,7 @@ std::string ManualWriter::Write() {
   out += "\n";
   // The title and "Contents" headings come first in document order.
   headings_.insert(headings_.begin() + 1,
-                   Heading{2, "Contents", contents_slug});
+                   Heading{2, "Contents", "Contents", contents_slug});
   out += body_;
   while (out.size() >= 2 && out[out.size() - 1] == '\n' &&
          out[out.size() - 2] == '\n') {
@@ -1151,7 +1291,7 @@ void ManualWriter::WriteOrganisation() {
       if (team.empty() && !role.team.empty()) team = Code(role.team);
       table.Row({Lit(role.name), Code(role.id), team,
                  holders.empty() ? "nobody" : PersonList(holders),
-                 Join(duties, "; "), InlineMd(role.description)});
+                 JoinItems(duties), InlineMd(role.description)});
     }
     Table(table);
   }
@@ -1393,16 +1533,8 @@ void ManualWriter::WriteProcess(int number, size_t index,
 
 void ManualWriter::WriteStep(const std::string& number, const Process& process,
                              const Step& step) {
-  std::string heading =
-      number + " " + OneLine(step.name.empty() ? step.id : step.name);
-  std::string base = Slug(heading);
-  std::string slug = base;
-  for (int n = 1; slugs_.count(slug) > 0; ++n) {
-    slug = base + "-" + std::to_string(n);
-  }
-  slugs_.insert(slug);
-  headings_.push_back({4, Lit(heading), slug});
-  body_ += "#### " + Lit(heading) + "\n\n";
+  AddHeading(4,
+             number + " " + OneLine(step.name.empty() ? step.id : step.name));
 
   Block(step.description);
   std::vector<std::pair<std::string, std::string>> facts;
@@ -1422,7 +1554,7 @@ void ManualWriter::WriteStep(const std::string& number, const Process& process,
   facts.push_back({"Templates", Join(templates, ", ")});
   std::vector<std::string> outputs;
   for (const auto& o : step.outputs) outputs.push_back(InlineMd(o));
-  facts.push_back({"Outputs", Join(outputs, "; ")});
+  facts.push_back({"Outputs", JoinItems(outputs)});
   if (!step.checklist.empty()) {
     const Checklist* c = def_.FindChecklist(step.checklist);
     facts.push_back(
@@ -1441,11 +1573,13 @@ void ManualWriter::WriteStep(const std::string& number, const Process& process,
     } else {
       facts.push_back({"Approvers", RoleList(step.approvers)});
     }
-    if (step.type == StepType::kApproval) {
+    if (step.type == StepType::kApproval && step.matrix.empty()) {
       facts.push_back({"Quorum", QuorumText(step.quorum, step.quorum_count)});
       facts.push_back({"Mode", step.mode == ApprovalMode::kSequential
                                    ? "sequential"
                                    : "parallel"});
+    } else if (step.type == StepType::kApproval) {
+      facts.push_back({"Quorum and mode", "per matching matrix rule"});
     }
     if (step.max_revisions > 0) {
       facts.push_back({"Max revisions", std::to_string(step.max_revisions)});
@@ -1720,16 +1854,8 @@ void ManualWriter::WriteSlasAndEscalations() {
   std::string prefix =
       std::to_string(section_) + "." + std::to_string(subsection_) + ".";
   for (const EscalationRule& rule : def_.escalations) {
-    std::string heading = prefix + std::to_string(++n) + " " +
-                          OneLine(rule.name.empty() ? rule.id : rule.name);
-    std::string base = Slug(heading);
-    std::string slug = base;
-    for (int k = 1; slugs_.count(slug) > 0; ++k) {
-      slug = base + "-" + std::to_string(k);
-    }
-    slugs_.insert(slug);
-    headings_.push_back({4, Lit(heading), slug});
-    body_ += "#### " + Lit(heading) + "\n\n";
+    AddHeading(4, prefix + std::to_string(++n) + " " +
+                      OneLine(rule.name.empty() ? rule.id : rule.name));
 
     std::vector<std::string> watched;
     for (const auto& type : rule.step_types) {
@@ -1998,11 +2124,30 @@ struct CmarkDeleter {
   void operator()(cmark_node* n) const { cmark_node_free(n); }
 };
 
+// The text of a heading node: its text and code literals.
+std::string NodeText(cmark_node* node) {
+  std::string text;
+  cmark_iter* iter = cmark_iter_new(node);
+  for (cmark_event_type ev = cmark_iter_next(iter); ev != CMARK_EVENT_DONE;
+       ev = cmark_iter_next(iter)) {
+    cmark_node* child = cmark_iter_get_node(iter);
+    cmark_node_type type = cmark_node_get_type(child);
+    if (ev == CMARK_EVENT_ENTER &&
+        (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {
+      const char* literal = cmark_node_get_literal(child);
+      if (literal != nullptr) text += literal;
+    }
+  }
+  cmark_iter_free(iter);
+  return text;
+}
+
 // Renders Markdown to an HTML fragment in safe mode (raw HTML dropped,
-// dangerous URLs removed) with GFM tables, and gives each heading an id:
-// `ids` lists the anchors of the top-level headings in document order.
+// dangerous URLs removed) with GFM tables, and gives the renderer's own
+// headings their anchors: `headings` lists them in document order, and a
+// heading gets an id only when it is top-level and reads as expected.
 Result<std::string> MarkdownToHtml(const std::string& markdown,
-                                   const std::vector<std::string>& ids) {
+                                   const std::vector<Heading>& headings) {
   static std::once_flag registered;
   std::call_once(registered,
                  [] { cmark_gfm_core_extensions_ensure_registered(); });
@@ -2017,9 +2162,9 @@ Result<std::string> MarkdownToHtml(const std::string& markdown,
       cmark_parser_finish(parser.get()));
   if (doc == nullptr) return InternalError("cmark: cannot parse the manual");
 
-  // Anchors per heading, in the order the renderer writes them.
+  // The anchor of every heading node in document order ("" for none).
   std::vector<std::string> anchors;
-  size_t next_id = 0;
+  size_t next = 0;
   cmark_iter* iter = cmark_iter_new(doc.get());
   for (cmark_event_type ev = cmark_iter_next(iter); ev != CMARK_EVENT_DONE;
        ev = cmark_iter_next(iter)) {
@@ -2028,8 +2173,11 @@ Result<std::string> MarkdownToHtml(const std::string& markdown,
         cmark_node_get_type(node) != CMARK_NODE_HEADING) {
       continue;
     }
-    bool top_level = cmark_node_parent(node) == doc.get();
-    anchors.push_back(top_level && next_id < ids.size() ? ids[next_id++] : "");
+    bool ours = cmark_node_parent(node) == doc.get() &&
+                next < headings.size() &&
+                cmark_node_get_heading_level(node) == headings[next].level &&
+                NodeText(node) == headings[next].plain;
+    anchors.push_back(ours ? headings[next++].slug : "");
   }
   cmark_iter_free(iter);
 
@@ -2039,9 +2187,8 @@ Result<std::string> MarkdownToHtml(const std::string& markdown,
   std::string html(rendered);
   free(rendered);  // NOLINT: cmark allocates with malloc
 
-  if (next_id != ids.size()) return html;  // leave headings without ids
   std::string out;
-  out.reserve(html.size() + ids.size() * 24);
+  out.reserve(html.size() + anchors.size() * 24);
   size_t heading = 0;
   size_t pos = 0;
   while (true) {
@@ -2077,7 +2224,8 @@ uint64_t Fnv1a(std::string_view s) {
 
 std::string RenderProcessDot(const Definition& def, const Process& process) {
   std::string id = SafeId(process.id);
-  std::string out = "digraph " + DotQuote(process.id) + " {\n";
+  std::string out =
+      "digraph " + DotQuote(DisplayName(process.id, "process")) + " {\n";
   out += "  graph [id=" + DotQuote("livesop-diagram-" + id) +
          ", rankdir=TB, newrank=true, nodesep=0.4, ranksep=0.45, "
          "fontname=\"Helvetica\", fontsize=10, labeljust=l];\n";
@@ -2100,7 +2248,7 @@ std::string RenderProcessDot(const Definition& def, const Process& process) {
     if (key.empty()) continue;
     if (lane_steps.count(key) == 0) {
       lanes.push_back(key);
-      lane_labels[key] = LaneLabel(def, step);
+      lane_labels[key] = WrapLabel(LaneLabel(def, step), 28);
     }
     lane_steps[key].push_back(&step);
   }
@@ -2146,8 +2294,9 @@ std::string RenderProcessDot(const Definition& def, const Process& process) {
       std::string to = target(e.to);
       if (to.empty()) continue;
       std::vector<std::string> attrs;
-      if (!e.label.empty())
+      if (!e.label.empty()) {
         attrs.push_back("label=" + DotQuote(WrapLabel(e.label, 28)));
+      }
       if (!e.style.empty()) attrs.push_back(e.style);
       edges += "  " + StepNodeName(step.id) + " -> " + to;
       if (!attrs.empty()) edges += " [" + Join(attrs, ", ") + "]";
@@ -2162,7 +2311,7 @@ std::string RenderProcessDot(const Definition& def, const Process& process) {
   }
   out += edges;
   out += "}\n";
-  return out;
+  return ValidUtf8(out);
 }
 
 Result<std::string> RenderProcessSvg(const Definition& def,
@@ -2197,7 +2346,7 @@ Result<RenderedManual> RenderManual(const Definition& def,
   }
 
   ManualWriter writer(def, refs);
-  std::string markdown = writer.Write() + "\n";
+  std::string markdown = ValidUtf8(writer.Write()) + "\n";
   RenderedManual manual;
   if (options.format == ManualFormat::kMarkdown) {
     manual.text = std::move(markdown);
@@ -2222,11 +2371,9 @@ Result<RenderedManual> RenderManual(const Definition& def,
                                 std::to_string(i));
   }
   ManualWriter html_writer(def, html_refs);
-  std::string html_markdown = html_writer.Write() + "\n";
-  std::vector<std::string> ids;
-  for (const Heading& h : html_writer.headings()) ids.push_back(h.slug);
-  LIVESOP_ASSIGN_OR_RETURN(std::string body,
-                           MarkdownToHtml(html_markdown, ids));
+  std::string html_markdown = ValidUtf8(html_writer.Write()) + "\n";
+  LIVESOP_ASSIGN_OR_RETURN(
+      std::string body, MarkdownToHtml(html_markdown, html_writer.headings()));
   for (size_t i = 0; i < svgs.size(); ++i) {
     std::string paragraph = "<p>" + html_refs.markers[i] + "</p>";
     size_t at = body.find(paragraph);
@@ -2238,8 +2385,7 @@ Result<RenderedManual> RenderManual(const Definition& def,
                  "<div class=\"diagram\">\n" + svgs[i] + "\n</div>");
   }
 
-  std::string title =
-      def.sop.title.empty() ? "SOP manual" : OneLine(def.sop.title);
+  std::string title = ValidUtf8(DisplayName(def.sop.title, "SOP manual"));
   std::string& html = manual.text;
   html =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";

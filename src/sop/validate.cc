@@ -60,8 +60,8 @@ class Validator {
         out_.Error(LocationOf(Locations(item), "id", item.where),
                    "duplicate-id",
                    kind + " `" + item.id + "`" + owner +
-                       " is defined twice (first at " +
-                       prior.file + ":" + std::to_string(prior.line) + ")",
+                       " is defined twice (first at " + prior.file + ":" +
+                       std::to_string(prior.line) + ")",
                    "give each " + kind + " its own id");
       } else {
         first[item.id] = LocationOf(Locations(item), "id", item.where);
@@ -107,11 +107,13 @@ class Validator {
     for (const ApprovalMatrix& m : def_.approval_matrices) {
       Unique(m.rules, "rule", " of matrix " + m.id);
     }
-    for (const Channel& c : def_.channels) Unique(c.assets, "asset", " of channel " + c.id);
+    for (const Channel& c : def_.channels)
+      Unique(c.assets, "asset", " of channel " + c.id);
     for (const Checklist& c : def_.checklists) {
       Unique(c.items, "item", " of checklist " + c.id);
     }
-    for (const Objective& o : def_.objectives) Unique(o.kpis, "KPI", " of objective " + o.id);
+    for (const Objective& o : def_.objectives)
+      Unique(o.kpis, "KPI", " of objective " + o.id);
     for (const Process& p : def_.processes) {
       for (const Step& s : p.steps) all_steps_.insert(s.id);
     }
@@ -126,11 +128,11 @@ class Validator {
     if (id.empty() || ids.count(id) > 0) return;
     std::vector<std::string> candidates(ids.begin(), ids.end());
     std::string suggestion = ClosestMatch(id, candidates);
-    out_.Error(LocationOf(at, key, fallback), "unknown-reference",
-               context + " names " + kind + " `" + id + "`, which is not defined",
-               suggestion.empty()
-                   ? "define it, or use one of: " + Preview(candidates)
-                   : "did you mean `" + suggestion + "`?");
+    out_.Error(
+        LocationOf(at, key, fallback), "unknown-reference",
+        context + " names " + kind + " `" + id + "`, which is not defined",
+        suggestion.empty() ? "define it, or use one of: " + Preview(candidates)
+                           : "did you mean `" + suggestion + "`?");
   }
 
   void RefList(const std::vector<std::string>& ids, const Ids& known,
@@ -152,7 +154,8 @@ class Validator {
     candidates.insert(candidates.end(), people_.begin(), people_.end());
     std::string suggestion = ClosestMatch(id, candidates);
     out_.Error(LocationOf(at, key, fallback), code,
-               context + " names `" + id + "`, which is neither a role nor a "
+               context + " names `" + id +
+                   "`, which is neither a role nor a "
                    "person",
                suggestion.empty() ? "name a role or a person id"
                                   : "did you mean `" + suggestion + "`?");
@@ -160,8 +163,8 @@ class Validator {
 
   static std::string Preview(const std::vector<std::string>& items) {
     if (items.empty()) return "(none defined)";
-    std::vector<std::string> head(items.begin(),
-                                  items.begin() + std::min<size_t>(8, items.size()));
+    std::vector<std::string> head(
+        items.begin(), items.begin() + std::min<size_t>(8, items.size()));
     return Join(head, ", ") + (items.size() > 8 ? ", …" : "");
   }
 
@@ -201,10 +204,10 @@ class Validator {
       RefList(p.delegates, people_, "person", p.at, "delegates", p.where, who);
       for (size_t i = 0; i < p.delegates.size(); ++i) {
         if (p.delegates[i] == p.id) {
-          out_.Error(LocationOf(p.at, "delegates[" + std::to_string(i) + "]",
-                                p.where),
-                     "invalid-value", who + " is their own delegate",
-                     "name someone else who acts when " + p.id + " is away");
+          out_.Error(
+              LocationOf(p.at, "delegates[" + std::to_string(i) + "]", p.where),
+              "invalid-value", who + " is their own delegate",
+              "name someone else who acts when " + p.id + " is away");
         }
       }
       for (const std::string& r : p.roles) held_roles_.insert(r);
@@ -232,10 +235,10 @@ class Validator {
     if (!b.field.empty()) {
       const FormField* field = FindField(b.field, nullptr);
       if (field == nullptr) {
-        out_.Error(LocationOf(b.at, "field", b.where), "unknown-reference",
-                   "the budget field `" + b.field +
-                       "` is not a field of any form",
-                   "name the money field of the request form");
+        out_.Error(
+            LocationOf(b.at, "field", b.where), "unknown-reference",
+            "the budget field `" + b.field + "` is not a field of any form",
+            "name the money field of the request form");
       } else if (field->type != FieldType::kMoney &&
                  field->type != FieldType::kNumber) {
         out_.Error(LocationOf(b.at, "field", b.where), "invalid-value",
@@ -254,10 +257,11 @@ class Validator {
                    "only the last band is open-ended");
       }
       if (band.below && last) {
-        out_.Error(LocationOf(band.at, "below", band.where), "invalid-value",
-                   "the last budget band `" + band.id +
-                       "` has an upper bound, so larger budgets have no band",
-                   "remove `below` from the last band, or add an open-ended one");
+        out_.Error(
+            LocationOf(band.at, "below", band.where), "invalid-value",
+            "the last budget band `" + band.id +
+                "` has an upper bound, so larger budgets have no band",
+            "remove `below` from the last band, or add an open-ended one");
       }
       if (band.below && previous && *band.below <= *previous) {
         out_.Error(LocationOf(band.at, "below", band.where), "invalid-value",
@@ -302,12 +306,14 @@ class Validator {
       if (forms.empty()) {
         found = FindField(input, nullptr) != nullptr;
         for (const Form& f : def_.forms) {
-          for (const FormField& field : f.fields) candidates.push_back(field.id);
+          for (const FormField& field : f.fields)
+            candidates.push_back(field.id);
         }
       } else {
         for (const Form* f : forms) {
           if (FindField(input, f) != nullptr) found = true;
-          for (const FormField& field : f->fields) candidates.push_back(field.id);
+          for (const FormField& field : f->fields)
+            candidates.push_back(field.id);
         }
       }
       if (!found) {
@@ -315,10 +321,9 @@ class Validator {
         out_.Error(c.test_locations[i], "unknown-reference",
                    context + " tests `" + input +
                        "`, which is not a field of the request form",
-                   suggestion.empty()
-                       ? "test a form field or one of: " +
-                             Join(DerivedInputs(), ", ")
-                       : "did you mean `" + suggestion + "`?");
+                   suggestion.empty() ? "test a form field or one of: " +
+                                            Join(DerivedInputs(), ", ")
+                                      : "did you mean `" + suggestion + "`?");
       }
     }
   }
@@ -357,7 +362,8 @@ class Validator {
         }
       }
       for (const FormRule& rule : f.rules) {
-        const std::string what = "rule `" + rule.id + "` of form `" + f.id + "`";
+        const std::string what =
+            "rule `" + rule.id + "` of form `" + f.id + "`";
         auto check_field = [&](const std::string& id, const std::string& key,
                                bool must_be_date) {
           if (id.empty() || (must_be_date && id == "submitted_at")) return;
@@ -366,7 +372,8 @@ class Validator {
             std::vector<std::string> candidates;
             for (const FormField& x : f.fields) candidates.push_back(x.id);
             std::string s = ClosestMatch(id, candidates);
-            out_.Error(LocationOf(rule.at, key, rule.where), "unknown-reference",
+            out_.Error(LocationOf(rule.at, key, rule.where),
+                       "unknown-reference",
                        what + " names field `" + id + "`, which the form lacks",
                        s.empty() ? "" : "did you mean `" + s + "`?");
           } else if (must_be_date && field->type != FieldType::kDate) {
@@ -380,8 +387,8 @@ class Validator {
           check_field(rule.later, "later", true);
         } else if (rule.kind == "compare") {
           check_field(rule.left, "left", false);
-          const bool number = !rule.right.empty() &&
-                              ParseUnaryTest("= " + rule.right).ok();
+          const bool number =
+              !rule.right.empty() && ParseUnaryTest("= " + rule.right).ok();
           if (!number) check_field(rule.right, "right", false);
         }
       }
@@ -404,7 +411,8 @@ class Validator {
     for (const CampaignType& t : def_.campaign_types) {
       if (t.process != process.id) continue;
       const Form* f = def_.FindForm(t.form);
-      if (f != nullptr && std::find(forms.begin(), forms.end(), f) == forms.end()) {
+      if (f != nullptr &&
+          std::find(forms.begin(), forms.end(), f) == forms.end()) {
         forms.push_back(f);
       }
     }
@@ -428,18 +436,18 @@ class Validator {
     RefList(s.informed, roles_, "role", s.at, "informed", s.where, what);
     RefList(s.templates, templates_, "template", s.at, "templates", s.where,
             what);
-    Ref(s.checklist, checklists_, "checklist", s.at, "checklist", s.where, what);
+    Ref(s.checklist, checklists_, "checklist", s.at, "checklist", s.where,
+        what);
     Ref(s.matrix, matrices_, "approval matrix", s.at, "matrix", s.where, what);
     RefList(s.approvers, roles_, "role", s.at, "approvers", s.where, what);
     RefActor(s.notify, s.at, "notify", s.where, what, "unknown-reference");
-    for (const char* key : {"next", "on_approved", "on_rejected",
-                            "on_changes_requested"}) {
-      const std::string& target = key == std::string("next") ? s.next
-                                  : key == std::string("on_approved")
-                                      ? s.on_approved
-                                  : key == std::string("on_rejected")
-                                      ? s.on_rejected
-                                      : s.on_changes_requested;
+    for (const char* key :
+         {"next", "on_approved", "on_rejected", "on_changes_requested"}) {
+      const std::string& target =
+          key == std::string("next")          ? s.next
+          : key == std::string("on_approved") ? s.on_approved
+          : key == std::string("on_rejected") ? s.on_rejected
+                                              : s.on_changes_requested;
       if (!target.empty() && steps.count(target) == 0) ++broken_targets_;
       Ref(target, steps, "step", s.at, key, s.where, what);
     }
@@ -462,11 +470,10 @@ class Validator {
       }
     }
     const bool needs_actor = s.type_known && (s.type == StepType::kTask ||
-                             s.type == StepType::kReview ||
-                             s.type == StepType::kChecklist);
+                                              s.type == StepType::kReview ||
+                                              s.type == StepType::kChecklist);
     if (needs_actor && s.role.empty() && s.person.empty()) {
-      out_.Error(s.where, "missing-key",
-                 what + " has nobody to do it",
+      out_.Error(s.where, "missing-key", what + " has nobody to do it",
                  "add `role:` (or `person:`) to say who does the " +
                      std::string(StepTypeName(s.type)));
     }
@@ -475,7 +482,8 @@ class Validator {
     for (const auto& r : s.consulted) used_roles_.insert(r);
     for (const auto& r : s.informed) used_roles_.insert(r);
     if (!s.notify.empty()) used_roles_.insert(s.notify);
-    if (!s.role.empty()) assigned_roles_[s.role] = LocationOf(s.at, "role", s.where);
+    if (!s.role.empty())
+      assigned_roles_[s.role] = LocationOf(s.at, "role", s.where);
     for (size_t i = 0; i < s.approvers.size(); ++i) {
       assigned_roles_.emplace(
           s.approvers[i],
@@ -485,9 +493,10 @@ class Validator {
     int defaults = 0;
     for (const Branch& b : s.branches) defaults += b.is_default ? 1 : 0;
     if (defaults > 1) {
-      out_.Error(s.where, "invalid-value",
-                 what + " has " + std::to_string(defaults) + " default branches",
-                 "keep one `default: true`");
+      out_.Error(
+          s.where, "invalid-value",
+          what + " has " + std::to_string(defaults) + " default branches",
+          "keep one `default: true`");
     }
   }
 
@@ -533,7 +542,8 @@ class Validator {
   void CheckStructure(const Process& p, const ProcessGraph& graph) {
     std::vector<bool> reachable = ReachableFromStart(graph);
     std::vector<bool> finishes = CanReachEnd(graph);
-    for (const std::vector<int>& component : StronglyConnectedComponents(graph)) {
+    for (const std::vector<int>& component :
+         StronglyConnectedComponents(graph)) {
       const std::set<int> members(component.begin(), component.end());
       bool cyclic = component.size() > 1;
       bool closed = true;
@@ -550,6 +560,7 @@ class Validator {
       std::vector<int> sorted = component;
       std::sort(sorted.begin(), sorted.end());
       std::vector<std::string> names;
+      names.reserve(sorted.size());
       for (int n : sorted) names.push_back(graph.nodes[n].id);
       const Step& first = *graph.nodes[sorted.front()].step;
       out_.Error(first.where, "loop-without-exit",
@@ -596,7 +607,8 @@ class Validator {
           }
         }
         if (d.values.empty()) {
-          for (const CampaignType& t : def_.campaign_types) d.values.push_back(t.id);
+          for (const CampaignType& t : def_.campaign_types)
+            d.values.push_back(t.id);
         }
       } else if (input == "budget_band") {
         if (!def_.budget) return false;
@@ -616,11 +628,18 @@ class Validator {
         if (field == nullptr) return false;
         switch (field->type) {
           case FieldType::kChoice:
-          case FieldType::kMultiChoice: d.values = field->options; break;
-          case FieldType::kBoolean: d.values = {"true", "false"}; break;
+          case FieldType::kMultiChoice:
+            d.values = field->options;
+            break;
+          case FieldType::kBoolean:
+            d.values = {"true", "false"};
+            break;
           case FieldType::kNumber:
-          case FieldType::kMoney: d.numeric = true; break;
-          default: return false;
+          case FieldType::kMoney:
+            d.numeric = true;
+            break;
+          default:
+            return false;
         }
       }
       if (!d.numeric && d.values.empty()) return false;
@@ -640,9 +659,11 @@ class Validator {
     std::vector<InputDomain> domains;
     if (!DomainsFor(conditions, forms, &p, &domains)) return;
     bool truncated = false;
-    for (const Case& c : EnumerateCases(domains, conditions, kMaxCases, &truncated)) {
-      bool covered = std::any_of(conditions.begin(), conditions.end(),
-                                 [&](const Condition* x) { return Holds(*x, c); });
+    for (const Case& c :
+         EnumerateCases(domains, conditions, kMaxCases, &truncated)) {
+      bool covered =
+          std::any_of(conditions.begin(), conditions.end(),
+                      [&](const Condition* x) { return Holds(*x, c); });
       if (!covered) {
         out_.Error(s.where, "branch-not-exhaustive",
                    "no branch of `" + s.id + "` in process `" + p.id +
@@ -669,11 +690,13 @@ class Validator {
     // The decision table's cells: every campaign type, band and channel.
     std::vector<InputDomain> domains;
     InputDomain types{"campaign_type", false, {}};
-    for (const CampaignType& t : def_.campaign_types) types.values.push_back(t.id);
+    for (const CampaignType& t : def_.campaign_types)
+      types.values.push_back(t.id);
     if (!types.values.empty()) domains.push_back(types);
     if (def_.budget && !def_.budget->bands.empty()) {
       InputDomain bands{"budget_band", false, {}};
-      for (const BudgetBand& b : def_.budget->bands) bands.values.push_back(b.id);
+      for (const BudgetBand& b : def_.budget->bands)
+        bands.values.push_back(b.id);
       domains.push_back(bands);
     }
     InputDomain channels{"channel", false, {}};
@@ -696,10 +719,10 @@ class Validator {
         std::string text = CaseToString(key);
         if (uncovered_reported.insert(text).second && uncovered < 10) {
           ++uncovered;
-          out_.Error(m.where, "matrix-uncovered",
-                     "no rule of matrix `" + m.id + "` covers " +
-                         CaseToString(c),
-                     "add a rule for it, or a catch-all rule with \"-\"");
+          out_.Error(
+              m.where, "matrix-uncovered",
+              "no rule of matrix `" + m.id + "` covers " + CaseToString(c),
+              "add a rule for it, or a catch-all rule with \"-\"");
         }
       }
       if (m.hit_policy == HitPolicy::kUnique && hits.size() > 1) {
@@ -723,14 +746,14 @@ class Validator {
 
   // "p_review_in0, 2*o" -> the steps the tokens wait at: "`review`, the end".
   static std::string DescribeMarking(const PetriNet& net,
-                                     const std::string& marking,
-                                     bool* at_end) {
+                                     const std::string& marking, bool* at_end) {
     std::vector<std::string> names;
     size_t begin = 0;
     while (begin <= marking.size()) {
       size_t comma = marking.find(", ", begin);
-      std::string item = marking.substr(
-          begin, comma == std::string::npos ? std::string::npos : comma - begin);
+      std::string item =
+          marking.substr(begin, comma == std::string::npos ? std::string::npos
+                                                           : comma - begin);
       size_t star = item.find('*');
       std::string id = star == std::string::npos ? item : item.substr(star + 1);
       std::string name = id;
@@ -770,9 +793,10 @@ class Validator {
       std::string where;
       if (!report.improper_markings.empty()) {
         bool at_end = false;
-        where = " (" +
-                DescribeMarking(net, report.improper_markings.front(), &at_end) +
-                ")";
+        where =
+            " (" +
+            DescribeMarking(net, report.improper_markings.front(), &at_end) +
+            ")";
       }
       problems.push_back("a run can reach the end while work is still open" +
                          where +
@@ -782,8 +806,9 @@ class Validator {
       problems.push_back("some runs can never finish");
     }
     if (!report.bounded) {
-      problems.push_back("work can pile up without bound (a parallel split "
-                         "inside a loop?)");
+      problems.push_back(
+          "work can pile up without bound (a parallel split "
+          "inside a loop?)");
     }
     if (!report.dead_transitions.empty()) {
       std::vector<std::string> names;
@@ -878,17 +903,18 @@ class Validator {
     for (const Role& r : def_.roles) {
       if (used_roles_.count(r.id) == 0 && held_roles_.count(r.id) == 0) {
         out_.Warning(r.where, "unused-role",
-                     "role `" + r.id + "` is not used by any step, rule or "
-                     "person",
+                     "role `" + r.id +
+                         "` is not used by any step, rule or "
+                         "person",
                      "assign it or remove it");
       }
     }
     for (const auto& [role, where] : assigned_roles_) {
       if (roles_.count(role) > 0 && held_roles_.count(role) == 0) {
-        out_.Warning(where, "role-without-people",
-                     "work is assigned to role `" + role +
-                         "`, but no person holds it",
-                     "add the role to someone's `roles:`");
+        out_.Warning(
+            where, "role-without-people",
+            "work is assigned to role `" + role + "`, but no person holds it",
+            "add the role to someone's `roles:`");
       }
     }
   }

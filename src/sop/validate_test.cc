@@ -46,7 +46,8 @@ std::vector<std::string> Expected(const fs::path& root) {
   std::string line;
   std::vector<std::string> out;
   static const std::regex pattern(
-      "#\\s*expect:\\s*(?:([^:\\s]+):)?(\\d+):(\\d+)\\s+(?:(warning)\\s+)?([a-z-]+)\\s*");
+      "#\\s*expect:\\s*(?:([^:\\s]+):)?(\\d+):(\\d+)\\s+(?:(warning)\\s+)?([a-"
+      "z-]+)\\s*");
   while (std::getline(in, line)) {
     std::smatch m;
     if (!std::regex_match(line, m, pattern)) continue;
@@ -61,8 +62,9 @@ std::vector<std::string> Expected(const fs::path& root) {
 std::vector<std::string> Actual(const fs::path& root, const LoadResult& r) {
   std::vector<std::string> out;
   for (const Diagnostic& d : r.diagnostics.items()) {
-    std::string file =
-        fs::path(d.location.file).lexically_relative(root.parent_path()).string();
+    std::string file = fs::path(d.location.file)
+                           .lexically_relative(root.parent_path())
+                           .string();
     out.push_back(Key(file, d.location.line, d.location.column,
                       SeverityName(d.severity), d.code));
   }
@@ -83,8 +85,8 @@ std::string CaseName(const testing::TestParamInfo<fs::path>& param_info) {
   std::string name = root.filename() == "sop.yaml"
                          ? root.parent_path().filename().string()
                          : root.stem().string();
-  std::replace_if(name.begin(), name.end(),
-                  [](char c) { return !std::isalnum(c); }, '_');
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
   return name;
 }
 
@@ -102,13 +104,30 @@ TEST_P(InvalidSopTest, ReportsExactlyTheExpectedDiagnostics) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Testdata, InvalidSopTest, testing::ValuesIn(Cases(kTestData / "invalid")),
-    CaseName);
+INSTANTIATE_TEST_SUITE_P(Testdata, InvalidSopTest,
+                         testing::ValuesIn(Cases(kTestData / "invalid")),
+                         CaseName);
 
 TEST(InvalidSopTest, ThereAreAtLeastFortyCases) {
   EXPECT_GE(Cases(kTestData / "invalid").size(), 40u);
 }
+
+// Cases that are valid but deserve a warning: exact diagnostics, no errors.
+class WarningSopTest : public testing::TestWithParam<fs::path> {};
+
+TEST_P(WarningSopTest, ReportsExactlyTheExpectedWarnings) {
+  const fs::path root = GetParam();
+  std::vector<std::string> expected = Expected(root);
+  ASSERT_FALSE(expected.empty()) << root << " has no `# expect:` line";
+  LoadResult result = Check(root.string());
+  EXPECT_EQ(Actual(root, result), expected) << Dump(result);
+  EXPECT_FALSE(result.diagnostics.has_errors());
+  EXPECT_GT(result.diagnostics.warning_count(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Testdata, WarningSopTest,
+                         testing::ValuesIn(Cases(kTestData / "warnings")),
+                         CaseName);
 
 class ValidSopTest : public testing::TestWithParam<fs::path> {};
 
@@ -121,9 +140,9 @@ TEST_P(ValidSopTest, ChecksClean) {
   EXPECT_FALSE(result.definition.processes.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Testdata, ValidSopTest, testing::ValuesIn(Cases(kTestData / "valid")),
-    CaseName);
+INSTANTIATE_TEST_SUITE_P(Testdata, ValidSopTest,
+                         testing::ValuesIn(Cases(kTestData / "valid")),
+                         CaseName);
 
 TEST(ExampleSopTest, TheMarketingOpsExampleIsValid) {
   const fs::path root =

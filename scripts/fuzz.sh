@@ -41,7 +41,7 @@ done < <(find "${source_dir}/testdata/sop" "${source_dir}/examples/marketing-ops
 echo "livesop fuzz: ${seeds} seed files in ${corpus_dir}, working in ${run_dir}"
 
 # Options already in the environment are appended, so they win: for example
-# ASAN_OPTIONS=detect_stack_use_after_scope=0 to fuzz past a known bug.
+# ASAN_OPTIONS=detect_leaks=0 while chasing a different bug.
 export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:${ASAN_OPTIONS}}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:${UBSAN_OPTIONS}}"
 

@@ -35,6 +35,7 @@ fi
 step "tests"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
 ctest --test-dir build-test --output-on-failure -j "$jobs"
 
 step "fuzz"

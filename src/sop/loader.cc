@@ -1,5 +1,6 @@
 #include "sop/loader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -98,12 +99,12 @@ class MapReader {
     ok_ = ctx_.Count(node_);
     std::set<std::string> seen;
     for (auto it = node_.begin(); it != node_.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: `*it` is a temporary
       if (!key.IsScalar()) {
         ctx_.Error(key, "wrong-type", "a key must be a plain word", {}, path_);
         continue;
       }
-      const std::string name = key.Scalar();
+      const std::string& name = key.Scalar();
       if (!seen.insert(name).second) {
         ctx_.Error(key, "duplicate-key",
                    "key `" + name + "` is written twice in " + Describe(),
@@ -135,7 +136,8 @@ class MapReader {
       at[key] = ctx_.At(it->second.IsNull() ? it->first : it->second);
       if (it->second.IsSequence()) {
         int i = 0;
-        for (const YAML::Node& item : it->second) {
+        const YAML::Node list = it->second;
+        for (const YAML::Node& item : list) {
           at[key + "[" + std::to_string(i++) + "]"] = ctx_.At(item);
         }
       }
@@ -253,8 +255,11 @@ class MapReader {
     return out;
   }
 
+  // A business duration. Zero is allowed only where `allow_zero` says so
+  // (an escalation that fires at once); negative never.
   std::optional<BusinessDuration> Duration(const std::string& key,
-                                           bool required = false) {
+                                           bool required = false,
+                                           bool allow_zero = false) {
     YAML::Node value = Get(key);
     if (!Present(key, value, required)) return std::nullopt;
     if (!value.IsScalar()) {
@@ -286,7 +291,7 @@ class MapReader {
              : unit == 'h' ? BusinessDuration::Unit::kHours
              : unit == 'd' ? BusinessDuration::Unit::kDays
                            : BusinessDuration::Unit::kWeeks;
-    if (d.amount <= 0) {
+    if (d.amount < 0 || (d.amount == 0 && !allow_zero)) {
       ctx_.Error(value, "invalid-sla",
                  "`" + key + "` is " + text + "; a duration must be positive",
                  "give the time the step may take, for example 2d",
@@ -409,8 +414,8 @@ std::optional<Condition> MapReader::ReadCondition(const std::string& key,
   Condition condition;
   condition.where = ctx_.At(value);
   for (auto it = value.begin(); it != value.end(); ++it) {
-    const YAML::Node& input = it->first;
-    const YAML::Node& test = it->second;
+    const YAML::Node input = it->first;  // copies: `*it` is a temporary
+    const YAML::Node test = it->second;
     if (!input.IsScalar()) {
       ctx_.Error(input, "wrong-type", "a condition input must be a field name",
                  {}, Path(key));
@@ -1104,7 +1109,9 @@ bool ReadEscalation(Context& ctx, const YAML::Node& node,
         level.where = l.where();
         level.at = l.Locations();
         level.to = l.Id("to", true);
-        if (auto after = l.Duration("after", true)) level.after = *after;
+        if (auto after = l.Duration("after", true, /*allow_zero=*/true)) {
+          level.after = *after;
+        }
         out->levels.push_back(std::move(level));
       },
       true);
@@ -1370,6 +1377,14 @@ class Loader {
     YAML::Node root;
     try {
       root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+      SourceLocation where{name, e.mark.line + 1, e.mark.column + 1};
+      result_->diagnostics.Error(where, "yaml-syntax",
+                                 "not valid YAML: nested more than " +
+                                     std::to_string(e.depth()) + " levels deep",
+                                 "an SOP nests a few levels; check for "
+                                 "unbalanced brackets");
+      return;
     } catch (const YAML::Exception& e) {
       SourceLocation where{name, 0, 0};
       if (!e.mark.is_null()) {

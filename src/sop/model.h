@@ -334,10 +334,17 @@ struct ApprovalMatrix {
   std::vector<MatrixRule> rules;
 };
 
+// Escalation targets resolved per case rather than named in the SOP: the
+// owner of the template that is missing, the owner of the process, and the
+// person the task is assigned to.
+inline constexpr const char* kTemplateOwner = "template_owner";
+inline constexpr const char* kProcessOwner = "process_owner";
+inline constexpr const char* kAssignee = "assignee";
+
 struct EscalationLevel {
   SourceLocation where;
   KeyLocations at;
-  std::string to;  // role or person id
+  std::string to;  // role or person id, or one of the targets above
   BusinessDuration after;
 };
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "sop/condition.h"
 
 namespace livesop::sop {
 namespace {
@@ -41,33 +42,6 @@ bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
 bool IsDroppedControl(char c) {
   auto u = static_cast<unsigned char>(c);
   return (u < 0x20 && c != '\n' && c != '\t' && c != '\r') || u == 0x7f;
-}
-
-// Replaces line breaks and tabs by single spaces and trims, for text that
-// must stay on one line (table cells, list items, headings, labels).
-std::string OneLine(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool space = false;
-  for (char c : s) {
-    if (IsDroppedControl(c)) continue;
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
-// The name to show for an element: its name on one line, else its id.
-// Never blank: Graphviz aborts on a cluster label made of line breaks.
-std::string DisplayName(std::string_view name, std::string_view id) {
-  std::string shown = OneLine(name);
-  if (shown.empty()) shown = OneLine(id);
-  return shown.empty() ? "(unnamed)" : shown;
 }
 
 // Replaces every byte that is not part of well-formed UTF-8 (overlong forms,
@@ -108,6 +82,35 @@ std::string ValidUtf8(std::string_view s) {
     }
   }
   return out;
+}
+
+// Replaces line breaks and tabs by single spaces and trims, for text that
+// must stay on one line (table cells, list items, headings, labels). The
+// result is valid UTF-8.
+std::string OneLine(std::string_view raw) {
+  std::string s = ValidUtf8(raw);
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (char c : s) {
+    if (IsDroppedControl(c)) continue;
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// The name to show for an element: its name on one line, else its id.
+// Never blank: Graphviz aborts on a cluster label made of line breaks.
+std::string DisplayName(std::string_view name, std::string_view id) {
+  std::string shown = OneLine(name);
+  if (shown.empty()) shown = OneLine(id);
+  return shown.empty() ? "(unnamed)" : shown;
 }
 
 // True when `s` at `i` (an '&') starts something CommonMark would read as
@@ -248,6 +251,12 @@ void AppendInlineMarkdown(std::string& out, std::string_view s) {
       --i;
       continue;
     }
+    if (c == '!' && i + 1 < s.size() && s[i + 1] == '[') {
+      // An image would load from anywhere; a link to it keeps the manual
+      // self-contained.
+      out += "\\!";
+      continue;
+    }
     if (c == '<' && i + 1 < s.size() &&
         (IsAsciiAlpha(s[i + 1]) || s[i + 1] == '/' || s[i + 1] == '!' ||
          s[i + 1] == '?') &&
@@ -297,7 +306,8 @@ size_t Indent(std::string_view line) {
 // the manual around it: no headings (they would break the table of
 // contents), no raw HTML, and no code fence left open over the rest of the
 // document. Returns "" for blank text.
-std::string BlockMd(std::string_view raw) {
+std::string BlockMd(std::string_view input) {
+  std::string raw = ValidUtf8(input);
   std::vector<std::string> lines;
   std::string current;
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -496,34 +506,16 @@ std::string FormatNumber(double v) {
   return std::string(buffer, result.ptr);
 }
 
-// Splits a list test ("a, b, \"c, d\"") at commas outside double quotes.
-std::vector<std::string> SplitList(std::string_view s) {
-  std::vector<std::string> items;
-  std::string item;
-  bool quoted = false;
-  for (char c : s) {
-    if (c == '"') quoted = !quoted;
-    if (c == ',' && !quoted) {
-      items.emplace_back(Trim(item));
-      item.clear();
-    } else {
-      item += c;
-    }
-  }
-  items.emplace_back(Trim(item));
-  items.erase(std::remove(items.begin(), items.end(), std::string()),
-              items.end());
-  return items;
-}
-
 // One unary test as readable text: "campaign_type ∈ {a, b}". `name` and
 // `value` format the input name and literal values for the target format
-// (Markdown or plain text).
+// (Markdown or plain text). The test is parsed by the same code that
+// evaluates it, so the manual says what the engine does.
 template <typename NameFn, typename ValueFn>
 std::string UnaryTestText(std::string_view input, std::string_view raw_test,
                           NameFn name, ValueFn value) {
-  std::string test(Trim(OneLine(raw_test)));
-  std::string subject = name(input);
+  const std::string subject = name(input);
+  Result<UnaryTest> parsed = ParseUnaryTest(raw_test);
+  if (!parsed.ok()) return subject + " " + value(OneLine(raw_test));
   auto set = [&](const std::vector<std::string>& items) {
     std::string out = "{";
     for (size_t i = 0; i < items.size(); ++i) {
@@ -532,24 +524,35 @@ std::string UnaryTestText(std::string_view input, std::string_view raw_test,
     }
     return out + "}";
   };
-  if (test.empty() || test == "-") return subject + ": any";
-  if (test.size() > 5 && test.rfind("not(", 0) == 0 && test.back() == ')') {
-    return subject + " ∉ " + set(SplitList(test.substr(4, test.size() - 5)));
+  const UnaryTest& test = *parsed;
+  switch (test.kind) {
+    case UnaryTest::Kind::kAny:
+      return subject + ": any";
+    case UnaryTest::Kind::kValues:
+      if (test.values.size() == 1)
+        return subject + " = " + value(test.values[0]);
+      return subject + " ∈ " + set(test.values);
+    case UnaryTest::Kind::kNotValues:
+      if (test.values.size() == 1)
+        return subject + " ≠ " + value(test.values[0]);
+      return subject + " ∉ " + set(test.values);
+    case UnaryTest::Kind::kRange:
+      break;
   }
-  if ((test[0] == '[' || test[0] == '(' || test[0] == ']') &&
-      test.find("..") != std::string::npos) {
-    return subject + " ∈ " + value(test);
+  const bool has_low = std::isfinite(test.low);
+  const bool has_high = std::isfinite(test.high);
+  if (has_low && has_high) {
+    return subject + " ∈ " +
+           value(std::string(test.low_open ? "(" : "[") +
+                 FormatNumber(test.low) + ".." + FormatNumber(test.high) +
+                 (test.high_open ? ")" : "]"));
   }
-  for (std::string_view op : {"<=", ">=", "!=", "<", ">", "="}) {
-    if (test.rfind(op, 0) == 0) {
-      return subject + " " + value(op) + " " +
-             value(Trim(std::string_view(test).substr(op.size())));
-    }
+  if (has_high) {
+    return subject + (test.high_open ? " < " : " ≤ ") +
+           value(FormatNumber(test.high));
   }
-  if (test == "true" || test == "false") return subject + " = " + test;
-  std::vector<std::string> items = SplitList(test);
-  if (items.size() == 1) return subject + " = " + value(items[0]);
-  return subject + " ∈ " + set(items);
+  return subject + (test.low_open ? " > " : " ≥ ") +
+         value(FormatNumber(test.low));
 }
 
 std::string ConditionMd(const Condition& condition) {
@@ -575,10 +578,14 @@ std::string ConditionPlain(const Condition& condition) {
 // ---------------------------------------------------------------------------
 // DOT.
 
+// A DOT string. '&' is written as an entity because Graphviz reads
+// entities in labels ("&#;" would otherwise lose characters).
 std::string DotQuote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '\\') {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '\\') {
       out += "\\\\";
     } else if (c == '"') {
       out += "\\\"";
@@ -616,8 +623,21 @@ std::string WrapLabel(std::string_view raw, size_t width = 22) {
   return out;
 }
 
-std::string StepNodeName(const std::string& id) {
-  return DotQuote("step:" + id);
+// DOT node names per step index: "step:<id>", made unique when ids repeat
+// (the validator reports duplicates; the diagram must still lay out, and
+// Graphviz crashes on a node placed in two clusters).
+std::vector<std::string> StepNodeNames(const Process& process) {
+  std::vector<std::string> names;
+  std::set<std::string> used;
+  for (const Step& step : process.steps) {
+    // Graphviz writes node names into the SVG with little escaping, so
+    // they keep to [A-Za-z0-9_-].
+    std::string name = "step:" + SafeId(step.id);
+    while (used.count(name) > 0) name += "'";
+    used.insert(name);
+    names.push_back(DotQuote(name));
+  }
+  return names;
 }
 
 constexpr const char* kStartNode = "\"livesop:start\"";
@@ -960,7 +980,7 @@ class ManualWriter {
   // adds it.
   void Section(int level, std::string_view plain);
   // Registers a heading with a unique anchor and appends it to the body.
-  void AddHeading(int level, const std::string& text);
+  void AddHeading(int level, const std::string& raw);
   std::string UniqueSlug(std::string_view text);
   void Para(std::string_view markdown) {
     if (markdown.empty()) return;
@@ -1050,7 +1070,8 @@ std::string ManualWriter::UniqueSlug(std::string_view text) {
   return slug;
 }
 
-void ManualWriter::AddHeading(int level, const std::string& text) {
+void ManualWriter::AddHeading(int level, const std::string& raw) {
+  std::string text = OneLine(raw);
   std::string markdown = Lit(text);
   headings_.push_back({level, text, markdown, UniqueSlug(text)});
   body_ +=
@@ -1075,6 +1096,9 @@ std::string ManualWriter::Who(const std::string& id) const {
   if (const Person* person = def_.FindPerson(id); person != nullptr) {
     return Lit(person->name.empty() ? id : person->name);
   }
+  if (id == kTemplateOwner) return "the owner of the missing template";
+  if (id == kProcessOwner) return "the process owner";
+  if (id == kAssignee) return "the task's assignee";
   return Code(id);
 }
 
@@ -1356,7 +1380,7 @@ void ManualWriter::WriteObjectives() {
   Section(2, "Campaign objectives & KPIs");
   if (def_.objectives.empty()) return None("objectives defined");
   for (const Objective& o : def_.objectives) {
-    Section(3, o.name.empty() ? o.id : o.name);
+    Section(3, DisplayName(o.name, o.id));
     Block(o.description);
     std::string reporting;
     if (!o.reporting_cadence.empty()) reporting = Lit(o.reporting_cadence);
@@ -1429,7 +1453,7 @@ void ManualWriter::WriteForms() {
   Section(2, "Request forms");
   if (def_.forms.empty()) return None("request forms defined");
   for (const Form& form : def_.forms) {
-    Section(3, form.name.empty() ? form.id : form.name);
+    Section(3, DisplayName(form.name, form.id));
     std::vector<std::string> used_by;
     for (const CampaignType& t : def_.campaign_types) {
       if (t.form == form.id) used_by.push_back(Lit(t.name));
@@ -1507,7 +1531,7 @@ void ManualWriter::WriteProcesses() {
 
 void ManualWriter::WriteProcess(int number, size_t index,
                                 const Process& process) {
-  Section(3, process.name.empty() ? process.id : process.name);
+  Section(3, DisplayName(process.name, process.id));
   std::string prefix =
       std::to_string(number) + "." + std::to_string(subsection_) + ".";
   Block(process.purpose);
@@ -1533,8 +1557,7 @@ void ManualWriter::WriteProcess(int number, size_t index,
 
 void ManualWriter::WriteStep(const std::string& number, const Process& process,
                              const Step& step) {
-  AddHeading(4,
-             number + " " + OneLine(step.name.empty() ? step.id : step.name));
+  AddHeading(4, number + " " + DisplayName(step.name, step.id));
 
   Block(step.description);
   std::vector<std::pair<std::string, std::string>> facts;
@@ -1667,7 +1690,7 @@ void ManualWriter::WriteMatrices() {
   Section(2, "Role & approval matrix");
   if (def_.approval_matrices.empty()) return None("approval matrices defined");
   for (const ApprovalMatrix& m : def_.approval_matrices) {
-    Section(3, m.name.empty() ? m.id : m.name);
+    Section(3, DisplayName(m.name, m.id));
     std::string policy;
     switch (m.hit_policy) {
       case HitPolicy::kUnique:
@@ -1855,7 +1878,7 @@ void ManualWriter::WriteSlasAndEscalations() {
       std::to_string(section_) + "." + std::to_string(subsection_) + ".";
   for (const EscalationRule& rule : def_.escalations) {
     AddHeading(4, prefix + std::to_string(++n) + " " +
-                      OneLine(rule.name.empty() ? rule.id : rule.name));
+                      DisplayName(rule.name, rule.id));
 
     std::vector<std::string> watched;
     for (const auto& type : rule.step_types) {
@@ -1950,7 +1973,7 @@ void ManualWriter::WriteChannels() {
   Section(2, "Channels & asset specs");
   if (def_.channels.empty()) return None("channels defined");
   for (const Channel& c : def_.channels) {
-    Section(3, c.name.empty() ? c.id : c.name);
+    Section(3, DisplayName(c.name, c.id));
     Facts({{"Id", Code(c.id)}, {"Owner", Who(c.owner)}});
     if (c.assets.empty()) continue;
     MdTable table({"Asset", "Id", "Formats", "Sizes", "Aspect ratios",
@@ -2224,8 +2247,7 @@ uint64_t Fnv1a(std::string_view s) {
 
 std::string RenderProcessDot(const Definition& def, const Process& process) {
   std::string id = SafeId(process.id);
-  std::string out =
-      "digraph " + DotQuote(DisplayName(process.id, "process")) + " {\n";
+  std::string out = "digraph " + DotQuote(SafeId(process.id)) + " {\n";
   out += "  graph [id=" + DotQuote("livesop-diagram-" + id) +
          ", rankdir=TB, newrank=true, nodesep=0.4, ranksep=0.45, "
          "fontname=\"Helvetica\", fontsize=10, labeljust=l];\n";
@@ -2240,17 +2262,19 @@ std::string RenderProcessDot(const Definition& def, const Process& process) {
          "label=\"\", width=0.25, height=0.25, fixedsize=true];\n";
 
   // Lanes in order of first appearance; steps without a lane stay outside.
+  const std::vector<std::string> names = StepNodeNames(process);
   std::vector<std::string> lanes;
-  std::map<std::string, std::vector<const Step*>> lane_steps;
+  std::map<std::string, std::vector<size_t>> lane_steps;
   std::map<std::string, std::string> lane_labels;
-  for (const Step& step : process.steps) {
+  for (size_t i = 0; i < process.steps.size(); ++i) {
+    const Step& step = process.steps[i];
     std::string key = LaneKey(step);
     if (key.empty()) continue;
     if (lane_steps.count(key) == 0) {
       lanes.push_back(key);
       lane_labels[key] = WrapLabel(LaneLabel(def, step), 28);
     }
-    lane_steps[key].push_back(&step);
+    lane_steps[key].push_back(i);
   }
   for (size_t i = 0; i < lanes.size(); ++i) {
     const std::string& key = lanes[i];
@@ -2261,23 +2285,25 @@ std::string RenderProcessDot(const Definition& def, const Process& process) {
            ", label=" + DotQuote(lane_labels[key]) +
            ", style=\"rounded,filled\", fillcolor=\"#f7fafc\", "
            "color=\"#cbd5e0\", fontcolor=\"#4a5568\"];\n";
-    for (const Step* step : lane_steps[key]) {
-      out += "    " + StepNodeName(step->id) + " [" + NodeAttributes(*step) +
+    for (size_t step : lane_steps[key]) {
+      out += "    " + names[step] + " [" + NodeAttributes(process.steps[step]) +
              "];\n";
     }
     out += "  }\n";
   }
-  std::set<std::string> step_ids;
-  for (const Step& step : process.steps) {
-    step_ids.insert(step.id);
+  // Routes name steps by id; a repeated id means its first step.
+  std::map<std::string, size_t> by_id;
+  for (size_t i = 0; i < process.steps.size(); ++i) {
+    const Step& step = process.steps[i];
+    by_id.emplace(step.id, i);
     if (!LaneKey(step).empty()) continue;
-    out += "  " + StepNodeName(step.id) + " [" + NodeAttributes(step) + "];\n";
+    out += "  " + names[i] + " [" + NodeAttributes(step) + "];\n";
   }
 
   std::string edges;
   bool uses_end = false;
   auto target = [&](const std::string& to) -> std::string {
-    if (step_ids.count(to) > 0) return StepNodeName(to);
+    if (auto it = by_id.find(to); it != by_id.end()) return names[it->second];
     if (to == kEndStep) {
       uses_end = true;
       return kEndNode;
@@ -2289,8 +2315,8 @@ std::string RenderProcessDot(const Definition& def, const Process& process) {
   if (std::string to = target(start); !to.empty()) {
     edges += std::string("  ") + kStartNode + " -> " + to + ";\n";
   }
-  for (const Step& step : process.steps) {
-    for (const DotEdge& e : StepEdges(step)) {
+  for (size_t i = 0; i < process.steps.size(); ++i) {
+    for (const DotEdge& e : StepEdges(process.steps[i])) {
       std::string to = target(e.to);
       if (to.empty()) continue;
       std::vector<std::string> attrs;
@@ -2298,7 +2324,7 @@ std::string RenderProcessDot(const Definition& def, const Process& process) {
         attrs.push_back("label=" + DotQuote(WrapLabel(e.label, 28)));
       }
       if (!e.style.empty()) attrs.push_back(e.style);
-      edges += "  " + StepNodeName(step.id) + " -> " + to;
+      edges += "  " + names[i] + " -> " + to;
       if (!attrs.empty()) edges += " [" + Join(attrs, ", ") + "]";
       edges += ";\n";
     }

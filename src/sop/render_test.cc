@@ -453,10 +453,13 @@ TEST(RenderManualTest, HtmlDropsRawHtmlFromSopText) {
   def.sop.overview =
       "<script>alert(2)</script>\n\n<img src=x onerror=alert(3)>";
   def.processes[0].purpose = "[click](javascript:alert(4))";
+  def.processes[0].trigger = "![pixel](http://example.com/p.png)";
   std::string html = RenderHtml(def);
   EXPECT_THAT(html, Not(HasSubstr("<script")));
   EXPECT_THAT(html, Not(HasSubstr("<img")));
   EXPECT_THAT(html, Not(HasSubstr("javascript:")));
+  // A Markdown image becomes a link, so the manual loads nothing.
+  EXPECT_THAT(html, HasSubstr("!<a href=\"http://example.com/p.png\">"));
   EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
 
@@ -496,6 +499,25 @@ TEST(RenderManualTest, EmptyDefinitionRenders) {
   EXPECT_THAT(md, StartsWith("# SOP manual\n"));
   EXPECT_THAT(md, HasSubstr("_No processes defined._"));
   EXPECT_THAT(RenderHtml(def), HasSubstr("<h2 id=\"19-changelog\">"));
+}
+
+// Graphviz aborts or crashes on a node placed in two clusters (duplicate
+// step ids) and on a cluster label made only of line breaks; the validator
+// reports such input, but rendering must survive it.
+TEST(RenderProcessSvgTest, SurvivesDuplicateIdsAndBlankNames) {
+  Definition def = SmallDefinition();
+  Process& p = def.processes[0];
+  p.steps[4].id = "copy";  // design and copy share an id, in two lanes
+  def.roles[1].name = "\n\n";
+  p.steps[2].name = "\n";
+  p.steps[0].name = "Bad \xff\xfe UTF-8 & <tags> &#;";
+  Result<std::string> svg = RenderProcessSvg(def, p);
+  ASSERT_TRUE(svg.ok()) << svg.status().ToString();
+  // Bad bytes become U+FFFD; '&' and '<' are escaped once.
+  EXPECT_THAT(*svg,
+              HasSubstr(">Bad \xEF\xBF\xBD\xEF\xBF\xBD UTF&#45;8 &amp;<"));
+  EXPECT_THAT(*svg, HasSubstr(">&lt;tags&gt; &amp;#;<"));
+  EXPECT_THAT(HtmlErrors(RenderHtml(def)), IsEmpty());
 }
 
 TEST(RenderProcessSvgTest, StartsWithSvgAndNamesEveryStep) {

@@ -839,6 +839,17 @@ class Validator {
       const std::string what = "escalation `" + e.id + "`";
       RefList(e.steps, all_steps_, "step", e.at, "steps", e.where, what);
       for (const EscalationLevel& l : e.levels) {
+        if (l.to == kTemplateOwner && e.trigger != "missing_template") {
+          out_.Error(LocationOf(l.at, "to", l.where), "escalation-target",
+                     what + " escalates to `template_owner`, but only a "
+                            "missing_template trigger has a template",
+                     "name a role or a person");
+          continue;
+        }
+        if (l.to == kTemplateOwner || l.to == kProcessOwner ||
+            l.to == kAssignee) {
+          continue;
+        }
         RefActor(l.to, l.at, "to", l.where, what, "escalation-target");
         if (!l.to.empty()) used_roles_.insert(l.to);
       }

@@ -11,6 +11,7 @@ packages=(
   graphviz libgraphviz-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libxml2-dev
+  python3
 )
 
 missing=()

@@ -6,80 +6,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sop/process_builders_test_util.h"
+
 namespace livesop::sop {
 namespace {
 
+using namespace test_util;  // NOLINT(google-build-using-namespace): builders
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-Step MakeStep(std::string id, StepType type) {
-  Step step;
-  step.id = id;
-  step.name = "Step " + id;
-  step.type = type;
-  return step;
-}
-
-Step Task(std::string id, std::string next) {
-  Step step = MakeStep(std::move(id), StepType::kTask);
-  step.next = std::move(next);
-  return step;
-}
-
-Step Review(std::string id, std::string approved, std::string rejected = {},
-            std::string changes = {}) {
-  Step step = MakeStep(std::move(id), StepType::kReview);
-  step.on_approved = std::move(approved);
-  step.on_rejected = std::move(rejected);
-  step.on_changes_requested = std::move(changes);
-  return step;
-}
-
-Branch When(std::string field, std::string test, std::string next,
-            std::string label = {}) {
-  Branch branch;
-  Condition condition;
-  condition.tests.emplace_back(std::move(field), std::move(test));
-  branch.when = condition;
-  branch.next = std::move(next);
-  branch.label = std::move(label);
-  return branch;
-}
-
-Branch Default(std::string next) {
-  Branch branch;
-  branch.is_default = true;
-  branch.next = std::move(next);
-  return branch;
-}
-
-Branch To(std::string next) {
-  Branch branch;
-  branch.next = std::move(next);
-  return branch;
-}
-
-Step Gateway(std::string id, StepType type, std::vector<Branch> branches) {
-  Step step = MakeStep(std::move(id), type);
-  step.branches = std::move(branches);
-  return step;
-}
-
-Step Join(std::string id, std::string next) {
-  Step step = MakeStep(std::move(id), StepType::kJoin);
-  step.next = std::move(next);
-  return step;
-}
-
-Step EndStep(std::string id) { return MakeStep(std::move(id), StepType::kEnd); }
-
-Process MakeProcess(std::vector<Step> steps) {
-  Process process;
-  process.id = "p";
-  process.steps = std::move(steps);
-  return process;
-}
 
 // Edges as "from->to:kind" strings, in edge order.
 std::vector<std::string> EdgeStrings(const ProcessGraph& graph) {

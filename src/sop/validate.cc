@@ -841,8 +841,9 @@ class Validator {
       for (const EscalationLevel& l : e.levels) {
         if (l.to == kTemplateOwner && e.trigger != "missing_template") {
           out_.Error(LocationOf(l.at, "to", l.where), "escalation-target",
-                     what + " escalates to `template_owner`, but only a "
-                            "missing_template trigger has a template",
+                     what +
+                         " escalates to `template_owner`, but only a "
+                         "missing_template trigger has a template",
                      "name a role or a person");
           continue;
         }

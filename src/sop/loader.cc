@@ -243,6 +243,13 @@ class MapReader {
     return out;
   }
 
+  // One id, or a list of them.
+  std::vector<std::string> IdOrIds(const std::string& key) {
+    YAML::Node value = Get(key);
+    if (value.IsScalar()) return {Id(key)};
+    return Ids(key);
+  }
+
   // A list of ids; each entry's format is checked.
   std::vector<std::string> Ids(const std::string& key, bool required = false) {
     std::vector<std::string> out = Strings(key, required);
@@ -895,7 +902,7 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
   out->max_revisions = r.Int("max_revisions").value_or(0);
   out->wait_for = r.Duration("wait_for");
   out->until = r.Id("until");
-  out->notify = r.Id("notify");
+  out->notify = r.IdOrIds("notify");
   out->message = r.String("message");
   out->next = r.Id("next");
   out->outcome = r.Enum("outcome", {"completed", "rejected", "cancelled"});
@@ -1244,7 +1251,7 @@ bool ReadChecklist(Context& ctx, const YAML::Node& node,
   r.List(
       "items",
       [&](const YAML::Node& item, const std::string& p) {
-        MapReader i(ctx, item, p, {"id", "text", "role", "required"});
+        MapReader i(ctx, item, p, {"id", "text", "role", "required", "when"});
         if (!i.ok()) return;
         ChecklistItem entry;
         entry.where = i.where();
@@ -1253,6 +1260,7 @@ bool ReadChecklist(Context& ctx, const YAML::Node& node,
         entry.text = i.String("text", true);
         entry.role = i.Id("role");
         entry.required = i.Bool("required", true);
+        entry.when = i.ReadCondition("when");
         out->items.push_back(std::move(entry));
       },
       true);
@@ -1268,7 +1276,24 @@ void ReadCalendarInfo(Context& ctx, const YAML::Node& node, CalendarInfo* out) {
   out->at = r.Locations();
   out->planning_cycle = r.String("planning_cycle");
   out->default_calendar = r.Id("default_calendar");
-  out->freeze_periods = r.Strings("freeze_periods");
+  r.List("freeze_periods", [&](const YAML::Node& item, const std::string& p) {
+    MapReader f(ctx, item, p, {"name", "from", "to", "rule"});
+    if (!f.ok()) return;
+    FreezePeriod period;
+    period.where = f.where();
+    period.at = f.Locations();
+    period.name = f.String("name", true);
+    period.from = f.Date("from", true);
+    period.to = f.Date("to", true);
+    period.rule = f.String("rule");
+    if (!period.from.empty() && !period.to.empty() && period.to < period.from) {
+      ctx.Error(f.Get("to"), "invalid-value",
+                "freeze period `" + period.name + "` ends before it starts",
+                "`to` is the last frozen day and may not be before `from`",
+                f.Path("to"));
+    }
+    out->freeze_periods.push_back(std::move(period));
+  });
   r.List("deadlines", [&](const YAML::Node& item, const std::string& p) {
     MapReader d(ctx, item, p, {"id", "name", "before_launch", "step", "role"});
     if (!d.ok()) return;

@@ -288,7 +288,7 @@ struct Step {
   int max_revisions = 0;                     // 0: unlimited
   std::optional<BusinessDuration> wait_for;  // wait steps
   std::string until;                         // wait steps: "launch_date"
-  std::string notify;                        // notification: role/person id
+  std::vector<std::string> notify;           // notification: role or person ids
   std::string message;                       // notification text
   std::string next;
   std::vector<Branch> branches;
@@ -418,6 +418,7 @@ struct ChecklistItem {
   std::string text;
   std::string role;
   bool required = true;
+  std::optional<Condition> when;  // applies only to matching campaigns
 };
 
 struct Checklist {
@@ -440,13 +441,23 @@ struct Deadline {
   std::string role;
 };
 
+// Dates in which launches are frozen (inclusive), with the rule that holds.
+struct FreezePeriod {
+  SourceLocation where;
+  KeyLocations at;
+  std::string name;
+  std::string from;  // YYYY-MM-DD
+  std::string to;    // YYYY-MM-DD, not before `from`
+  std::string rule;  // what is and is not allowed
+};
+
 struct CalendarInfo {
   SourceLocation where;
   KeyLocations at;
   std::string planning_cycle;    // free text: "quarterly plan, monthly lock"
   std::string default_calendar;  // calendar id
   std::vector<Deadline> deadlines;
-  std::vector<std::string> freeze_periods;  // free text
+  std::vector<FreezePeriod> freeze_periods;
 };
 
 struct Tool {

@@ -1618,7 +1618,9 @@ void ManualWriter::WriteStep(const std::string& number, const Process& process,
     facts.push_back({"Wait", wait});
   }
   if (step.type == StepType::kNotification) {
-    facts.push_back({"Notify", Who(step.notify)});
+    std::vector<std::string> recipients;
+    for (const std::string& id : step.notify) recipients.push_back(Who(id));
+    facts.push_back({"Notify", Join(recipients, ", ")});
     facts.push_back({"Message", InlineMd(step.message)});
   }
   if (step.type == StepType::kEnd) {
@@ -1809,8 +1811,8 @@ void ManualWriter::WriteRaci() {
       }
       for (const auto& role : s.consulted) mark(role, 'C');
       for (const auto& role : s.informed) mark(role, 'I');
-      if (s.type == StepType::kNotification && !s.notify.empty()) {
-        mark(s.notify, 'I');
+      if (s.type == StepType::kNotification) {
+        for (const std::string& id : s.notify) mark(id, 'I');
       }
       rows.push_back(std::move(row));
     }
@@ -2020,11 +2022,12 @@ void ManualWriter::WriteChecklists() {
     for (const Checklist* c : lists) {
       Para("**" + Lit(c->name.empty() ? c->id : c->name) + "** (" +
            Code(c->id) + ")");
-      MdTable table({"#", "Item", "Role", "Required"});
+      MdTable table({"#", "Item", "Role", "Required", "Applies to"});
       int n = 0;
       for (const ChecklistItem& item : c->items) {
         table.Row({std::to_string(++n), InlineMd(item.text), Who(item.role),
-                   item.required ? "yes" : "no"});
+                   item.required ? "yes" : "no",
+                   item.when ? ConditionMd(*item.when) : "every campaign"});
       }
       Table(table);
     }
@@ -2065,9 +2068,12 @@ void ManualWriter::WriteMarketingCalendar() {
     Table(table);
   }
   if (!c.freeze_periods.empty()) {
-    std::string list = "**Freeze periods**\n\n";
-    for (const auto& f : c.freeze_periods) list += "- " + ListItemMd(f) + "\n";
-    Para(list.substr(0, list.size() - 1));
+    MdTable table({"Freeze period", "From", "To", "Rule"});
+    for (const FreezePeriod& f : c.freeze_periods) {
+      table.Row({Lit(f.name), f.from, f.to, InlineMd(f.rule)});
+    }
+    Para("**Freeze periods** (launches frozen, both days included)");
+    Table(table);
   }
 }
 

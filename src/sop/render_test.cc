@@ -241,9 +241,11 @@ Definition SmallDefinition() {
       {.id = "pre-launch",
        .name = "Pre-launch checks",
        .phase = "pre-launch",
-       .items = {
-           {.id = "links", .text = "All links work", .role = "cm"},
-           {.id = "legal", .text = "Legal copy approved", .role = "brand"}}});
+       .items = {{.id = "links", .text = "All links work", .role = "cm"},
+                 {.id = "legal",
+                  .text = "Legal copy approved",
+                  .role = "brand",
+                  .when = Condition{.tests = {{"channel", "print, ooh"}}}}}});
 
   def.calendar = CalendarInfo{.planning_cycle = "Quarterly plan, monthly lock",
                               .default_calendar = "jkt",
@@ -257,7 +259,10 @@ Definition SmallDefinition() {
                                              .before_launch = Days(15),
                                              .step = "brief",
                                              .role = "cm"}},
-                              .freeze_periods = {"Last week of December"}};
+                              .freeze_periods = {{.name = "Year-end freeze",
+                                                  .from = "2026-12-24",
+                                                  .to = "2026-12-31",
+                                                  .rule = "No launches"}}};
 
   def.communication = Communication{
       .tools = {{.id = "slack", .name = "Slack", .purpose = "Day-to-day"},
@@ -335,6 +340,16 @@ TEST(RenderManualTest, MarkdownHasSlaAndEscalationLevels) {
   EXPECT_THAT(md, HasSubstr("| 1 | Head of Marketing Ops | 4h |\n"));
   EXPECT_THAT(md, HasSubstr("| 2 | Budi Santoso | 1d |\n"));
   EXPECT_THAT(md, HasSubstr("- **Repeat:** every 1d, 2 times\n"));
+}
+
+TEST(RenderManualTest, MarkdownHasConditionalChecklistItemsAndFreezes) {
+  std::string md = RenderMarkdown(SmallDefinition());
+  EXPECT_THAT(md, HasSubstr("| 1 | All links work | Campaign Manager | yes | "
+                            "every campaign |\n"));
+  EXPECT_THAT(md, HasSubstr("| Legal copy approved | Brand Manager | yes | "
+                            "`channel` ∈ {print, ooh} |\n"));
+  EXPECT_THAT(md, HasSubstr("| Year-end freeze | 2026-12-24 | 2026-12-31 | "
+                            "No launches |\n"));
 }
 
 TEST(RenderManualTest, MarkdownDescribesStepsAndRouting) {

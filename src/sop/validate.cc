@@ -440,7 +440,12 @@ class Validator {
         what);
     Ref(s.matrix, matrices_, "approval matrix", s.at, "matrix", s.where, what);
     RefList(s.approvers, roles_, "role", s.at, "approvers", s.where, what);
-    RefActor(s.notify, s.at, "notify", s.where, what, "unknown-reference");
+    for (size_t i = 0; i < s.notify.size(); ++i) {
+      RefActor(s.notify[i], s.at,
+               s.at.count("notify[0]") > 0 ? "notify[" + std::to_string(i) + "]"
+                                           : "notify",
+               s.where, what, "unknown-reference");
+    }
     for (const char* key :
          {"next", "on_approved", "on_rejected", "on_changes_requested"}) {
       const std::string& target =
@@ -481,7 +486,7 @@ class Validator {
     for (const auto& r : s.approvers) used_roles_.insert(r);
     for (const auto& r : s.consulted) used_roles_.insert(r);
     for (const auto& r : s.informed) used_roles_.insert(r);
-    if (!s.notify.empty()) used_roles_.insert(s.notify);
+    used_roles_.insert(s.notify.begin(), s.notify.end());
     if (!s.role.empty())
       assigned_roles_[s.role] = LocationOf(s.at, "role", s.where);
     for (size_t i = 0; i < s.approvers.size(); ++i) {
@@ -890,6 +895,10 @@ class Validator {
       for (const ChecklistItem& i : c.items) {
         Ref(i.role, roles_, "role", i.at, "role", i.where,
             "item `" + i.id + "` of checklist `" + c.id + "`");
+        if (i.when) {
+          CheckConditionInputs(
+              *i.when, {}, "item `" + i.id + "` of checklist `" + c.id + "`");
+        }
         if (!i.role.empty()) {
           used_roles_.insert(i.role);
           assigned_roles_.emplace(i.role, LocationOf(i.at, "role", i.where));

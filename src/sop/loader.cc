@@ -28,6 +28,13 @@ const std::regex& IdPattern() {
   return pattern;
 }
 
+// A step reference: `step` or `process.step`.
+const std::regex& StepRefPattern() {
+  static const std::regex pattern(
+      "[a-z][a-z0-9_-]{0,63}(\\.[a-z][a-z0-9_-]{0,63})?");
+  return pattern;
+}
+
 // State shared by every reader of one load: diagnostics and the current file.
 struct Context {
   DiagnosticList* diagnostics = nullptr;
@@ -177,6 +184,24 @@ class MapReader {
     std::string id = String(key, required);
     if (!id.empty()) CheckId(Get(key), key, id);
     return id;
+  }
+
+  // A step outside its process: `step` (that step in every process that has
+  // it) or `process.step`.
+  std::string StepRef(const std::string& key) {
+    std::string ref = String(key);
+    if (!ref.empty()) CheckStepRef(Get(key), key, ref);
+    return ref;
+  }
+  std::vector<std::string> StepRefs(const std::string& key) {
+    std::vector<std::string> out = Strings(key);
+    YAML::Node value = Get(key);
+    if (value.IsSequence()) {
+      for (const YAML::Node& item : value) {
+        if (item.IsScalar()) CheckStepRef(item, key, item.Scalar());
+      }
+    }
+    return out;
   }
 
   bool Bool(const std::string& key, bool fallback) {
@@ -390,6 +415,16 @@ class MapReader {
                "`" + key + "` should be " + expected + ", found " +
                    YamlTypeName(value),
                std::move(hint), JoinPath(path_, key));
+  }
+
+  void CheckStepRef(const YAML::Node& value, const std::string& key,
+                    const std::string& ref) {
+    if (std::regex_match(ref, StepRefPattern())) return;
+    ctx_.Error(
+        value, "invalid-value",
+        "`" + key + "` has \"" + ref + "\", which is not a step reference",
+        "write a step id, or process-id.step-id for one process's step",
+        JoinPath(path_, key));
   }
 
   void CheckId(const YAML::Node& value, const std::string& key,
@@ -1098,7 +1133,7 @@ bool ReadEscalation(Context& ctx, const YAML::Node& node,
       }
     }
   }
-  out->steps = r.Ids("steps");
+  out->steps = r.StepRefs("steps");
   out->when = r.ReadCondition("when");
   if (out->trigger == "condition" && !out->when) {
     ctx.Error(
@@ -1182,10 +1217,10 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
   out->name = r.String("name", true);
   out->owner = r.Id("owner");
   r.List("assets", [&](const YAML::Node& item, const std::string& p) {
-    MapReader a(
-        ctx, item, p,
-        {"id", "name", "formats", "sizes", "aspect_ratios", "max_file_size",
-         "max_duration_seconds", "max_copy_length", "color_space", "notes"});
+    MapReader a(ctx, item, p,
+                {"id", "name", "formats", "sizes", "aspect_ratios",
+                 "max_file_size", "max_duration_seconds", "max_copy_length",
+                 "color_space", "min_dpi", "bleed_mm", "notes"});
     if (!a.ok()) return;
     AssetSpec spec;
     spec.where = a.where();
@@ -1231,6 +1266,8 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
     spec.max_duration_seconds = a.Number("max_duration_seconds");
     spec.max_copy_length = a.Int("max_copy_length");
     spec.color_space = a.String("color_space");
+    spec.min_dpi = a.Int("min_dpi");
+    spec.bleed_mm = a.Number("bleed_mm");
     spec.notes = a.String("notes");
     out->assets.push_back(std::move(spec));
   });
@@ -1305,7 +1342,7 @@ void ReadCalendarInfo(Context& ctx, const YAML::Node& node, CalendarInfo* out) {
     if (auto before = d.Duration("before_launch", true)) {
       deadline.before_launch = *before;
     }
-    deadline.step = d.Id("step");
+    deadline.step = d.StepRef("step");
     deadline.role = d.Id("role");
     out->deadlines.push_back(std::move(deadline));
   });

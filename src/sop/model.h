@@ -357,9 +357,9 @@ struct EscalationRule {
   std::string name;
   std::string trigger;
   std::vector<std::string> step_types;  // which steps it watches ("approval")
-  std::vector<std::string> steps;       // or which step ids
-  std::optional<Condition> when;        // trigger: condition
-  std::string channel;                  // where it is raised, free text
+  std::vector<std::string> steps;  // or which steps: "step" or "process.step"
+  std::optional<Condition> when;   // trigger: condition
+  std::string channel;             // where it is raised, free text
   std::vector<EscalationLevel> levels;
   std::optional<BusinessDuration> repeat_every;
   int repeat_times = 0;
@@ -399,6 +399,8 @@ struct AssetSpec {
   std::optional<double> max_duration_seconds;
   std::optional<int> max_copy_length;  // characters
   std::string color_space;             // sRGB
+  std::optional<int> min_dpi;          // print
+  std::optional<double> bleed_mm;      // print
   std::string notes;
 };
 
@@ -437,7 +439,7 @@ struct Deadline {
   std::string id;
   std::string name;
   BusinessDuration before_launch;
-  std::string step;  // step id it belongs to, optional
+  std::string step;  // "step" or "process.step" it belongs to, optional
   std::string role;
 };
 

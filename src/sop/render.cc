@@ -555,6 +555,14 @@ std::string UnaryTestText(std::string_view input, std::string_view raw_test,
          value(FormatNumber(test.low));
 }
 
+// "300 dpi, 3 mm bleed" for print specs; empty otherwise.
+std::string PrintSpec(const AssetSpec& a) {
+  std::vector<std::string> parts;
+  if (a.min_dpi) parts.push_back("≥ " + std::to_string(*a.min_dpi) + " dpi");
+  if (a.bleed_mm) parts.push_back(FormatNumber(*a.bleed_mm) + " mm bleed");
+  return Join(parts, ", ");
+}
+
 std::string ConditionMd(const Condition& condition) {
   std::vector<std::string> parts;
   for (const auto& [input, test] : condition.tests) {
@@ -1980,7 +1988,7 @@ void ManualWriter::WriteChannels() {
     if (c.assets.empty()) continue;
     MdTable table({"Asset", "Id", "Formats", "Sizes", "Aspect ratios",
                    "Max file size", "Max duration", "Max copy", "Colour space",
-                   "Notes"});
+                   "Print", "Notes"});
     for (const AssetSpec& a : c.assets) {
       auto list = [](const std::vector<std::string>& items) {
         std::vector<std::string> out;
@@ -1995,7 +2003,7 @@ void ManualWriter::WriteChannels() {
            a.max_copy_length
                ? std::to_string(*a.max_copy_length) + " characters"
                : "",
-           Lit(a.color_space), InlineMd(a.notes)});
+           Lit(a.color_space), PrintSpec(a), InlineMd(a.notes)});
     }
     Table(table);
   }

@@ -124,15 +124,17 @@ class Validator {
   // Reports `id` (written at `at`/`key`) unless it is in `ids`.
   void Ref(const std::string& id, const Ids& ids, const std::string& kind,
            const KeyLocations& at, const std::string& key,
-           const SourceLocation& fallback, const std::string& context) {
+           const SourceLocation& fallback, const std::string& context,
+           const std::string& owner = {}) {
     if (id.empty() || ids.count(id) > 0) return;
     std::vector<std::string> candidates(ids.begin(), ids.end());
     std::string suggestion = ClosestMatch(id, candidates);
-    out_.Error(
-        LocationOf(at, key, fallback), "unknown-reference",
-        context + " names " + kind + " `" + id + "`, which is not defined",
-        suggestion.empty() ? "define it, or use one of: " + Preview(candidates)
-                           : "did you mean `" + suggestion + "`?");
+    out_.Error(LocationOf(at, key, fallback), "unknown-reference",
+               context + " names " + kind + " `" + id + "`" + owner +
+                   ", which is not defined",
+               suggestion.empty()
+                   ? "define it, or use one of: " + Preview(candidates)
+                   : "did you mean `" + suggestion + "`?");
   }
 
   void RefList(const std::vector<std::string>& ids, const Ids& known,
@@ -143,6 +145,27 @@ class Validator {
       Ref(ids[i], known, kind, at, key + "[" + std::to_string(i) + "]",
           LocationOf(at, key, fallback), context);
     }
+  }
+
+  // A step outside its process: `step` (in any process) or `process.step`.
+  void RefStep(const std::string& ref, const KeyLocations& at,
+               const std::string& key, const SourceLocation& fallback,
+               const std::string& context) {
+    const size_t dot = ref.find('.');
+    if (dot == std::string::npos) {
+      Ref(ref, all_steps_, "step", at, key, fallback, context);
+      return;
+    }
+    const std::string process_id = ref.substr(0, dot);
+    const Process* process = def_.FindProcess(process_id);
+    if (process == nullptr) {
+      Ref(process_id, processes_, "process", at, key, fallback, context);
+      return;
+    }
+    Ids steps;
+    for (const Step& s : process->steps) steps.insert(s.id);
+    Ref(ref.substr(dot + 1), steps, "step", at, key, fallback, context,
+        " in process `" + process_id + "`");
   }
 
   // A role or a person.
@@ -218,7 +241,7 @@ class Validator {
           c.where, "the marketing calendar");
       for (const Deadline& d : c.deadlines) {
         const std::string what = "deadline `" + d.id + "`";
-        Ref(d.step, all_steps_, "step", d.at, "step", d.where, what);
+        RefStep(d.step, d.at, "step", d.where, what);
         Ref(d.role, roles_, "role", d.at, "role", d.where, what);
         if (!d.role.empty()) used_roles_.insert(d.role);
       }
@@ -842,7 +865,10 @@ class Validator {
   void CheckEscalations() {
     for (const EscalationRule& e : def_.escalations) {
       const std::string what = "escalation `" + e.id + "`";
-      RefList(e.steps, all_steps_, "step", e.at, "steps", e.where, what);
+      for (size_t i = 0; i < e.steps.size(); ++i) {
+        RefStep(e.steps[i], e.at, "steps[" + std::to_string(i) + "]", e.where,
+                what);
+      }
       for (const EscalationLevel& l : e.levels) {
         if (l.to == kTemplateOwner && e.trigger != "missing_template") {
           out_.Error(LocationOf(l.at, "to", l.where), "escalation-target",

@@ -11,6 +11,7 @@ packages=(
   graphviz libgraphviz-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libxml2-dev
+  libsqlite3-dev sqlite3
   python3
 )
 

@@ -1,0 +1,20 @@
+// The SQLite backend of store.h; use OpenStore() instead of this.
+#ifndef LIVESOP_STORE_INTERNAL_SQLITE_STORE_H_
+#define LIVESOP_STORE_INTERNAL_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace livesop::store::internal {
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const OpenOptions& options);
+
+// The number of SQLite migrations.
+int SqliteSchemaVersion();
+
+}  // namespace livesop::store::internal
+
+#endif  // LIVESOP_STORE_INTERNAL_SQLITE_STORE_H_

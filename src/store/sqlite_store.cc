@@ -1,0 +1,569 @@
+// The embedded store: one SQLite file in WAL mode.
+//
+// Durability: `synchronous=NORMAL` in WAL mode. A commit survives a crash of
+// the process (every acknowledged append is in the WAL); after a power loss
+// or an operating-system crash the last transactions before it may be rolled
+// back, but the database stays consistent. FULL would fsync on every commit
+// and cap single-event appends at the disk's sync rate (hundreds per second
+// instead of tens of thousands); a marketing department's history is not
+// worth that trade, and PostgreSQL is there for teams that need more.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "store/internal/sqlite_store.h"
+
+namespace livesop::store::internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Events are read this many at a time by Scan, so memory stays bounded.
+constexpr int kScanBatch = 2048;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Migration N (index N-1) brings the schema from version N-1 to N.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> migrations = {
+      R"sql(
+CREATE TABLE events (
+  position INTEGER PRIMARY KEY,
+  campaign TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  activity TEXT NOT NULL,
+  time_us INTEGER NOT NULL,
+  lifecycle TEXT NOT NULL,
+  resource TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT '',
+  step TEXT NOT NULL DEFAULT '',
+  sop_version TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL,
+  deviation TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  campaign_type TEXT NOT NULL DEFAULT '',
+  payload TEXT NOT NULL,
+  recorded_us INTEGER NOT NULL,
+  UNIQUE (campaign, sequence)
+);
+CREATE INDEX events_by_time ON events (time_us);
+CREATE TABLE campaigns_version (
+  campaign TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE idempotency (
+  key TEXT PRIMARY KEY,
+  campaign TEXT NOT NULL,
+  first_position INTEGER NOT NULL,
+  last_position INTEGER NOT NULL,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+  };
+  return migrations;
+}
+
+// A prepared statement, finalized on destruction.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  sqlite3_stmt** out() { return &stmt_; }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(sqlite3* db, std::string path)
+      : db_(db), path_(std::move(path)) {}
+  ~SqliteStore() override {
+    statements_.clear();
+    sqlite3_close_v2(db_);
+  }
+
+  Status Initialize(const OpenOptions& options) {
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    sqlite3_extended_result_codes(db_, 1);
+    // Reading the schema first tells a non-database file apart before any
+    // pragma could write to it.
+    int version = 0;
+    {
+      Status probe = Exec("SELECT count(*) FROM sqlite_master");
+      if (!probe.ok()) {
+        return FailedPreconditionError(
+            "\"" + path_ + "\" is not a SQLite database (" + probe.message() +
+            "); pass a livesop database file, or a new path to create one");
+      }
+    }
+    if (!options.read_only) {
+      LIVESOP_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL"));
+      LIVESOP_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
+    }
+    LIVESOP_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
+    LIVESOP_ASSIGN_OR_RETURN(version, ReadUserVersion());
+    const int known = static_cast<int>(Migrations().size());
+    if (version > known) {
+      return FailedPreconditionError(
+          "the database \"" + path_ + "\" has schema version " +
+          std::to_string(version) + ", newer than this livesop knows (" +
+          std::to_string(known) +
+          "); upgrade livesop to open it. Nothing was changed.");
+    }
+    if (version < known && options.read_only) {
+      return FailedPreconditionError("the database \"" + path_ +
+                                     "\" needs migrations, but it was opened "
+                                     "read-only");
+    }
+    if (version == 0 && !options.read_only) {
+      LIVESOP_ASSIGN_OR_RETURN(bool foreign, HasForeignTables());
+      if (foreign) {
+        return FailedPreconditionError(
+            "\"" + path_ +
+            "\" is a SQLite database of another program; livesop keeps its "
+            "history in a file of its own");
+      }
+    }
+    while (version < known) {
+      // BEGIN IMMEDIATE takes the write lock, so two processes opening a new
+      // database at once migrate it once.
+      LIVESOP_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+      Result<int> current = ReadUserVersion();
+      if (!current.ok()) {
+        (void)Exec("ROLLBACK");
+        return current.status();
+      }
+      if (*current != version) {  // another process migrated meanwhile
+        LIVESOP_RETURN_IF_ERROR(Exec("COMMIT"));
+        version = *current;
+        continue;
+      }
+      Status applied = Exec(Migrations()[version]);
+      if (applied.ok()) {
+        applied = Exec("PRAGMA user_version=" + std::to_string(version + 1));
+      }
+      if (!applied.ok()) {
+        (void)Exec("ROLLBACK");
+        return applied.WithContext("migrating \"" + path_ + "\" to version " +
+                                   std::to_string(version + 1));
+      }
+      LIVESOP_RETURN_IF_ERROR(Exec("COMMIT"));
+      ++version;
+    }
+    return OkStatus();
+  }
+
+  Result<AppendResult> Append(const AppendRequest& request) override {
+    LIVESOP_ASSIGN_OR_RETURN(std::vector<AppendResult> results,
+                             AppendAll({request}));
+    return results.front();
+  }
+
+  Result<std::vector<AppendResult>> AppendAll(
+      const std::vector<AppendRequest>& requests) override {
+    for (const AppendRequest& request : requests) {
+      LIVESOP_RETURN_IF_ERROR(CheckRequest(request));
+    }
+    LIVESOP_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    std::vector<AppendResult> results;
+    results.reserve(requests.size());
+    for (const AppendRequest& request : requests) {
+      Result<AppendResult> result = AppendInTransaction(request);
+      if (!result.ok()) {
+        (void)Exec("ROLLBACK");
+        return result.status();
+      }
+      results.push_back(*result);
+    }
+    Status committed = Exec("COMMIT");
+    if (!committed.ok()) {
+      (void)Exec("ROLLBACK");
+      return committed;
+    }
+    return results;
+  }
+
+  Result<int64_t> CampaignVersion(const std::string& campaign) override {
+    LIVESOP_ASSIGN_OR_RETURN(
+        sqlite3_stmt * stmt,
+        Prepare("SELECT version FROM campaigns_version WHERE campaign = ?"));
+    sqlite3_bind_text(stmt, 1, campaign.data(),
+                      static_cast<int>(campaign.size()), SQLITE_STATIC);
+    int64_t version = 0;
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) version = sqlite3_column_int64(stmt, 0);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, "reading");
+    return version;
+  }
+
+  Status Scan(const EventFilter& filter,
+              const std::function<Status(const Event&)>& visit) override {
+    // Keyset pagination by position: each batch is its own short read, so a
+    // long scan neither holds a read transaction open (which would stop WAL
+    // checkpoints) nor keeps more than one batch in memory.
+    std::string sql =
+        "SELECT position, sequence, recorded_us, campaign, type, activity, "
+        "time_us, lifecycle, resource, role, step, sop_version, source, "
+        "deviation, reason, campaign_type, payload FROM events "
+        "WHERE position > ?1";
+    std::vector<std::string> texts;
+    auto in_list = [&](const char* column,
+                       const std::vector<std::string>& values) {
+      if (values.empty()) return;
+      sql += std::string(" AND ") + column + " IN (";
+      for (size_t i = 0; i < values.size(); ++i) {
+        texts.push_back(values[i]);
+        sql += (i > 0 ? ", ?" : "?") + std::to_string(texts.size() + 3);
+      }
+      sql += ")";
+    };
+    if (filter.from_us) sql += " AND time_us >= ?2";
+    if (filter.until_us) sql += " AND time_us < ?3";
+    if (!filter.campaign.empty()) {
+      texts.push_back(filter.campaign);
+      sql += " AND campaign = ?" + std::to_string(texts.size() + 3);
+    }
+    in_list("campaign_type", filter.campaign_types);
+    in_list("source", filter.sources);
+    in_list("activity", filter.activities);
+    sql += " ORDER BY position LIMIT " + std::to_string(kScanBatch);
+
+    Statement stmt;
+    int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, stmt.out(), nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "preparing a scan");
+    if (filter.from_us) sqlite3_bind_int64(stmt.get(), 2, *filter.from_us);
+    if (filter.until_us) sqlite3_bind_int64(stmt.get(), 3, *filter.until_us);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      sqlite3_bind_text(stmt.get(), static_cast<int>(i) + 4, texts[i].data(),
+                        static_cast<int>(texts[i].size()), SQLITE_STATIC);
+    }
+    int64_t after = filter.after_position;
+    std::vector<Event> batch;
+    batch.reserve(kScanBatch);
+    while (true) {
+      batch.clear();
+      sqlite3_bind_int64(stmt.get(), 1, after);
+      while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+        batch.push_back(ReadEvent(stmt.get()));
+      }
+      sqlite3_reset(stmt.get());
+      if (rc != SQLITE_DONE) return Error(rc, "scanning events");
+      for (const Event& event : batch) {
+        LIVESOP_RETURN_IF_ERROR(visit(event));
+      }
+      if (batch.size() < static_cast<size_t>(kScanBatch)) return OkStatus();
+      after = batch.back().position;
+    }
+  }
+
+  Result<int64_t> LastPosition() override {
+    LIVESOP_ASSIGN_OR_RETURN(
+        sqlite3_stmt * stmt,
+        Prepare("SELECT coalesce(max(position), 0) FROM events"));
+    int rc = sqlite3_step(stmt);
+    int64_t last = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW) return Error(rc, "reading the last position");
+    return last;
+  }
+
+  Result<int> SchemaVersion() override { return ReadUserVersion(); }
+
+  const char* Backend() const override { return "sqlite"; }
+
+ private:
+  static Status CheckRequest(const AppendRequest& request) {
+    if (request.campaign.empty()) {
+      return InvalidArgumentError("an append needs the campaign it is for");
+    }
+    if (request.events.empty()) {
+      return InvalidArgumentError("an append to campaign " + request.campaign +
+                                  " has no events");
+    }
+    for (const Event& e : request.events) {
+      if (!e.campaign.empty() && e.campaign != request.campaign) {
+        return InvalidArgumentError(
+            "an append to campaign " + request.campaign +
+            " holds an event of campaign " + e.campaign);
+      }
+      if (e.type.empty() || e.activity.empty()) {
+        return InvalidArgumentError("every event needs a type and an activity");
+      }
+    }
+    if (request.expected_version < kAnyVersion) {
+      return InvalidArgumentError(
+          "expected_version must be -1 (any), 0 (a "
+          "new campaign) or a version");
+    }
+    return OkStatus();
+  }
+
+  // Runs inside BEGIN IMMEDIATE, so nothing can change between the reads and
+  // the writes.
+  Result<AppendResult> AppendInTransaction(const AppendRequest& request) {
+    if (!request.idempotency_key.empty()) {
+      LIVESOP_ASSIGN_OR_RETURN(
+          sqlite3_stmt * find,
+          Prepare("SELECT campaign, first_position, last_position, version "
+                  "FROM idempotency WHERE key = ?"));
+      BindText(find, 1, request.idempotency_key);
+      int rc = sqlite3_step(find);
+      if (rc == SQLITE_ROW) {
+        AppendResult previous;
+        const std::string campaign = ColumnText(find, 0);
+        previous.first_position = sqlite3_column_int64(find, 1);
+        previous.last_position = sqlite3_column_int64(find, 2);
+        previous.version = sqlite3_column_int64(find, 3);
+        previous.duplicate = true;
+        sqlite3_reset(find);
+        if (campaign != request.campaign) {
+          return InvalidArgumentError("idempotency key \"" +
+                                      request.idempotency_key +
+                                      "\" was used for campaign " + campaign +
+                                      ", not " + request.campaign);
+        }
+        return previous;
+      }
+      sqlite3_reset(find);
+      if (rc != SQLITE_DONE) return Error(rc, "reading idempotency keys");
+    }
+    LIVESOP_ASSIGN_OR_RETURN(int64_t version,
+                             CampaignVersion(request.campaign));
+    if (request.expected_version != kAnyVersion &&
+        request.expected_version != version) {
+      return AbortedError("campaign " + request.campaign + " is at version " +
+                          std::to_string(version) + ", not the expected " +
+                          std::to_string(request.expected_version) +
+                          "; read it again and retry");
+    }
+    LIVESOP_ASSIGN_OR_RETURN(
+        sqlite3_stmt * insert,
+        Prepare("INSERT INTO events (campaign, sequence, type, activity, "
+                "time_us, lifecycle, resource, role, step, sop_version, "
+                "source, deviation, reason, campaign_type, payload, "
+                "recorded_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?)"));
+    const int64_t recorded = NowMicros();
+    AppendResult result;
+    for (const Event& e : request.events) {
+      ++version;
+      BindText(insert, 1, request.campaign);
+      sqlite3_bind_int64(insert, 2, version);
+      BindText(insert, 3, e.type);
+      BindText(insert, 4, e.activity);
+      sqlite3_bind_int64(insert, 5, e.time_us);
+      BindText(insert, 6, e.lifecycle);
+      BindText(insert, 7, e.resource);
+      BindText(insert, 8, e.role);
+      BindText(insert, 9, e.step);
+      BindText(insert, 10, e.sop_version);
+      BindText(insert, 11, e.source);
+      BindText(insert, 12, e.deviation);
+      BindText(insert, 13, e.reason);
+      BindText(insert, 14, e.campaign_type);
+      BindText(insert, 15, e.payload.empty() ? std::string("{}") : e.payload);
+      sqlite3_bind_int64(insert, 16, recorded);
+      int rc = sqlite3_step(insert);
+      sqlite3_reset(insert);
+      if (rc != SQLITE_DONE) return Error(rc, "appending an event");
+      const int64_t position = sqlite3_last_insert_rowid(db_);
+      if (result.first_position == 0) result.first_position = position;
+      result.last_position = position;
+    }
+    result.version = version;
+    LIVESOP_ASSIGN_OR_RETURN(
+        sqlite3_stmt * upsert,
+        Prepare("INSERT INTO campaigns_version (campaign, version) VALUES (?, "
+                "?) ON CONFLICT (campaign) DO UPDATE SET version = "
+                "excluded.version"));
+    BindText(upsert, 1, request.campaign);
+    sqlite3_bind_int64(upsert, 2, version);
+    int rc = sqlite3_step(upsert);
+    sqlite3_reset(upsert);
+    if (rc != SQLITE_DONE) return Error(rc, "updating the campaign version");
+    if (!request.idempotency_key.empty()) {
+      LIVESOP_ASSIGN_OR_RETURN(
+          sqlite3_stmt * remember,
+          Prepare("INSERT INTO idempotency (key, campaign, first_position, "
+                  "last_position, version) VALUES (?, ?, ?, ?, ?)"));
+      BindText(remember, 1, request.idempotency_key);
+      BindText(remember, 2, request.campaign);
+      sqlite3_bind_int64(remember, 3, result.first_position);
+      sqlite3_bind_int64(remember, 4, result.last_position);
+      sqlite3_bind_int64(remember, 5, result.version);
+      rc = sqlite3_step(remember);
+      sqlite3_reset(remember);
+      if (rc != SQLITE_DONE) return Error(rc, "recording the idempotency key");
+    }
+    return result;
+  }
+
+  static Event ReadEvent(sqlite3_stmt* stmt) {
+    Event e;
+    e.position = sqlite3_column_int64(stmt, 0);
+    e.sequence = sqlite3_column_int64(stmt, 1);
+    e.recorded_us = sqlite3_column_int64(stmt, 2);
+    e.campaign = ColumnText(stmt, 3);
+    e.type = ColumnText(stmt, 4);
+    e.activity = ColumnText(stmt, 5);
+    e.time_us = sqlite3_column_int64(stmt, 6);
+    e.lifecycle = ColumnText(stmt, 7);
+    e.resource = ColumnText(stmt, 8);
+    e.role = ColumnText(stmt, 9);
+    e.step = ColumnText(stmt, 10);
+    e.sop_version = ColumnText(stmt, 11);
+    e.source = ColumnText(stmt, 12);
+    e.deviation = ColumnText(stmt, 13);
+    e.reason = ColumnText(stmt, 14);
+    e.campaign_type = ColumnText(stmt, 15);
+    e.payload = ColumnText(stmt, 16);
+    return e;
+  }
+
+  static std::string ColumnText(sqlite3_stmt* stmt, int column) {
+    const auto* text =
+        reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+    return text == nullptr
+               ? std::string()
+               : std::string(text, static_cast<size_t>(
+                                       sqlite3_column_bytes(stmt, column)));
+  }
+
+  static void BindText(sqlite3_stmt* stmt, int index, const std::string& text) {
+    sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+  }
+
+  // A cached prepared statement for `sql`, owned by the store.
+  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
+    for (const auto& [text, stmt] : statements_) {
+      if (text == sql) return stmt->get();
+    }
+    auto stmt = std::make_unique<Statement>();
+    int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, stmt->out(), nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "preparing a statement");
+    sqlite3_stmt* raw = stmt->get();
+    statements_.emplace_back(sql, std::move(stmt));
+    return raw;
+  }
+
+  Status Exec(const std::string& sql) {
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    if (rc == SQLITE_OK) return OkStatus();
+    std::string text = message != nullptr ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return Error(rc, text);
+  }
+
+  Result<int> ReadUserVersion() {
+    Statement stmt;
+    int rc =
+        sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, stmt.out(), nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "reading the schema version");
+    rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW) return Error(rc, "reading the schema version");
+    return sqlite3_column_int(stmt.get(), 0);
+  }
+
+  Result<bool> HasForeignTables() {
+    Statement stmt;
+    int rc = sqlite3_prepare_v2(
+        db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1,
+        stmt.out(), nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "reading the schema");
+    rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW) return Error(rc, "reading the schema");
+    return sqlite3_column_int(stmt.get(), 0) > 0;
+  }
+
+  // Maps a SQLite result code to the canonical codes of status.h.
+  Status Error(int rc, const std::string& doing) const {
+    const int primary = rc & 0xff;
+    std::string message = "SQLite (" + path_ + "): " + doing;
+    const char* detail = sqlite3_errmsg(db_);
+    if (detail != nullptr && doing.find(detail) == std::string::npos) {
+      message += ": " + std::string(detail);
+    }
+    switch (primary) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return UnavailableError(message + " (the database is busy; retry)");
+      case SQLITE_FULL:
+        return ResourceExhaustedError(
+            message + " (the disk is full; nothing was written)");
+      case SQLITE_READONLY:
+      case SQLITE_PERM:
+      case SQLITE_CANTOPEN:
+        return UnavailableError(message);
+      case SQLITE_NOTADB:
+      case SQLITE_CORRUPT:
+        return FailedPreconditionError(message);
+      case SQLITE_CONSTRAINT:
+        return AbortedError(message + " (a concurrent write; retry)");
+      default:
+        return InternalError(message);
+    }
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  std::vector<std::pair<std::string, std::unique_ptr<Statement>>> statements_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const OpenOptions& options) {
+  if (path.empty()) {
+    return InvalidArgumentError("an empty database path");
+  }
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return InvalidArgumentError("\"" + path +
+                                "\" is a directory; name a database file "
+                                "inside it, such as " +
+                                (fs::path(path) / "livesop.db").string());
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::exists(parent, ec)) {
+    return UnavailableError("the folder \"" + parent.string() +
+                            "\" of database \"" + path + "\" does not exist");
+  }
+  sqlite3* db = nullptr;
+  const int flags = options.read_only
+                        ? SQLITE_OPEN_READONLY
+                        : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message =
+        db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return UnavailableError("cannot open the database \"" + path +
+                            "\": " + message);
+  }
+  auto store = std::make_unique<SqliteStore>(db, path);
+  LIVESOP_RETURN_IF_ERROR(store->Initialize(options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+int SqliteSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+}  // namespace livesop::store::internal

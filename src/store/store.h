@@ -1,0 +1,143 @@
+// The event store: livesop's single source of truth. Events are appended,
+// never changed; each has a global position (the order of the whole store)
+// and a per-campaign sequence number. Two implementations sit behind this
+// interface, chosen by URL: SQLite (embedded, the default) and PostgreSQL.
+// The rest of livesop never knows which one it has.
+//
+// Thread safety: a Store may be used from one thread at a time; open one per
+// thread (SQLite in WAL mode and PostgreSQL both serve several connections,
+// also from several processes).
+#ifndef LIVESOP_STORE_STORE_H_
+#define LIVESOP_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace livesop::store {
+
+// One event, with the XES-compatible attributes of DESIGN.md.
+struct Event {
+  // Assigned by the store on append; ignored in append requests.
+  int64_t position = 0;     // global order, from 1, without gaps
+  int64_t sequence = 0;     // order within the campaign, from 1, without gaps
+  int64_t recorded_us = 0;  // when the store wrote it (µs since the epoch)
+
+  std::string campaign;  // case:concept:name
+  std::string type;      // what happened, machine-readable: "task_completed"
+  std::string activity;  // concept:name: the step or activity name
+  int64_t time_us = 0;   // time:timestamp, µs since 1970-01-01T00:00:00Z
+  std::string lifecycle = "complete";  // lifecycle:transition
+  std::string resource;                // org:resource: person id
+  std::string role;                    // org:role
+  std::string step;                    // livesop:step: SOP step id
+  std::string sop_version;             // livesop:sop_version
+  std::string source = "engine";       // livesop:source
+  std::string deviation;               // livesop:deviation; empty means none
+  std::string reason;                  // livesop:reason
+  std::string campaign_type;           // the campaign's type, for filters
+  std::string payload = "{}";          // typed payload fields, a JSON object
+
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+// Expected versions for optimistic concurrency.
+inline constexpr int64_t kAnyVersion = -1;  // append whatever the version
+inline constexpr int64_t kNoCampaign = 0;   // the campaign must not exist yet
+
+struct AppendRequest {
+  std::string campaign;
+  // The campaign's version (its last sequence number) the caller decided
+  // on; kAnyVersion skips the check.
+  int64_t expected_version = kAnyVersion;
+  // Optional. A request whose key was seen before appends nothing and
+  // returns the first request's result with `duplicate` set.
+  std::string idempotency_key;
+  std::vector<Event> events;  // at least one; `campaign` is taken from here
+};
+
+struct AppendResult {
+  int64_t first_position = 0;
+  int64_t last_position = 0;
+  int64_t version = 0;  // the campaign's version after the append
+  bool duplicate = false;
+
+  friend bool operator==(const AppendResult&, const AppendResult&) = default;
+};
+
+// Which events a scan visits. Empty lists mean "any".
+struct EventFilter {
+  int64_t after_position = 0;       // only positions greater than this
+  std::optional<int64_t> from_us;   // time_us >= from_us
+  std::optional<int64_t> until_us;  // time_us < until_us
+  std::string campaign;             // one campaign only
+  std::vector<std::string> campaign_types;
+  std::vector<std::string> sources;
+  std::vector<std::string> activities;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Appends `request.events` to one campaign in one transaction. Errors:
+  // Aborted when the campaign's version is not `expected_version` (read it
+  // again and retry); InvalidArgument for an empty request or events of
+  // another campaign; Unavailable or Internal when the database fails
+  // (nothing is written then).
+  virtual Result<AppendResult> Append(const AppendRequest& request) = 0;
+
+  // Appends several requests in one transaction: all or nothing. Used by
+  // imports. The results are in request order.
+  virtual Result<std::vector<AppendResult>> AppendAll(
+      const std::vector<AppendRequest>& requests) = 0;
+
+  // The campaign's version: its last sequence number, 0 when unknown.
+  virtual Result<int64_t> CampaignVersion(const std::string& campaign) = 0;
+
+  // Calls `visit` for each event matching `filter`, in global order, holding
+  // only a bounded batch in memory. Stops at the first non-OK status from
+  // `visit` and returns it.
+  virtual Status Scan(const EventFilter& filter,
+                      const std::function<Status(const Event&)>& visit) = 0;
+
+  // The highest position written, 0 for an empty store.
+  virtual Result<int64_t> LastPosition() = 0;
+
+  // The schema version of the open database.
+  virtual Result<int> SchemaVersion() = 0;
+
+  // "sqlite" or "postgresql".
+  virtual const char* Backend() const = 0;
+};
+
+struct OpenOptions {
+  // Default 5000 ms: how long a writer waits for another writer's lock
+  // before the append fails with Unavailable.
+  int busy_timeout_ms = 5000;
+  // Default false. True opens an existing database without creating it or
+  // applying migrations (for read-only tools and tests).
+  bool read_only = false;
+};
+
+// Opens the store named by `url`: a file path or `sqlite:PATH` (SQLite, the
+// default: WAL, foreign keys on, busy timeout), or `postgresql://…` /
+// `postgres://…`. Creates the database file if needed and applies pending
+// migrations. Errors: InvalidArgument for an unknown scheme;
+// FailedPrecondition for a database whose schema is newer than this program
+// (nothing is changed) or a file that is not a livesop database;
+// Unavailable when the database cannot be reached or opened.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url,
+                                         const OpenOptions& options = {});
+
+// The newest schema version this program knows.
+int CurrentSchemaVersion();
+
+}  // namespace livesop::store
+
+#endif  // LIVESOP_STORE_STORE_H_

@@ -1,0 +1,453 @@
+// The store contract: one suite, run against every backend. SQLite always
+// runs; PostgreSQL runs when LIVESOP_TEST_POSTGRES_URL names a server
+// (scripts/with-postgres.sh starts a throw-away one). Tests use campaign ids
+// unique to the run, so they can share one PostgreSQL database.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "store/store.h"
+
+namespace livesop::store {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::HasSubstr;
+
+std::string UniqueSuffix() {
+  static int counter = 0;
+  return std::to_string(::getpid()) + "-" +
+         std::to_string(
+             std::chrono::steady_clock::now().time_since_epoch().count()) +
+         "-" + std::to_string(++counter);
+}
+
+Event MakeEvent(const std::string& type, const std::string& activity,
+                int64_t time_us) {
+  Event e;
+  e.type = type;
+  e.activity = activity;
+  e.time_us = time_us;
+  e.resource = "ana";
+  e.role = "campaign-manager";
+  e.step = "brief";
+  e.sop_version = "1.0.0";
+  e.campaign_type = "product-launch";
+  e.payload = R"({"budget":50000000})";
+  return e;
+}
+
+AppendRequest Request(const std::string& campaign, std::vector<Event> events,
+                      int64_t expected = kAnyVersion, std::string key = {}) {
+  AppendRequest r;
+  r.campaign = campaign;
+  r.expected_version = expected;
+  r.idempotency_key = std::move(key);
+  r.events = std::move(events);
+  return r;
+}
+
+std::vector<Event> ScanAll(Store& store, const EventFilter& filter) {
+  std::vector<Event> out;
+  Status s = store.Scan(filter, [&](const Event& e) {
+    out.push_back(e);
+    return OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+// A backend under test: how to open it (again).
+struct Backend {
+  std::string name;
+  std::function<std::string()> url;  // a URL to open; same URL on reopen
+};
+
+class StoreContractTest : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgresql") {
+      const char* url = std::getenv("LIVESOP_TEST_POSTGRES_URL");
+      if (url == nullptr || *url == '\0') {
+        GTEST_SKIP() << "LIVESOP_TEST_POSTGRES_URL is not set; run the tests "
+                        "through scripts/with-postgres.sh";
+      }
+      url_ = url;
+    } else {
+      dir_ = fs::temp_directory_path() / ("livesop-store-" + UniqueSuffix());
+      fs::create_directories(dir_);
+      url_ = "sqlite:" + (dir_ / "livesop.db").string();
+    }
+    Result<std::unique_ptr<Store>> opened = OpenStore(url_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
+    campaign_ = "c-" + UniqueSuffix();
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  std::string url_;
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  std::string campaign_;
+};
+
+TEST_P(StoreContractTest, AppendsAndReadsBackEveryAttribute) {
+  EXPECT_STREQ(store_->Backend(), GetParam().c_str());
+  EXPECT_EQ(*store_->SchemaVersion(), CurrentSchemaVersion());
+  Event first = MakeEvent("campaign_submitted", "Submit request", 1000);
+  first.source = "whatsapp";
+  first.deviation = "informal_approval";
+  first.reason = "approved on WhatsApp by the brand manager";
+  first.lifecycle = "start";
+  Result<AppendResult> r = store_->Append(Request(
+      campaign_, {first, MakeEvent("task_completed", "Write brief", 2000),
+                  MakeEvent("task_completed", "Review brief", 3000)}));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->version, 3);
+  EXPECT_EQ(r->last_position - r->first_position, 2);
+  EXPECT_FALSE(r->duplicate);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 3);
+  EXPECT_GE(*store_->LastPosition(), r->last_position);
+
+  EventFilter filter;
+  filter.campaign = campaign_;
+  std::vector<Event> events = ScanAll(*store_, filter);
+  ASSERT_EQ(events.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(events[i].sequence, i + 1);
+    EXPECT_EQ(events[i].position, r->first_position + i);
+    EXPECT_EQ(events[i].campaign, campaign_);
+    EXPECT_GT(events[i].recorded_us, 0);
+  }
+  const Event& got = events[0];
+  EXPECT_EQ(got.type, "campaign_submitted");
+  EXPECT_EQ(got.activity, "Submit request");
+  EXPECT_EQ(got.time_us, 1000);
+  EXPECT_EQ(got.lifecycle, "start");
+  EXPECT_EQ(got.resource, "ana");
+  EXPECT_EQ(got.role, "campaign-manager");
+  EXPECT_EQ(got.step, "brief");
+  EXPECT_EQ(got.sop_version, "1.0.0");
+  EXPECT_EQ(got.source, "whatsapp");
+  EXPECT_EQ(got.deviation, "informal_approval");
+  EXPECT_EQ(got.reason, "approved on WhatsApp by the brand manager");
+  EXPECT_EQ(got.campaign_type, "product-launch");
+  EXPECT_THAT(got.payload, HasSubstr("50000000"));
+}
+
+TEST_P(StoreContractTest, ExpectedVersionDetectsLostUpdates) {
+  auto one = [&](int64_t expected) {
+    return store_->Append(
+        Request(campaign_, {MakeEvent("note", "Note", 1)}, expected));
+  };
+  ASSERT_TRUE(one(kNoCampaign).ok());
+  Result<AppendResult> again = one(kNoCampaign);
+  EXPECT_EQ(again.status().code(), StatusCode::kAborted);
+  EXPECT_THAT(again.status().message(), HasSubstr("version 1"));
+  ASSERT_TRUE(one(1).ok());
+  EXPECT_EQ(one(1).status().code(), StatusCode::kAborted);
+  EXPECT_EQ(one(7).status().code(), StatusCode::kAborted);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 2);
+  ASSERT_TRUE(one(kAnyVersion).ok());
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 3);
+}
+
+TEST_P(StoreContractTest, IdempotentRetriesAppendNothingNew) {
+  const std::string key = "cmd-" + campaign_;
+  Result<AppendResult> first = store_->Append(Request(
+      campaign_, {MakeEvent("note", "Note", 1), MakeEvent("note", "Note", 2)},
+      kNoCampaign, key));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  // The retry carries the version the caller saw before its first attempt;
+  // it must not fail as a conflict, and must not append again.
+  Result<AppendResult> retry = store_->Append(Request(
+      campaign_, {MakeEvent("note", "Note", 1), MakeEvent("note", "Note", 2)},
+      kNoCampaign, key));
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_TRUE(retry->duplicate);
+  EXPECT_EQ(retry->first_position, first->first_position);
+  EXPECT_EQ(retry->last_position, first->last_position);
+  EXPECT_EQ(retry->version, 2);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 2);
+  EventFilter filter;
+  filter.campaign = campaign_;
+  EXPECT_EQ(ScanAll(*store_, filter).size(), 2u);
+  Result<AppendResult> other = store_->Append(Request(
+      campaign_ + "-other", {MakeEvent("note", "Note", 1)}, kAnyVersion, key));
+  EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, AppendAllIsAllOrNothing) {
+  const std::string a = campaign_ + "-a";
+  const std::string b = campaign_ + "-b";
+  ASSERT_TRUE(store_->Append(Request(b, {MakeEvent("note", "Note", 1)})).ok());
+  const int64_t last = *store_->LastPosition();
+  Result<std::vector<AppendResult>> failed = store_->AppendAll(
+      {Request(a, {MakeEvent("note", "Note", 1)}, kNoCampaign),
+       Request(b, {MakeEvent("note", "Note", 2)}, kNoCampaign)});
+  EXPECT_EQ(failed.status().code(), StatusCode::kAborted);
+  EXPECT_EQ(*store_->CampaignVersion(a), 0);
+  EventFilter after;
+  after.after_position = last;
+  after.campaign = a;
+  EXPECT_TRUE(ScanAll(*store_, after).empty());
+
+  Result<std::vector<AppendResult>> ok = store_->AppendAll(
+      {Request(a, {MakeEvent("note", "Note", 1)}, kNoCampaign),
+       Request(b, {MakeEvent("note", "Note", 2)}, 1)});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->size(), 2u);
+  EXPECT_EQ((*ok)[0].version, 1);
+  EXPECT_EQ((*ok)[1].version, 2);
+  EXPECT_EQ((*ok)[1].first_position, (*ok)[0].last_position + 1);
+}
+
+TEST_P(StoreContractTest, RejectsMalformedRequests) {
+  EXPECT_EQ(store_->Append(Request(campaign_, {})).status().code(),
+            StatusCode::kInvalidArgument);
+  Event foreign = MakeEvent("note", "Note", 1);
+  foreign.campaign = "someone-else";
+  EXPECT_EQ(store_->Append(Request(campaign_, {foreign})).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Append(Request(campaign_, {MakeEvent("", "Note", 1)}))
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Append(Request("", {MakeEvent("note", "Note", 1)}))
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 0);
+}
+
+TEST_P(StoreContractTest, ScanFiltersAndKeepsGlobalOrder) {
+  const std::string a = campaign_ + "-a";
+  const std::string b = campaign_ + "-b";
+  const int64_t start = *store_->LastPosition();
+  Event sheet = MakeEvent("task_completed", "Design", 500);
+  sheet.source = "sheet";
+  Event seasonal = MakeEvent("task_completed", "Launch", 900);
+  seasonal.campaign_type = "seasonal";
+  ASSERT_TRUE(
+      store_->Append(Request(a, {MakeEvent("task_completed", "Brief", 100)}))
+          .ok());
+  ASSERT_TRUE(store_->Append(Request(b, {sheet, seasonal})).ok());
+  ASSERT_TRUE(
+      store_->Append(Request(a, {MakeEvent("task_completed", "Design", 700)}))
+          .ok());
+
+  EventFilter mine;
+  mine.after_position = start;
+  std::vector<Event> all = ScanAll(*store_, mine);
+  std::vector<std::string> order;
+  for (const Event& e : all) {
+    if (e.campaign == a || e.campaign == b) order.push_back(e.activity);
+  }
+  EXPECT_THAT(order,
+              testing::ElementsAre("Brief", "Design", "Launch", "Design"));
+  for (size_t i = 1; i < all.size(); ++i) {
+    EXPECT_LT(all[i - 1].position, all[i].position);
+  }
+
+  auto activities = [&](EventFilter f) {
+    f.after_position = start;
+    std::vector<std::string> out;
+    for (const Event& e : ScanAll(*store_, f)) {
+      if (e.campaign == a || e.campaign == b)
+        out.push_back(e.campaign + ":" + e.activity);
+    }
+    return out;
+  };
+  EventFilter by_time;
+  by_time.from_us = 500;
+  by_time.until_us = 900;
+  EXPECT_THAT(activities(by_time),
+              testing::ElementsAre(b + ":Design", a + ":Design"));
+  EventFilter by_source;
+  by_source.sources = {"sheet", "email"};
+  EXPECT_THAT(activities(by_source), testing::ElementsAre(b + ":Design"));
+  EventFilter by_type;
+  by_type.campaign_types = {"seasonal"};
+  EXPECT_THAT(activities(by_type), testing::ElementsAre(b + ":Launch"));
+  EventFilter by_activity;
+  by_activity.activities = {"Design"};
+  by_activity.campaign = a;
+  EXPECT_THAT(activities(by_activity), testing::ElementsAre(a + ":Design"));
+}
+
+TEST_P(StoreContractTest, ScanStreamsManyBatchesAndStopsOnRequest) {
+  std::vector<AppendRequest> requests;
+  for (int c = 0; c < 5; ++c) {
+    std::vector<Event> events;
+    for (int i = 0; i < 1000; ++i)
+      events.push_back(MakeEvent("note", "Note", i));
+    requests.push_back(
+        Request(campaign_ + "-" + std::to_string(c), std::move(events)));
+  }
+  const int64_t start = *store_->LastPosition();
+  ASSERT_TRUE(store_->AppendAll(requests).ok());
+  EventFilter filter;
+  filter.after_position = start;
+  int64_t seen = 0;
+  int64_t previous = start;
+  Status s = store_->Scan(filter, [&](const Event& e) {
+    EXPECT_GT(e.position, previous);
+    previous = e.position;
+    ++seen;
+    return OkStatus();
+  });
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(seen, 5000);
+  int visited = 0;
+  Status stopped = store_->Scan(filter, [&](const Event&) {
+    return ++visited == 3000 ? Status(StatusCode::kCancelled, "enough")
+                             : OkStatus();
+  });
+  EXPECT_EQ(stopped.code(), StatusCode::kCancelled);
+  EXPECT_EQ(visited, 3000);
+}
+
+TEST_P(StoreContractTest, ReopenedStoreHasEverything) {
+  ASSERT_TRUE(
+      store_->Append(Request(campaign_, {MakeEvent("note", "Note", 1)})).ok());
+  store_.reset();
+  Result<std::unique_ptr<Store>> reopened = OpenStore(url_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(*(*reopened)->CampaignVersion(campaign_), 1);
+  EXPECT_EQ(*(*reopened)->SchemaVersion(), CurrentSchemaVersion());
+}
+
+TEST_P(StoreContractTest, TwoHandlesCannotBothWinTheSameVersion) {
+  Result<std::unique_ptr<Store>> second = OpenStore(url_);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE(
+      store_->Append(Request(campaign_, {MakeEvent("note", "Note", 1)})).ok());
+  const int64_t seen = *(*second)->CampaignVersion(campaign_);
+  ASSERT_TRUE(
+      store_->Append(Request(campaign_, {MakeEvent("note", "A", 2)}, seen))
+          .ok());
+  Result<AppendResult> lost =
+      (*second)->Append(Request(campaign_, {MakeEvent("note", "B", 2)}, seen));
+  EXPECT_EQ(lost.status().code(), StatusCode::kAborted);
+  EXPECT_EQ(*(*second)->CampaignVersion(campaign_), 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
+                         testing::Values("sqlite", "postgresql"),
+                         [](const testing::TestParamInfo<std::string>& param) {
+                           return param.param;
+                         });
+
+// ---------------------------------------------------------------------------
+// SQLite files: what happens with files that are not what they should be.
+
+class SqliteFileTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("livesop-sqlite-" + UniqueSuffix());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string Contents(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SqliteFileTest, PlainPathAndSqliteUrlOpenTheSameFile) {
+  const std::string path = (dir_ / "a.db").string();
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE(
+        (*store)->Append(Request("c1", {MakeEvent("note", "Note", 1)})).ok());
+  }
+  auto again = OpenStore("sqlite:" + path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*(*again)->CampaignVersion("c1"), 1);
+}
+
+TEST_F(SqliteFileTest, TextFileIsNotADatabaseAndIsLeftAlone) {
+  const fs::path path = dir_ / "notes.txt";
+  std::ofstream(path) << "campaign notes, not a database\n";
+  auto store = OpenStore(path.string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("not a SQLite database"));
+  EXPECT_EQ(Contents(path), "campaign notes, not a database\n");
+}
+
+TEST_F(SqliteFileTest, NewerSchemaIsRefusedAndNothingChanges) {
+  const fs::path path = dir_ / "future.db";
+  {
+    auto store = OpenStore(path.string());
+    ASSERT_TRUE(store.ok());
+  }
+  {
+    // Simulate a database written by a newer livesop.
+    auto store = OpenStore(path.string());
+    ASSERT_TRUE(store.ok());
+  }
+  const std::string command =
+      "sqlite3 '" + path.string() + "' 'PRAGMA user_version=99' 2>/dev/null";
+  if (std::system(command.c_str()) != 0) {
+    GTEST_SKIP() << "the sqlite3 shell is not installed";
+  }
+  const std::string before = Contents(path);
+  auto store = OpenStore(path.string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("schema version 99"));
+  EXPECT_THAT(store.status().message(), HasSubstr("upgrade livesop"));
+  EXPECT_EQ(Contents(path), before);
+}
+
+TEST_F(SqliteFileTest, AnotherProgramsDatabaseIsRefused) {
+  const fs::path path = dir_ / "crm.db";
+  const std::string command = "sqlite3 '" + path.string() +
+                              "' 'CREATE TABLE contacts(id, name)' 2>/dev/null";
+  if (std::system(command.c_str()) != 0) {
+    GTEST_SKIP() << "the sqlite3 shell is not installed";
+  }
+  auto store = OpenStore(path.string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("another program"));
+}
+
+TEST_F(SqliteFileTest, DirectoriesAndMissingFoldersAreClearErrors) {
+  auto dir = OpenStore(dir_.string());
+  EXPECT_EQ(dir.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(dir.status().message(), HasSubstr("is a directory"));
+  auto missing = OpenStore((dir_ / "no" / "such" / "x.db").string());
+  EXPECT_EQ(missing.status().code(), StatusCode::kUnavailable);
+  EXPECT_THAT(missing.status().message(), HasSubstr("does not exist"));
+  OpenOptions read_only;
+  read_only.read_only = true;
+  auto absent = OpenStore((dir_ / "absent.db").string(), read_only);
+  EXPECT_EQ(absent.status().code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(fs::exists(dir_ / "absent.db"));
+}
+
+TEST_F(SqliteFileTest, UnknownSchemesAreRejected) {
+  auto store = OpenStore("mysql://localhost/livesop");
+  EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(store.status().message(), HasSubstr("mysql://"));
+}
+
+}  // namespace
+}  // namespace livesop::store

@@ -1,0 +1,755 @@
+// The PostgreSQL event store.
+//
+// Global order: every append takes its positions from the one-row table
+// `positions` with UPDATE … RETURNING inside its transaction. The row lock
+// is held until commit, so appends are serialised across all clients and
+// positions are gapless and in commit order: a reader that has seen
+// position p will never later find a newly committed event below p. The
+// price is that appends from several servers do not run in parallel (one
+// commit at a time, a few thousand per second on ordinary hardware), which
+// is far above what people completing SOP steps produce. A sequence would
+// scale better but leaves gaps on rollback and commits out of order.
+#include "store/internal/postgres_store.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace livesop::store::internal {
+namespace {
+
+using Params = std::vector<std::optional<std::string>>;
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+struct ConnDeleter {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+using PgConn = std::unique_ptr<PGconn, ConnDeleter>;
+
+// Key of the advisory lock held while migrating ("livesop" in ASCII).
+constexpr const char* kMigrationLockKey = "32496501478993520";
+
+// Rows fetched per round trip while scanning: bounds the memory of a scan.
+constexpr int kScanBatch = 1000;
+
+// Events per INSERT statement: 17 parameters each, below libpq's 65535.
+constexpr size_t kInsertBatch = 1000;
+constexpr int kEventColumns = 17;
+// Multi-row VALUES resolves untyped parameters as text, so the non-text
+// columns of kEventColumnList need explicit casts.
+constexpr const char* kEventColumnCasts[kEventColumns] = {
+    "::bigint", "", "::bigint", "", "", "::bigint", "", "", "",
+    "",         "", "",         "", "", "",         "::jsonb", "::bigint"};
+
+constexpr const char* kEventColumnList =
+    "position, campaign, sequence, type, activity, time_us, lifecycle, "
+    "resource, role, step, sop_version, source, deviation, reason, "
+    "campaign_type, payload, recorded_us";
+
+// Migration n is kMigrations[n - 1]; never edit one that has shipped.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE events (
+  position bigint PRIMARY KEY,
+  campaign text NOT NULL,
+  sequence bigint NOT NULL,
+  type text NOT NULL,
+  activity text NOT NULL,
+  time_us bigint NOT NULL,
+  lifecycle text NOT NULL,
+  resource text NOT NULL DEFAULT '',
+  role text NOT NULL DEFAULT '',
+  step text NOT NULL DEFAULT '',
+  sop_version text NOT NULL DEFAULT '',
+  source text NOT NULL,
+  deviation text NOT NULL DEFAULT '',
+  reason text NOT NULL DEFAULT '',
+  campaign_type text NOT NULL DEFAULT '',
+  payload jsonb NOT NULL,
+  recorded_us bigint NOT NULL,
+  UNIQUE (campaign, sequence)
+);
+CREATE INDEX events_time_us ON events (time_us);
+CREATE TABLE campaigns_version (
+  campaign text PRIMARY KEY,
+  version bigint NOT NULL
+);
+CREATE TABLE idempotency (
+  key text PRIMARY KEY,
+  campaign text NOT NULL,
+  first_position bigint,
+  last_position bigint,
+  version bigint
+);
+CREATE TABLE positions (
+  id int PRIMARY KEY CHECK (id = 1),
+  last bigint NOT NULL
+);
+INSERT INTO positions (id, last) VALUES (1, 0);
+)sql",
+};
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// Replaces every occurrence of `secret` in `text`; libpq does not echo
+// passwords today, but a message must never depend on that.
+std::string Redact(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (size_t at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "***");
+    at += 3;
+  }
+  return text;
+}
+
+// libpq messages end in newlines and indent hints with tabs; one line reads
+// better inside a Status.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// The password in `url`, from libpq's own parser, or the text between
+// "user:" and "@" when the URL does not parse, so it can be redacted.
+std::string PasswordOf(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  std::string password;
+  if (options != nullptr) {
+    for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+      if (std::string_view(o->keyword) == "password" && o->val != nullptr) {
+        password = o->val;
+      }
+    }
+    PQconninfoFree(options);
+    return password;
+  }
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  const size_t at = url.find('@', scheme + 3);
+  if (at == std::string::npos) return "";
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return "";
+  return url.substr(colon + 1, at - colon - 1);
+}
+
+bool ParseInt64(const char* text, int64_t& out) {
+  const std::string_view s(text);
+  auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return error == std::errc() && end == s.data() + s.size();
+}
+
+// A PostgreSQL text[] literal: every element double-quoted, with `"` and
+// `\` escaped, so any string (commas, braces, NULL) stays one element.
+std::string TextArrayLiteral(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(PgConn conn, std::string password, OpenOptions options)
+      : conn_(std::move(conn)),
+        password_(std::move(password)),
+        options_(options) {}
+
+  // Sets session options and, unless read-only, applies migrations.
+  Status Initialize();
+
+  Result<AppendResult> Append(const AppendRequest& request) override;
+  Result<std::vector<AppendResult>> AppendAll(
+      const std::vector<AppendRequest>& requests) override;
+  Result<int64_t> CampaignVersion(const std::string& campaign) override;
+  Status Scan(const EventFilter& filter,
+              const std::function<Status(const Event&)>& visit) override;
+  Result<int64_t> LastPosition() override;
+  Result<int> SchemaVersion() override;
+  const char* Backend() const override { return "postgresql"; }
+
+ private:
+  // Runs one statement with text parameters (nullopt is SQL NULL). OK when
+  // the statement succeeded; otherwise a Status from its SQLSTATE.
+  Result<PgResult> Exec(const std::string& sql, const Params& params = {});
+  Status ExecOk(const std::string& sql, const Params& params = {}) {
+    return Exec(sql, params).status();
+  }
+  Status ErrorFrom(const PGresult* result, std::string_view what);
+  // Reconnects when the server closed the connection since the last call.
+  Status EnsureConnected();
+  Status ApplySessionSettings();
+  Status Migrate();
+  Status CheckReadableSchema();
+  // Ends a failed transaction; the original error is what matters.
+  void Rollback() {
+    PgResult ignored(PQexec(conn_.get(), "ROLLBACK"));
+  }
+  Result<AppendResult> AppendInTransaction(const AppendRequest& request);
+  Result<int64_t> QueryInt64(const std::string& sql, const Params& params,
+                             std::string_view what);
+
+  PgConn conn_;
+  std::string password_;
+  OpenOptions options_;
+  bool scanning_ = false;
+};
+
+Status PostgresStore::ErrorFrom(const PGresult* result, std::string_view what) {
+  const char* state =
+      result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary =
+      result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const char* detail =
+      result ? PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL) : nullptr;
+  std::string message = primary ? primary : PQerrorMessage(conn_.get());
+  if (detail != nullptr) message += std::string(" (") + detail + ")";
+  message = Redact(OneLine(message), password_);
+  message = "PostgreSQL " + std::string(what) + ": " + message;
+  if (PQstatus(conn_.get()) == CONNECTION_BAD) {
+    return UnavailableError(message);
+  }
+  const std::string_view sqlstate = state ? state : "";
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "23505") {
+    return AbortedError(message + "; retry");
+  }
+  if (sqlstate == "55P03") {  // lock_not_available: lock_timeout expired
+    return UnavailableError(message);
+  }
+  if (sqlstate.starts_with("08") || sqlstate.starts_with("53") ||
+      sqlstate.starts_with("57")) {
+    return UnavailableError(message);
+  }
+  if (sqlstate.starts_with("22")) return InvalidArgumentError(message);
+  if (sqlstate == "25006") return FailedPreconditionError(message);
+  if (sqlstate == "42501" || sqlstate.starts_with("28")) {
+    return PermissionDeniedError(message);
+  }
+  return InternalError(message);
+}
+
+Result<PgResult> PostgresStore::Exec(const std::string& sql,
+                                     const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  PgResult result(PQexecParams(conn_.get(), sql.c_str(),
+                               static_cast<int>(values.size()), nullptr,
+                               values.data(), nullptr, nullptr, 0));
+  const ExecStatusType status =
+      result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return ErrorFrom(result.get(), "query failed");
+  }
+  return result;
+}
+
+Result<int64_t> PostgresStore::QueryInt64(const std::string& sql,
+                                          const Params& params,
+                                          std::string_view what) {
+  LIVESOP_ASSIGN_OR_RETURN(PgResult result, Exec(sql, params));
+  if (PQntuples(result.get()) == 0 || PQgetisnull(result.get(), 0, 0)) {
+    return int64_t{0};
+  }
+  int64_t value = 0;
+  if (!ParseInt64(PQgetvalue(result.get(), 0, 0), value)) {
+    return InternalError("PostgreSQL returned a malformed " +
+                         std::string(what));
+  }
+  return value;
+}
+
+Status PostgresStore::EnsureConnected() {
+  if (PQstatus(conn_.get()) == CONNECTION_OK) return OkStatus();
+  PQreset(conn_.get());
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    return UnavailableError(
+        "PostgreSQL connection lost: " +
+        Redact(OneLine(PQerrorMessage(conn_.get())), password_));
+  }
+  return ApplySessionSettings();
+}
+
+Status PostgresStore::ApplySessionSettings() {
+  // busy_timeout_ms bounds how long an append waits for another writer's
+  // row locks (the positions row above all); then it fails with
+  // Unavailable. 0 means wait forever, as SQLite's busy timeout.
+  const int timeout_ms = options_.busy_timeout_ms < 0 ? 0
+                                                      : options_.busy_timeout_ms;
+  LIVESOP_RETURN_IF_ERROR(
+      ExecOk("SELECT set_config('lock_timeout', $1, false)",
+             {std::to_string(timeout_ms) + "ms"})
+          .WithContext("setting lock_timeout"));
+  if (options_.read_only) {
+    LIVESOP_RETURN_IF_ERROR(ExecOk(
+        "SELECT set_config('default_transaction_read_only', 'on', false)"));
+  }
+  return OkStatus();
+}
+
+Status PostgresStore::Initialize() {
+  LIVESOP_RETURN_IF_ERROR(ApplySessionSettings());
+  if (options_.read_only) return CheckReadableSchema();
+  return Migrate();
+}
+
+Status PostgresStore::CheckReadableSchema() {
+  LIVESOP_ASSIGN_OR_RETURN(
+      PgResult exists,
+      Exec("SELECT to_regclass('livesop_schema') IS NOT NULL"));
+  if (std::string_view(PQgetvalue(exists.get(), 0, 0)) != "t") {
+    return FailedPreconditionError(
+        "the PostgreSQL database holds no livesop store (no livesop_schema "
+        "table); open it once without read_only to create one");
+  }
+  LIVESOP_ASSIGN_OR_RETURN(int version, SchemaVersion());
+  if (version > CurrentSchemaVersion()) {
+    return FailedPreconditionError(
+        "the PostgreSQL database has schema version " +
+        std::to_string(version) + " but this livesop knows only up to " +
+        std::to_string(CurrentSchemaVersion()) + "; upgrade livesop");
+  }
+  if (version < CurrentSchemaVersion()) {
+    return FailedPreconditionError(
+        "the PostgreSQL database has schema version " +
+        std::to_string(version) + " and needs migrating to " +
+        std::to_string(CurrentSchemaVersion()) +
+        "; open it once without read_only");
+  }
+  return OkStatus();
+}
+
+Status PostgresStore::Migrate() {
+  if (CurrentSchemaVersion() > kMigrationCount) {
+    return InternalError("CurrentSchemaVersion() is " +
+                         std::to_string(CurrentSchemaVersion()) +
+                         " but the PostgreSQL backend has only " +
+                         std::to_string(kMigrationCount) + " migrations");
+  }
+  LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
+  auto migrate = [&]() -> Status {
+    // Released at commit or rollback; a second process opening at the same
+    // time waits here and then finds the migrations applied.
+    LIVESOP_RETURN_IF_ERROR(
+        ExecOk("SELECT pg_advisory_xact_lock($1::bigint)", {kMigrationLockKey})
+            .WithContext("waiting for the migration lock"));
+    LIVESOP_RETURN_IF_ERROR(ExecOk(
+        "CREATE TABLE IF NOT EXISTS livesop_schema ("
+        "version int PRIMARY KEY, applied_at timestamptz DEFAULT now())"));
+    LIVESOP_ASSIGN_OR_RETURN(
+        int64_t version,
+        QueryInt64("SELECT coalesce(max(version), 0) FROM livesop_schema", {},
+                   "schema version"));
+    if (version > CurrentSchemaVersion()) {
+      return FailedPreconditionError(
+          "the PostgreSQL database has schema version " +
+          std::to_string(version) + " but this livesop knows only up to " +
+          std::to_string(CurrentSchemaVersion()) +
+          "; upgrade livesop (nothing was changed)");
+    }
+    for (int64_t v = version + 1; v <= CurrentSchemaVersion(); ++v) {
+      // Several statements, no parameters: the simple protocol runs them
+      // all inside the open transaction.
+      PgResult result(PQexec(conn_.get(), kMigrations[v - 1]));
+      if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+        return ErrorFrom(result.get(),
+                         "migration " + std::to_string(v) + " failed");
+      }
+      LIVESOP_RETURN_IF_ERROR(
+          ExecOk("INSERT INTO livesop_schema (version) VALUES ($1::int)",
+                 {std::to_string(v)}));
+    }
+    return ExecOk("COMMIT");
+  };
+  Status status = migrate();
+  if (!status.ok()) Rollback();
+  return status;
+}
+
+Result<int> PostgresStore::SchemaVersion() {
+  LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+  LIVESOP_ASSIGN_OR_RETURN(
+      int64_t version,
+      QueryInt64("SELECT coalesce(max(version), 0) FROM livesop_schema", {},
+                 "schema version"));
+  return static_cast<int>(version);
+}
+
+Result<int64_t> PostgresStore::CampaignVersion(const std::string& campaign) {
+  LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+  return QueryInt64("SELECT version FROM campaigns_version WHERE campaign = $1",
+                    {campaign}, "campaign version");
+}
+
+Result<int64_t> PostgresStore::LastPosition() {
+  LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+  return QueryInt64("SELECT last FROM positions WHERE id = 1", {},
+                    "last position");
+}
+
+Status ValidateRequest(const AppendRequest& request) {
+  if (request.campaign.empty()) {
+    return InvalidArgumentError("append request without a campaign");
+  }
+  if (request.events.empty()) {
+    return InvalidArgumentError("append request for campaign \"" +
+                                request.campaign + "\" has no events");
+  }
+  if (request.expected_version < kAnyVersion) {
+    return InvalidArgumentError(
+        "expected_version " + std::to_string(request.expected_version) +
+        " is negative (use kAnyVersion or kNoCampaign)");
+  }
+  for (const Event& e : request.events) {
+    if (!e.campaign.empty() && e.campaign != request.campaign) {
+      return InvalidArgumentError("event of campaign \"" + e.campaign +
+                                  "\" in an append request for campaign \"" +
+                                  request.campaign + "\"");
+    }
+  }
+  return OkStatus();
+}
+
+// Reads a stored idempotency row (campaign, first, last, version).
+Result<std::optional<AppendResult>> StoredResult(const PGresult* row) {
+  if (PQntuples(row) == 0) return std::optional<AppendResult>();
+  AppendResult stored;
+  stored.duplicate = true;
+  if (!ParseInt64(PQgetvalue(row, 0, 0), stored.first_position) ||
+      !ParseInt64(PQgetvalue(row, 0, 1), stored.last_position) ||
+      !ParseInt64(PQgetvalue(row, 0, 2), stored.version)) {
+    return InternalError("malformed idempotency row in PostgreSQL");
+  }
+  return std::optional<AppendResult>(stored);
+}
+
+Result<AppendResult> PostgresStore::AppendInTransaction(
+    const AppendRequest& request) {
+  LIVESOP_RETURN_IF_ERROR(ValidateRequest(request));
+  const std::string kIdempotencyQuery =
+      "SELECT first_position, last_position, version FROM idempotency "
+      "WHERE key = $1";
+  if (!request.idempotency_key.empty()) {
+    LIVESOP_ASSIGN_OR_RETURN(PgResult row,
+                             Exec(kIdempotencyQuery, {request.idempotency_key}));
+    LIVESOP_ASSIGN_OR_RETURN(std::optional<AppendResult> stored,
+                             StoredResult(row.get()));
+    if (stored) return *stored;
+  }
+
+  // Creates the campaign's row when new and locks it either way: appends
+  // to one campaign queue here, so the version check below is exact.
+  LIVESOP_ASSIGN_OR_RETURN(
+      int64_t version,
+      QueryInt64("INSERT INTO campaigns_version (campaign, version) "
+                 "VALUES ($1, 0) ON CONFLICT (campaign) DO UPDATE "
+                 "SET version = campaigns_version.version RETURNING version",
+                 {request.campaign}, "campaign version"));
+  if (!request.idempotency_key.empty()) {
+    // A concurrent request with the same key may have committed while we
+    // waited for the lock; each statement sees the latest commits.
+    LIVESOP_ASSIGN_OR_RETURN(PgResult row,
+                             Exec(kIdempotencyQuery, {request.idempotency_key}));
+    LIVESOP_ASSIGN_OR_RETURN(std::optional<AppendResult> stored,
+                             StoredResult(row.get()));
+    if (stored) return *stored;
+  }
+  if (request.expected_version != kAnyVersion &&
+      request.expected_version != version) {
+    return AbortedError("campaign \"" + request.campaign +
+                        "\" is at version " + std::to_string(version) +
+                        ", not the expected version " +
+                        std::to_string(request.expected_version) +
+                        "; read it again and retry");
+  }
+
+  const int64_t count = static_cast<int64_t>(request.events.size());
+  LIVESOP_ASSIGN_OR_RETURN(
+      int64_t last_position,
+      QueryInt64(
+          "UPDATE positions SET last = last + $1::bigint WHERE id = 1 "
+          "RETURNING last",
+          {std::to_string(count)}, "position counter"));
+  AppendResult result;
+  result.first_position = last_position - count + 1;
+  result.last_position = last_position;
+  result.version = version + count;
+
+  const std::string recorded = std::to_string(NowMicros());
+  for (size_t begin = 0; begin < request.events.size();
+       begin += kInsertBatch) {
+    const size_t end = std::min(request.events.size(), begin + kInsertBatch);
+    std::string sql = std::string("INSERT INTO events (") + kEventColumnList +
+                      ") VALUES ";
+    Params params;
+    params.reserve((end - begin) * kEventColumns);
+    for (size_t i = begin; i < end; ++i) {
+      const Event& e = request.events[i];
+      const int64_t offset = static_cast<int64_t>(i);
+      if (i > begin) sql += ", ";
+      const size_t n = params.size();
+      sql += "(";
+      for (int c = 1; c <= kEventColumns; ++c) {
+        if (c > 1) sql += ", ";
+        sql += "$" + std::to_string(n + c) + kEventColumnCasts[c - 1];
+      }
+      sql += ")";
+      params.push_back(std::to_string(result.first_position + offset));
+      params.push_back(request.campaign);
+      params.push_back(std::to_string(version + 1 + offset));
+      params.push_back(e.type);
+      params.push_back(e.activity);
+      params.push_back(std::to_string(e.time_us));
+      params.push_back(e.lifecycle);
+      params.push_back(e.resource);
+      params.push_back(e.role);
+      params.push_back(e.step);
+      params.push_back(e.sop_version);
+      params.push_back(e.source);
+      params.push_back(e.deviation);
+      params.push_back(e.reason);
+      params.push_back(e.campaign_type);
+      params.push_back(e.payload);
+      params.push_back(recorded);
+    }
+    Status status = ExecOk(sql, params);
+    if (status.code() == StatusCode::kInvalidArgument) {
+      return status.WithContext("appending to campaign \"" + request.campaign +
+                                "\" (is every payload a JSON object?)");
+    }
+    LIVESOP_RETURN_IF_ERROR(status);
+  }
+
+  LIVESOP_RETURN_IF_ERROR(ExecOk(
+      "UPDATE campaigns_version SET version = $2::bigint WHERE campaign = $1",
+      {request.campaign, std::to_string(result.version)}));
+  if (!request.idempotency_key.empty()) {
+    LIVESOP_RETURN_IF_ERROR(
+        ExecOk("INSERT INTO idempotency (key, campaign, first_position, "
+               "last_position, version) VALUES ($1, $2, $3::bigint, "
+               "$4::bigint, $5::bigint)",
+               {request.idempotency_key, request.campaign,
+                std::to_string(result.first_position),
+                std::to_string(result.last_position),
+                std::to_string(result.version)}));
+  }
+  return result;
+}
+
+Result<AppendResult> PostgresStore::Append(const AppendRequest& request) {
+  LIVESOP_ASSIGN_OR_RETURN(std::vector<AppendResult> results,
+                           AppendAll({request}));
+  return results.front();
+}
+
+Result<std::vector<AppendResult>> PostgresStore::AppendAll(
+    const std::vector<AppendRequest>& requests) {
+  if (scanning_) {
+    return FailedPreconditionError(
+        "cannot append to the store from inside its own Scan");
+  }
+  for (const AppendRequest& request : requests) {
+    LIVESOP_RETURN_IF_ERROR(ValidateRequest(request));
+  }
+  if (requests.empty()) return std::vector<AppendResult>();
+  LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+  LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
+  std::vector<AppendResult> results;
+  results.reserve(requests.size());
+  for (const AppendRequest& request : requests) {
+    Result<AppendResult> result = AppendInTransaction(request);
+    if (!result.ok()) {
+      Rollback();
+      return result.status();
+    }
+    results.push_back(*result);
+  }
+  bool all_duplicates = true;
+  for (const AppendResult& r : results) all_duplicates &= r.duplicate;
+  if (all_duplicates) {
+    Rollback();  // nothing to keep: the campaign rows were only locked
+    return results;
+  }
+  Status commit = ExecOk("COMMIT");
+  if (!commit.ok()) {
+    Rollback();
+    return commit;
+  }
+  return results;
+}
+
+Status PostgresStore::Scan(const EventFilter& filter,
+                           const std::function<Status(const Event&)>& visit) {
+  if (scanning_) {
+    return FailedPreconditionError("Scan is not reentrant");
+  }
+  LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+
+  // Only placeholders are concatenated into the SQL; values go as params.
+  std::string sql = std::string("DECLARE livesop_scan NO SCROLL CURSOR FOR ") +
+                    "SELECT " + kEventColumnList +
+                    " FROM events WHERE position > $1::bigint";
+  Params params = {std::to_string(filter.after_position)};
+  auto next = [&params](std::string value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  };
+  if (filter.from_us) {
+    sql += " AND time_us >= " + next(std::to_string(*filter.from_us)) +
+           "::bigint";
+  }
+  if (filter.until_us) {
+    sql += " AND time_us < " + next(std::to_string(*filter.until_us)) +
+           "::bigint";
+  }
+  if (!filter.campaign.empty()) {
+    sql += " AND campaign = " + next(filter.campaign);
+  }
+  if (!filter.campaign_types.empty()) {
+    sql += " AND campaign_type = ANY(" +
+           next(TextArrayLiteral(filter.campaign_types)) + "::text[])";
+  }
+  if (!filter.sources.empty()) {
+    sql += " AND source = ANY(" + next(TextArrayLiteral(filter.sources)) +
+           "::text[])";
+  }
+  if (!filter.activities.empty()) {
+    sql += " AND activity = ANY(" + next(TextArrayLiteral(filter.activities)) +
+           "::text[])";
+  }
+  sql += " ORDER BY position";
+
+  // One snapshot for the whole scan, read in batches through a cursor.
+  LIVESOP_RETURN_IF_ERROR(
+      ExecOk("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  scanning_ = true;
+  auto scan = [&]() -> Status {
+    LIVESOP_RETURN_IF_ERROR(ExecOk(sql, params));
+    const std::string fetch =
+        "FETCH " + std::to_string(kScanBatch) + " FROM livesop_scan";
+    Event event;
+    while (true) {
+      LIVESOP_ASSIGN_OR_RETURN(PgResult batch, Exec(fetch));
+      const int rows = PQntuples(batch.get());
+      if (rows == 0) break;
+      for (int r = 0; r < rows; ++r) {
+        auto text = [&](int column) {
+          return std::string(PQgetvalue(batch.get(), r, column),
+                             PQgetlength(batch.get(), r, column));
+        };
+        if (!ParseInt64(PQgetvalue(batch.get(), r, 0), event.position) ||
+            !ParseInt64(PQgetvalue(batch.get(), r, 2), event.sequence) ||
+            !ParseInt64(PQgetvalue(batch.get(), r, 5), event.time_us) ||
+            !ParseInt64(PQgetvalue(batch.get(), r, 16), event.recorded_us)) {
+          return InternalError("malformed event row in PostgreSQL");
+        }
+        event.campaign = text(1);
+        event.type = text(3);
+        event.activity = text(4);
+        event.lifecycle = text(6);
+        event.resource = text(7);
+        event.role = text(8);
+        event.step = text(9);
+        event.sop_version = text(10);
+        event.source = text(11);
+        event.deviation = text(12);
+        event.reason = text(13);
+        event.campaign_type = text(14);
+        event.payload = text(15);
+        LIVESOP_RETURN_IF_ERROR(visit(event));
+      }
+      if (rows < kScanBatch) break;
+    }
+    return OkStatus();
+  };
+  Status status = scan();
+  scanning_ = false;
+  // Read-only: ending with ROLLBACK also closes the cursor.
+  Rollback();
+  return status;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
+                                                 const OpenOptions& options) {
+  const std::string password = PasswordOf(url);
+  {
+    char* error = nullptr;
+    PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &error);
+    if (parsed == nullptr) {
+      std::string message =
+          error ? Redact(OneLine(error), password) : "out of memory";
+      if (error != nullptr) PQfreemem(error);
+      return InvalidArgumentError("invalid PostgreSQL URL: " + message);
+    }
+    PQconninfoFree(parsed);
+  }
+  // Defaults come first so that the same keys in the URL override them.
+  const char* keywords[] = {"connect_timeout", "fallback_application_name",
+                            "dbname", nullptr};
+  const char* values[] = {"10", "livesop", url.c_str(), nullptr};
+  PgConn conn(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
+  if (conn == nullptr) {
+    return UnavailableError("cannot connect to PostgreSQL: out of memory");
+  }
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    const std::string message =
+        Redact(OneLine(PQerrorMessage(conn.get())), password);
+    // libpq reports no SQLSTATE for a failed connection; the server's
+    // authentication messages are the only signal.
+    if (message.find("password authentication failed") != std::string::npos ||
+        message.find("no password supplied") != std::string::npos ||
+        message.find("authentication failed") != std::string::npos) {
+      return PermissionDeniedError(
+          "PostgreSQL rejected the credentials (check the user name and "
+          "password in the URL): " +
+          message);
+    }
+    return UnavailableError("cannot connect to PostgreSQL: " + message);
+  }
+  auto store =
+      std::make_unique<PostgresStore>(std::move(conn), password, options);
+  LIVESOP_RETURN_IF_ERROR(store->Initialize());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace livesop::store::internal

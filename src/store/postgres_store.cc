@@ -51,7 +51,7 @@ constexpr int kEventColumns = 17;
 // Multi-row VALUES resolves untyped parameters as text, so the non-text
 // columns of kEventColumnList need explicit casts.
 constexpr const char* kEventColumnCasts[kEventColumns] = {
-    "::bigint", "", "::bigint", "", "", "::bigint", "", "", "",
+    "::bigint", "", "::bigint", "", "", "::bigint", "",        "",        "",
     "",         "", "",         "", "", "",         "::jsonb", "::bigint"};
 
 constexpr const char* kEventColumnList =
@@ -220,9 +220,7 @@ class PostgresStore final : public Store {
   Status Migrate();
   Status CheckReadableSchema();
   // Ends a failed transaction; the original error is what matters.
-  void Rollback() {
-    PgResult ignored(PQexec(conn_.get(), "ROLLBACK"));
-  }
+  void Rollback() { PgResult ignored(PQexec(conn_.get(), "ROLLBACK")); }
   Result<AppendResult> AppendInTransaction(const AppendRequest& request);
   Result<int64_t> QueryInt64(const std::string& sql, const Params& params,
                              std::string_view what);
@@ -312,12 +310,11 @@ Status PostgresStore::ApplySessionSettings() {
   // busy_timeout_ms bounds how long an append waits for another writer's
   // row locks (the positions row above all); then it fails with
   // Unavailable. 0 means wait forever, as SQLite's busy timeout.
-  const int timeout_ms = options_.busy_timeout_ms < 0 ? 0
-                                                      : options_.busy_timeout_ms;
-  LIVESOP_RETURN_IF_ERROR(
-      ExecOk("SELECT set_config('lock_timeout', $1, false)",
-             {std::to_string(timeout_ms) + "ms"})
-          .WithContext("setting lock_timeout"));
+  const int timeout_ms =
+      options_.busy_timeout_ms < 0 ? 0 : options_.busy_timeout_ms;
+  LIVESOP_RETURN_IF_ERROR(ExecOk("SELECT set_config('lock_timeout', $1, false)",
+                                 {std::to_string(timeout_ms) + "ms"})
+                              .WithContext("setting lock_timeout"));
   if (options_.read_only) {
     LIVESOP_RETURN_IF_ERROR(ExecOk(
         "SELECT set_config('default_transaction_read_only', 'on', false)"));
@@ -468,8 +465,8 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
       "SELECT first_position, last_position, version FROM idempotency "
       "WHERE key = $1";
   if (!request.idempotency_key.empty()) {
-    LIVESOP_ASSIGN_OR_RETURN(PgResult row,
-                             Exec(kIdempotencyQuery, {request.idempotency_key}));
+    LIVESOP_ASSIGN_OR_RETURN(
+        PgResult row, Exec(kIdempotencyQuery, {request.idempotency_key}));
     LIVESOP_ASSIGN_OR_RETURN(std::optional<AppendResult> stored,
                              StoredResult(row.get()));
     if (stored) return *stored;
@@ -486,39 +483,36 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
   if (!request.idempotency_key.empty()) {
     // A concurrent request with the same key may have committed while we
     // waited for the lock; each statement sees the latest commits.
-    LIVESOP_ASSIGN_OR_RETURN(PgResult row,
-                             Exec(kIdempotencyQuery, {request.idempotency_key}));
+    LIVESOP_ASSIGN_OR_RETURN(
+        PgResult row, Exec(kIdempotencyQuery, {request.idempotency_key}));
     LIVESOP_ASSIGN_OR_RETURN(std::optional<AppendResult> stored,
                              StoredResult(row.get()));
     if (stored) return *stored;
   }
   if (request.expected_version != kAnyVersion &&
       request.expected_version != version) {
-    return AbortedError("campaign \"" + request.campaign +
-                        "\" is at version " + std::to_string(version) +
-                        ", not the expected version " +
-                        std::to_string(request.expected_version) +
-                        "; read it again and retry");
+    return AbortedError(
+        "campaign \"" + request.campaign + "\" is at version " +
+        std::to_string(version) + ", not the expected version " +
+        std::to_string(request.expected_version) + "; read it again and retry");
   }
 
   const int64_t count = static_cast<int64_t>(request.events.size());
   LIVESOP_ASSIGN_OR_RETURN(
       int64_t last_position,
-      QueryInt64(
-          "UPDATE positions SET last = last + $1::bigint WHERE id = 1 "
-          "RETURNING last",
-          {std::to_string(count)}, "position counter"));
+      QueryInt64("UPDATE positions SET last = last + $1::bigint WHERE id = 1 "
+                 "RETURNING last",
+                 {std::to_string(count)}, "position counter"));
   AppendResult result;
   result.first_position = last_position - count + 1;
   result.last_position = last_position;
   result.version = version + count;
 
   const std::string recorded = std::to_string(NowMicros());
-  for (size_t begin = 0; begin < request.events.size();
-       begin += kInsertBatch) {
+  for (size_t begin = 0; begin < request.events.size(); begin += kInsertBatch) {
     const size_t end = std::min(request.events.size(), begin + kInsertBatch);
-    std::string sql = std::string("INSERT INTO events (") + kEventColumnList +
-                      ") VALUES ";
+    std::string sql =
+        std::string("INSERT INTO events (") + kEventColumnList + ") VALUES ";
     Params params;
     params.reserve((end - begin) * kEventColumns);
     for (size_t i = begin; i < end; ++i) {
@@ -633,12 +627,12 @@ Status PostgresStore::Scan(const EventFilter& filter,
     return "$" + std::to_string(params.size());
   };
   if (filter.from_us) {
-    sql += " AND time_us >= " + next(std::to_string(*filter.from_us)) +
-           "::bigint";
+    sql +=
+        " AND time_us >= " + next(std::to_string(*filter.from_us)) + "::bigint";
   }
   if (filter.until_us) {
-    sql += " AND time_us < " + next(std::to_string(*filter.until_us)) +
-           "::bigint";
+    sql +=
+        " AND time_us < " + next(std::to_string(*filter.until_us)) + "::bigint";
   }
   if (!filter.campaign.empty()) {
     sql += " AND campaign = " + next(filter.campaign);
@@ -746,6 +740,10 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
     }
     return UnavailableError("cannot connect to PostgreSQL: " + message);
   }
+  // Server notices ("relation already exists, skipping") are not for the
+  // user; libpq would print them to stderr.
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
   auto store =
       std::make_unique<PostgresStore>(std::move(conn), password, options);
   LIVESOP_RETURN_IF_ERROR(store->Initialize());

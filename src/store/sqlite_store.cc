@@ -179,20 +179,20 @@ class SqliteStore final : public Store {
     for (const AppendRequest& request : requests) {
       LIVESOP_RETURN_IF_ERROR(CheckRequest(request));
     }
-    LIVESOP_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    LIVESOP_RETURN_IF_ERROR(Step("BEGIN IMMEDIATE"));
     std::vector<AppendResult> results;
     results.reserve(requests.size());
     for (const AppendRequest& request : requests) {
       Result<AppendResult> result = AppendInTransaction(request);
       if (!result.ok()) {
-        (void)Exec("ROLLBACK");
+        (void)Step("ROLLBACK");
         return result.status();
       }
       results.push_back(*result);
     }
-    Status committed = Exec("COMMIT");
+    Status committed = Step("COMMIT");
     if (!committed.ok()) {
-      (void)Exec("ROLLBACK");
+      (void)Step("ROLLBACK");
       return committed;
     }
     return results;
@@ -377,7 +377,8 @@ class SqliteStore final : public Store {
       BindText(insert, 12, e.deviation);
       BindText(insert, 13, e.reason);
       BindText(insert, 14, e.campaign_type);
-      BindText(insert, 15, e.payload.empty() ? std::string("{}") : e.payload);
+      static const std::string kEmptyObject = "{}";
+      BindText(insert, 15, e.payload.empty() ? kEmptyObject : e.payload);
       sqlite3_bind_int64(insert, 16, recorded);
       int rc = sqlite3_step(insert);
       sqlite3_reset(insert);
@@ -445,9 +446,11 @@ class SqliteStore final : public Store {
                                        sqlite3_column_bytes(stmt, column)));
   }
 
+  // Binds without a copy: every caller steps and resets the statement
+  // while `text` is alive.
   static void BindText(sqlite3_stmt* stmt, int index, const std::string& text) {
     sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
-                      SQLITE_TRANSIENT);
+                      SQLITE_STATIC);
   }
 
   // A cached prepared statement for `sql`, owned by the store.
@@ -461,6 +464,14 @@ class SqliteStore final : public Store {
     sqlite3_stmt* raw = stmt->get();
     statements_.emplace_back(sql, std::move(stmt));
     return raw;
+  }
+
+  // Runs a cached statement that returns no rows.
+  Status Step(const std::string& sql) {
+    LIVESOP_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? OkStatus() : Error(rc, sql);
   }
 
   Status Exec(const std::string& sql) {

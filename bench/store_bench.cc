@@ -81,8 +81,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     Store& store = **opened;
-    const std::string prefix = "bench-" + std::to_string(::getpid()) + "-" +
-                               std::to_string(run) + "-";
+    const std::string prefix =
+        "bench-" + std::to_string(::getpid()) + "-" + std::to_string(run) + "-";
 
     // One event per transaction, over 100 campaigns.
     auto start = std::chrono::steady_clock::now();
@@ -100,8 +100,10 @@ int main(int argc, char** argv) {
     for (int done = 0; done < batch_events; done += 1000) {
       std::vector<AppendRequest> requests(10);
       for (int c = 0; c < 10; ++c) {
-        requests[c].campaign = prefix + "b" + std::to_string((done / 1000) * 10 + c);
-        for (int i = 0; i < 100; ++i) requests[c].events.push_back(MakeEvent(i));
+        requests[c].campaign =
+            prefix + "b" + std::to_string((done / 1000) * 10 + c);
+        for (int i = 0; i < 100; ++i)
+          requests[c].events.push_back(MakeEvent(i));
       }
       if (!store.AppendAll(requests).ok()) return 3;
     }
@@ -119,7 +121,9 @@ int main(int argc, char** argv) {
     opened->reset();
     if (!dir.empty()) fs::remove_all(dir);
   }
-  std::printf("backend %s, %d runs, medians:\n", url.empty() ? "sqlite" : url.substr(0, url.find(':')).c_str(), runs);
+  std::printf("backend %s, %d runs, medians:\n",
+              url.empty() ? "sqlite" : url.substr(0, url.find(':')).c_str(),
+              runs);
   std::printf("single-event transactions: %.0f events/s (%d appends)\n",
               Median(single), events);
   std::printf("batched appends (1000/txn): %.0f events/s (%d events)\n",

@@ -12,6 +12,7 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libxml2-dev
   libsqlite3-dev sqlite3
+  libpq-dev postgresql
   python3
 )
 

@@ -23,9 +23,9 @@ fi
 
 find_pg_bin() {
   local dir
-  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+  while IFS= read -r dir; do
     [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
-  done
+  done < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r)
   command -v pg_ctl >/dev/null 2>&1 && { dirname "$(command -v pg_ctl)"; return 0; }
   return 1
 }
@@ -60,6 +60,7 @@ chmod 700 "$tmp"
 
 data="$tmp/data"
 started=0
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   if [ "$started" = 1 ]; then
     as_pg "$pg_bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true

@@ -19,10 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Guards against alias expansion blowing up the model: a definition with more
-// elements than this is refused. Real SOPs have a few thousand.
-constexpr int kMaxElements = 200000;
-
 const std::regex& IdPattern() {
   static const std::regex pattern("[a-z][a-z0-9_-]{0,63}");
   return pattern;
@@ -40,6 +36,7 @@ struct Context {
   DiagnosticList* diagnostics = nullptr;
   std::string file;
   int elements = 0;
+  int max_elements = 200000;
   bool too_many_reported = false;
 
   SourceLocation At(const YAML::Node& node) const {
@@ -54,11 +51,11 @@ struct Context {
   }
   // Counts one element; false once the limit is passed.
   bool Count(const YAML::Node& node) {
-    if (++elements <= kMaxElements) return true;
+    if (++elements <= max_elements) return true;
     if (!too_many_reported) {
       too_many_reported = true;
       Error(node, "too-many-elements",
-            "the definition has more than " + std::to_string(kMaxElements) +
+            "the definition has more than " + std::to_string(max_elements) +
                 " elements",
             "split the SOP or remove repeated aliases");
     }
@@ -1436,6 +1433,7 @@ class Loader {
     ctx.diagnostics = &result_->diagnostics;
     ctx.file = name;
     ctx.elements = elements_;
+    ctx.max_elements = options_.max_elements;
     YAML::Node root;
     try {
       root = YAML::Load(text);

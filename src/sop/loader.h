@@ -18,6 +18,11 @@ struct LoadOptions {
   size_t max_file_bytes = size_t{8} * 1024 * 1024;
   // Includes nested deeper than this are refused. Default 16.
   int max_include_depth = 16;
+  // Definitions with more elements (maps read) than this are refused with
+  // `too-many-elements`. Default 200,000: real SOPs have a few thousand, and
+  // the limit stops YAML aliases from expanding a small file into a huge
+  // model.
+  int max_elements = 200000;
 };
 
 // What the loader produced: the merged definition and every problem found

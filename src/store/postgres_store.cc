@@ -180,6 +180,10 @@ std::string TextArrayLiteral(const std::vector<std::string>& values) {
   return out;
 }
 
+constexpr const char* kIdempotencyQuery =
+    "SELECT first_position, last_position, version, campaign FROM idempotency "
+    "WHERE key = $1";
+
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -435,7 +439,31 @@ Status ValidateRequest(const AppendRequest& request) {
         "expected_version " + std::to_string(request.expected_version) +
         " is negative (use kAnyVersion or kNoCampaign)");
   }
+  const auto has_nul = [](const std::string& s) {
+    return s.find('\0') != std::string::npos;
+  };
+  if (has_nul(request.campaign) || has_nul(request.idempotency_key)) {
+    return InvalidArgumentError(
+        "campaign or idempotency key contains a NUL character");
+  }
   for (const Event& e : request.events) {
+    // libpq passes text parameters as C strings; PostgreSQL text cannot
+    // hold NUL either. Refuse rather than store a truncated value.
+    for (const std::string* field :
+         {&e.type, &e.activity, &e.lifecycle, &e.resource, &e.role, &e.step,
+          &e.sop_version, &e.source, &e.deviation, &e.reason, &e.campaign_type,
+          &e.payload}) {
+      if (has_nul(*field)) {
+        return InvalidArgumentError("an event of campaign \"" +
+                                    request.campaign +
+                                    "\" has a field with a NUL character");
+      }
+    }
+    if (e.type.empty() || e.activity.empty()) {
+      return InvalidArgumentError(
+          "every event needs a type and an activity (campaign \"" +
+          request.campaign + "\")");
+    }
     if (!e.campaign.empty() && e.campaign != request.campaign) {
       return InvalidArgumentError("event of campaign \"" + e.campaign +
                                   "\" in an append request for campaign \"" +
@@ -445,9 +473,17 @@ Status ValidateRequest(const AppendRequest& request) {
   return OkStatus();
 }
 
-// Reads a stored idempotency row (campaign, first, last, version).
-Result<std::optional<AppendResult>> StoredResult(const PGresult* row) {
+// Reads a stored idempotency row (first, last, version, campaign) for
+// `request`; a key reused for another campaign is a caller bug.
+Result<std::optional<AppendResult>> StoredResult(const PGresult* row,
+                                                 const AppendRequest& request) {
   if (PQntuples(row) == 0) return std::optional<AppendResult>();
+  const std::string campaign = PQgetvalue(row, 0, 3);
+  if (campaign != request.campaign) {
+    return InvalidArgumentError("idempotency key \"" + request.idempotency_key +
+                                "\" was used for campaign \"" + campaign +
+                                "\", not \"" + request.campaign + "\"");
+  }
   AppendResult stored;
   stored.duplicate = true;
   if (!ParseInt64(PQgetvalue(row, 0, 0), stored.first_position) ||
@@ -461,14 +497,11 @@ Result<std::optional<AppendResult>> StoredResult(const PGresult* row) {
 Result<AppendResult> PostgresStore::AppendInTransaction(
     const AppendRequest& request) {
   LIVESOP_RETURN_IF_ERROR(ValidateRequest(request));
-  const std::string kIdempotencyQuery =
-      "SELECT first_position, last_position, version FROM idempotency "
-      "WHERE key = $1";
   if (!request.idempotency_key.empty()) {
     LIVESOP_ASSIGN_OR_RETURN(
         PgResult row, Exec(kIdempotencyQuery, {request.idempotency_key}));
     LIVESOP_ASSIGN_OR_RETURN(std::optional<AppendResult> stored,
-                             StoredResult(row.get()));
+                             StoredResult(row.get(), request));
     if (stored) return *stored;
   }
 
@@ -486,7 +519,7 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
     LIVESOP_ASSIGN_OR_RETURN(
         PgResult row, Exec(kIdempotencyQuery, {request.idempotency_key}));
     LIVESOP_ASSIGN_OR_RETURN(std::optional<AppendResult> stored,
-                             StoredResult(row.get()));
+                             StoredResult(row.get(), request));
     if (stored) return *stored;
   }
   if (request.expected_version != kAnyVersion &&
@@ -580,6 +613,10 @@ Result<std::vector<AppendResult>> PostgresStore::AppendAll(
     return FailedPreconditionError(
         "cannot append to the store from inside its own Scan");
   }
+  if (options_.read_only) {
+    return FailedPreconditionError(
+        "the PostgreSQL store was opened read-only; cannot append");
+  }
   for (const AppendRequest& request : requests) {
     LIVESOP_RETURN_IF_ERROR(ValidateRequest(request));
   }
@@ -655,6 +692,14 @@ Status PostgresStore::Scan(const EventFilter& filter,
   LIVESOP_RETURN_IF_ERROR(
       ExecOk("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   scanning_ = true;
+  struct ScanEnd {
+    PostgresStore* store;
+    ~ScanEnd() {
+      store->scanning_ = false;
+      // Read-only: ending with ROLLBACK also closes the cursor.
+      store->Rollback();
+    }
+  } end{this};
   auto scan = [&]() -> Status {
     LIVESOP_RETURN_IF_ERROR(ExecOk(sql, params));
     const std::string fetch =
@@ -694,11 +739,7 @@ Status PostgresStore::Scan(const EventFilter& filter,
     }
     return OkStatus();
   };
-  Status status = scan();
-  scanning_ = false;
-  // Read-only: ending with ROLLBACK also closes the cursor.
-  Rollback();
-  return status;
+  return scan();
 }
 
 }  // namespace

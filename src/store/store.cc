@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include "store/internal/postgres_store.h"
 #include "store/internal/sqlite_store.h"
 
 namespace livesop::store {
@@ -9,9 +10,7 @@ int CurrentSchemaVersion() { return internal::SqliteSchemaVersion(); }
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url,
                                          const OpenOptions& options) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return Status(StatusCode::kUnimplemented,
-                  "PostgreSQL stores are not available in this build yet; "
-                  "use a SQLite file");
+    return internal::OpenPostgresStore(url, options);
   }
   if (url.starts_with("sqlite:")) {
     return internal::OpenSqliteStore(url.substr(7), options);

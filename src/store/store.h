@@ -102,7 +102,8 @@ class Store {
 
   // Calls `visit` for each event matching `filter`, in global order, holding
   // only a bounded batch in memory. Stops at the first non-OK status from
-  // `visit` and returns it.
+  // `visit` and returns it. `visit` may read from this store but must not
+  // append to it or start another Scan (open a second Store for that).
   virtual Status Scan(const EventFilter& filter,
                       const std::function<Status(const Event&)>& visit) = 0;
 

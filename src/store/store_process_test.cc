@@ -126,13 +126,18 @@ TEST_P(StoreProcessTest, KilledWritersLoseNothingAcknowledged) {
       AppendUntilKilled(url_, prefix_, pipe_fds[1], 1000 + round);
     }
     close(pipe_fds[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 + random() % 80));
+    FILE* in = fdopen(pipe_fds[0], "r");
+    // Kill at a random moment once the writer is under way (its first
+    // acknowledgement), however slowly it started.
+    const int first = fgetc(in);
+    ASSERT_NE(first, EOF) << "the writer died before its first append";
+    ungetc(first, in);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + random() % 60));
     kill(child, SIGKILL);
     int status = 0;
     waitpid(child, &status, 0);
     ASSERT_TRUE(WIFSIGNALED(status))
         << "the writer exited by itself, status " << status;
-    FILE* in = fdopen(pipe_fds[0], "r");
     char campaign[256];
     char batch[256];
     long long version = 0;

@@ -51,6 +51,22 @@ std::string Join(const std::vector<std::string>& parts,
   return out;
 }
 
+std::string OneLine(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 std::string_view Trim(std::string_view s) {
   const char* ws = " \t\r\n";
   size_t begin = s.find_first_not_of(ws);

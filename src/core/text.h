@@ -21,6 +21,11 @@ std::string ClosestMatch(std::string_view word,
 std::string Join(const std::vector<std::string>& parts,
                  std::string_view separator);
 
+// Collapses every run of white space (spaces, tabs, line breaks) into one
+// space and trims both ends, for text that must stay on one line: table
+// cells, diagram labels, error messages from libraries.
+std::string OneLine(std::string_view text);
+
 // Removes ASCII white space at both ends.
 std::string_view Trim(std::string_view s);
 

@@ -89,20 +89,8 @@ std::string ValidUtf8(std::string_view s) {
 // result is valid UTF-8.
 std::string OneLine(std::string_view raw) {
   std::string s = ValidUtf8(raw);
-  std::string out;
-  out.reserve(s.size());
-  bool space = false;
-  for (char c : s) {
-    if (IsDroppedControl(c)) continue;
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  s.erase(std::remove_if(s.begin(), s.end(), IsDroppedControl), s.end());
+  return livesop::OneLine(s);
 }
 
 // The name to show for an element: its name on one line, else its id.

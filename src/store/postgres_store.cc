@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
+
 namespace livesop::store::internal {
 namespace {
 
@@ -113,23 +115,6 @@ std::string Redact(std::string text, const std::string& secret) {
     at += 3;
   }
   return text;
-}
-
-// libpq messages end in newlines and indent hints with tabs; one line reads
-// better inside a Status.
-std::string OneLine(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == '\n' || c == '\t' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 // The password in `url`, from libpq's own parser, or the text between

@@ -24,7 +24,11 @@
 #include <utility>
 #include <vector>
 
+#include <unordered_map>
+
 #include "core/text.h"
+#include "store/internal/read_models.h"
+#include "store/internal/sql.h"
 
 namespace livesop::store::internal {
 namespace {
@@ -62,8 +66,15 @@ constexpr const char* kEventColumnList =
     "campaign_type, payload, recorded_us";
 
 // Migration n is kMigrations[n - 1]; never edit one that has shipped.
-constexpr const char* kMigrations[] = {
-    R"sql(
+struct Migration {
+  const char* sql;
+  // Creates the read-model tables after `sql` and builds them from the
+  // events, in the migration's transaction.
+  bool creates_read_models = false;
+};
+
+constexpr Migration kMigrations[] = {
+    {R"sql(
 CREATE TABLE events (
   position bigint PRIMARY KEY,
   campaign text NOT NULL,
@@ -101,7 +112,10 @@ CREATE TABLE positions (
   last bigint NOT NULL
 );
 INSERT INTO positions (id, last) VALUES (1, 0);
-)sql",
+)sql"},
+    // The campaign version moves into the campaigns read model, which a
+    // rebuild recreates from the events like the other read models.
+    {"DROP TABLE campaigns_version;", true},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -165,6 +179,15 @@ std::string TextArrayLiteral(const std::vector<std::string>& values) {
   return out;
 }
 
+// Creates the campaign's read-model row when new (with no events, which
+// the projection's upsert recognises) and locks it either way.
+constexpr const char* kLockCampaign =
+    "INSERT INTO campaigns (campaign, campaign_type, sop_version, title, "
+    "owner, status, version, event_count, deviation_count, first_event_us, "
+    "last_event_us, due_us, closed_us) VALUES ($1, '', '', '', '', 'active', "
+    "0, 0, 0, 0, 0, 0, 0) ON CONFLICT (campaign) DO UPDATE SET version = "
+    "campaigns.version RETURNING version";
+
 constexpr const char* kIdempotencyQuery =
     "SELECT first_position, last_position, version, campaign FROM idempotency "
     "WHERE key = $1";
@@ -175,7 +198,40 @@ int64_t NowMicros() {
       .count();
 }
 
-class PostgresStore final : public Store {
+class PgRow final : public SqlRow {
+ public:
+  PgRow(const PGresult* result, int row) : result_(result), row_(row) {}
+  int64_t Int(int column) const override {
+    int64_t value = 0;
+    (void)ParseInt64(PQgetvalue(result_, row_, column), value);
+    return value;
+  }
+  std::string Text(int column) const override {
+    return std::string(PQgetvalue(result_, row_, column),
+                       PQgetlength(result_, row_, column));
+  }
+
+ private:
+  const PGresult* result_;
+  int row_;
+};
+
+// The shared `?` placeholders in PostgreSQL's `$n` form. The shared SQL
+// holds no `?` inside string literals.
+std::string NumberPlaceholders(const char* sql) {
+  std::string out;
+  int n = 0;
+  for (const char* c = sql; *c != '\0'; ++c) {
+    if (*c == '?') {
+      out += "$" + std::to_string(++n);
+    } else {
+      out += *c;
+    }
+  }
+  return out;
+}
+
+class PostgresStore final : public Store, private SqlExecutor {
  public:
   PostgresStore(PgConn conn, std::string password, OpenOptions options)
       : conn_(std::move(conn)),
@@ -194,8 +250,36 @@ class PostgresStore final : public Store {
   Result<int64_t> LastPosition() override;
   Result<int> SchemaVersion() override;
   const char* Backend() const override { return "postgresql"; }
+  Result<std::vector<CampaignRecord>> Campaigns(
+      const CampaignQuery& query) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return QueryCampaigns(*this, query);
+  }
+  Result<std::vector<TaskRecord>> Tasks(const TaskQuery& query) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return QueryTasks(*this, query);
+  }
+  Result<std::vector<InboxItem>> Inbox(const InboxQuery& query) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return QueryInbox(*this, query);
+  }
+  Result<int64_t> RebuildReadModels() override;
 
  private:
+  // SqlExecutor: the shared read-model SQL, as prepared statements.
+  Status Execute(const char* sql, const SqlParams& params) override {
+    return RunPrepared(sql, params).status();
+  }
+  Status Query(const char* sql, const SqlParams& params,
+               const std::function<Status(const SqlRow&)>& visit) override {
+    LIVESOP_ASSIGN_OR_RETURN(PgResult result, RunPrepared(sql, params));
+    for (int r = 0; r < PQntuples(result.get()); ++r) {
+      LIVESOP_RETURN_IF_ERROR(visit(PgRow(result.get(), r)));
+    }
+    return OkStatus();
+  }
+  Result<PgResult> RunPrepared(const char* sql, const SqlParams& params);
+
   // Runs one statement with text parameters (nullopt is SQL NULL). OK when
   // the statement succeeded; otherwise a Status from its SQLSTATE.
   Result<PgResult> Exec(const std::string& sql, const Params& params = {});
@@ -218,7 +302,66 @@ class PostgresStore final : public Store {
   std::string password_;
   OpenOptions options_;
   bool scanning_ = false;
+  // Statement names by the address of their shared SQL; emptied when the
+  // connection is reset, which drops prepared statements.
+  std::unordered_map<const char*, std::string> prepared_;
 };
+
+Result<PgResult> PostgresStore::RunPrepared(const char* sql,
+                                            const SqlParams& params) {
+  auto found = prepared_.find(sql);
+  if (found == prepared_.end()) {
+    std::string name = "livesop_" + std::to_string(prepared_.size() + 1);
+    PgResult prepared(PQprepare(conn_.get(), name.c_str(),
+                                NumberPlaceholders(sql).c_str(), 0, nullptr));
+    if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+      return ErrorFrom(prepared.get(), "preparing a statement");
+    }
+    found = prepared_.emplace(sql, std::move(name)).first;
+  }
+  std::vector<std::string> texts;
+  texts.reserve(params.size());
+  for (const SqlValue& p : params) {
+    if (const auto* number = std::get_if<int64_t>(&p)) {
+      texts.push_back(std::to_string(*number));
+    } else {
+      texts.push_back(std::get<std::string>(p));
+    }
+  }
+  std::vector<const char*> values;
+  values.reserve(texts.size());
+  for (const std::string& t : texts) values.push_back(t.c_str());
+  PgResult result(PQexecPrepared(conn_.get(), found->second.c_str(),
+                                 static_cast<int>(values.size()), values.data(),
+                                 nullptr, nullptr, 0));
+  const ExecStatusType status =
+      result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return ErrorFrom(result.get(), "statement failed");
+  }
+  return result;
+}
+
+Result<int64_t> PostgresStore::RebuildReadModels() {
+  if (options_.read_only) {
+    return FailedPreconditionError(
+        "the PostgreSQL store was opened read-only; cannot rebuild");
+  }
+  LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+  LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
+  auto rebuild = [&]() -> Result<int64_t> {
+    // Appends take this row lock first, so none runs during the rebuild.
+    LIVESOP_RETURN_IF_ERROR(
+        ExecOk("SELECT last FROM positions WHERE id = 1 FOR UPDATE"));
+    LIVESOP_ASSIGN_OR_RETURN(int64_t replayed,
+                             internal::RebuildReadModels(*this));
+    LIVESOP_RETURN_IF_ERROR(ExecOk("COMMIT"));
+    return replayed;
+  };
+  Result<int64_t> result = rebuild();
+  if (!result.ok()) Rollback();
+  return result;
+}
 
 Status PostgresStore::ErrorFrom(const PGresult* result, std::string_view what) {
   const char* state =
@@ -287,6 +430,7 @@ Result<int64_t> PostgresStore::QueryInt64(const std::string& sql,
 Status PostgresStore::EnsureConnected() {
   if (PQstatus(conn_.get()) == CONNECTION_OK) return OkStatus();
   PQreset(conn_.get());
+  prepared_.clear();
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
     return UnavailableError(
         "PostgreSQL connection lost: " +
@@ -374,10 +518,20 @@ Status PostgresStore::Migrate() {
     for (int64_t v = version + 1; v <= CurrentSchemaVersion(); ++v) {
       // Several statements, no parameters: the simple protocol runs them
       // all inside the open transaction.
-      PgResult result(PQexec(conn_.get(), kMigrations[v - 1]));
-      if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-        return ErrorFrom(result.get(),
-                         "migration " + std::to_string(v) + " failed");
+      const Migration& migration = kMigrations[v - 1];
+      for (const char* sql :
+           {migration.sql,
+            migration.creates_read_models ? ReadModelSchema() : ""}) {
+        PgResult result(PQexec(conn_.get(), sql));
+        const ExecStatusType status =
+            result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+        if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY) {
+          return ErrorFrom(result.get(),
+                           "migration " + std::to_string(v) + " failed");
+        }
+      }
+      if (migration.creates_read_models) {
+        LIVESOP_RETURN_IF_ERROR(internal::RebuildReadModels(*this).status());
       }
       LIVESOP_RETURN_IF_ERROR(
           ExecOk("INSERT INTO livesop_schema (version) VALUES ($1::int)",
@@ -401,61 +555,13 @@ Result<int> PostgresStore::SchemaVersion() {
 
 Result<int64_t> PostgresStore::CampaignVersion(const std::string& campaign) {
   LIVESOP_RETURN_IF_ERROR(EnsureConnected());
-  return QueryInt64("SELECT version FROM campaigns_version WHERE campaign = $1",
-                    {campaign}, "campaign version");
+  return QueryCampaignVersion(*this, campaign);
 }
 
 Result<int64_t> PostgresStore::LastPosition() {
   LIVESOP_RETURN_IF_ERROR(EnsureConnected());
   return QueryInt64("SELECT last FROM positions WHERE id = 1", {},
                     "last position");
-}
-
-Status ValidateRequest(const AppendRequest& request) {
-  if (request.campaign.empty()) {
-    return InvalidArgumentError("append request without a campaign");
-  }
-  if (request.events.empty()) {
-    return InvalidArgumentError("append request for campaign \"" +
-                                request.campaign + "\" has no events");
-  }
-  if (request.expected_version < kAnyVersion) {
-    return InvalidArgumentError(
-        "expected_version " + std::to_string(request.expected_version) +
-        " is negative (use kAnyVersion or kNoCampaign)");
-  }
-  const auto has_nul = [](const std::string& s) {
-    return s.find('\0') != std::string::npos;
-  };
-  if (has_nul(request.campaign) || has_nul(request.idempotency_key)) {
-    return InvalidArgumentError(
-        "campaign or idempotency key contains a NUL character");
-  }
-  for (const Event& e : request.events) {
-    // libpq passes text parameters as C strings; PostgreSQL text cannot
-    // hold NUL either. Refuse rather than store a truncated value.
-    for (const std::string* field :
-         {&e.type, &e.activity, &e.lifecycle, &e.resource, &e.role, &e.step,
-          &e.sop_version, &e.source, &e.deviation, &e.reason, &e.campaign_type,
-          &e.payload}) {
-      if (has_nul(*field)) {
-        return InvalidArgumentError("an event of campaign \"" +
-                                    request.campaign +
-                                    "\" has a field with a NUL character");
-      }
-    }
-    if (e.type.empty() || e.activity.empty()) {
-      return InvalidArgumentError(
-          "every event needs a type and an activity (campaign \"" +
-          request.campaign + "\")");
-    }
-    if (!e.campaign.empty() && e.campaign != request.campaign) {
-      return InvalidArgumentError("event of campaign \"" + e.campaign +
-                                  "\" in an append request for campaign \"" +
-                                  request.campaign + "\"");
-    }
-  }
-  return OkStatus();
 }
 
 // Reads a stored idempotency row (first, last, version, campaign) for
@@ -494,10 +600,7 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
   // to one campaign queue here, so the version check below is exact.
   LIVESOP_ASSIGN_OR_RETURN(
       int64_t version,
-      QueryInt64("INSERT INTO campaigns_version (campaign, version) "
-                 "VALUES ($1, 0) ON CONFLICT (campaign) DO UPDATE "
-                 "SET version = campaigns_version.version RETURNING version",
-                 {request.campaign}, "campaign version"));
+      QueryInt64(kLockCampaign, {request.campaign}, "campaign version"));
   if (!request.idempotency_key.empty()) {
     // A concurrent request with the same key may have committed while we
     // waited for the lock; each statement sees the latest commits.
@@ -570,9 +673,8 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
     LIVESOP_RETURN_IF_ERROR(status);
   }
 
-  LIVESOP_RETURN_IF_ERROR(ExecOk(
-      "UPDATE campaigns_version SET version = $2::bigint WHERE campaign = $1",
-      {request.campaign, std::to_string(result.version)}));
+  LIVESOP_RETURN_IF_ERROR(ProjectAppend(*this, request.campaign, request.events,
+                                        result.first_position, version + 1));
   if (!request.idempotency_key.empty()) {
     LIVESOP_RETURN_IF_ERROR(
         ExecOk("INSERT INTO idempotency (key, campaign, first_position, "

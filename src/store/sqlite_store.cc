@@ -18,6 +18,11 @@
 
 #include "store/internal/sqlite_store.h"
 
+#include <unordered_map>
+
+#include "store/internal/read_models.h"
+#include "store/internal/sql.h"
+
 namespace livesop::store::internal {
 namespace {
 
@@ -32,10 +37,18 @@ int64_t NowMicros() {
       .count();
 }
 
-// Migration N (index N-1) brings the schema from version N-1 to N.
-const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> migrations = {
-      R"sql(
+// Migration N (index N-1) brings the schema from version N-1 to N. Never
+// edit one that has shipped; add the next.
+struct Migration {
+  const char* sql;
+  // Creates the read-model tables after `sql` and builds them from the
+  // events, in the migration's transaction.
+  bool creates_read_models = false;
+};
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> migrations = {
+      {R"sql(
 CREATE TABLE events (
   position INTEGER PRIMARY KEY,
   campaign TEXT NOT NULL,
@@ -68,7 +81,10 @@ CREATE TABLE idempotency (
   last_position INTEGER NOT NULL,
   version INTEGER NOT NULL
 ) WITHOUT ROWID;
-)sql",
+)sql"},
+      // The campaign version moves into the campaigns read model, which a
+      // rebuild recreates from the events like the other read models.
+      {"DROP TABLE campaigns_version;", true},
   };
   return migrations;
 }
@@ -88,10 +104,22 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-class SqliteStore final : public Store {
+class SqliteRow final : public SqlRow {
  public:
-  SqliteStore(sqlite3* db, std::string path)
-      : db_(db), path_(std::move(path)) {}
+  explicit SqliteRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  int64_t Int(int column) const override {
+    return sqlite3_column_int64(stmt_, column);
+  }
+  std::string Text(int column) const override;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteStore final : public Store, private SqlExecutor {
+ public:
+  SqliteStore(sqlite3* db, std::string path, bool read_only)
+      : db_(db), path_(std::move(path)), read_only_(read_only) {}
   ~SqliteStore() override {
     statements_.clear();
     sqlite3_close_v2(db_);
@@ -153,7 +181,14 @@ class SqliteStore final : public Store {
         version = *current;
         continue;
       }
-      Status applied = Exec(Migrations()[version]);
+      const Migration& migration = Migrations()[version];
+      Status applied = Exec(migration.sql);
+      if (applied.ok() && migration.creates_read_models) {
+        applied = Exec(ReadModelSchema());
+        if (applied.ok()) {
+          applied = internal::RebuildReadModels(*this).status();
+        }
+      }
       if (applied.ok()) {
         applied = Exec("PRAGMA user_version=" + std::to_string(version + 1));
       }
@@ -176,9 +211,14 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AppendResult>> AppendAll(
       const std::vector<AppendRequest>& requests) override {
-    for (const AppendRequest& request : requests) {
-      LIVESOP_RETURN_IF_ERROR(CheckRequest(request));
+    if (read_only_) {
+      return FailedPreconditionError("the SQLite store \"" + path_ +
+                                     "\" was opened read-only; cannot append");
     }
+    for (const AppendRequest& request : requests) {
+      LIVESOP_RETURN_IF_ERROR(ValidateRequest(request));
+    }
+    if (requests.empty()) return std::vector<AppendResult>();
     LIVESOP_RETURN_IF_ERROR(Step("BEGIN IMMEDIATE"));
     std::vector<AppendResult> results;
     results.reserve(requests.size());
@@ -199,17 +239,33 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> CampaignVersion(const std::string& campaign) override {
-    LIVESOP_ASSIGN_OR_RETURN(
-        sqlite3_stmt * stmt,
-        Prepare("SELECT version FROM campaigns_version WHERE campaign = ?"));
-    sqlite3_bind_text(stmt, 1, campaign.data(),
-                      static_cast<int>(campaign.size()), SQLITE_STATIC);
-    int64_t version = 0;
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) version = sqlite3_column_int64(stmt, 0);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error(rc, "reading");
-    return version;
+    return QueryCampaignVersion(*this, campaign);
+  }
+
+  Result<std::vector<CampaignRecord>> Campaigns(
+      const CampaignQuery& query) override {
+    return QueryCampaigns(*this, query);
+  }
+  Result<std::vector<TaskRecord>> Tasks(const TaskQuery& query) override {
+    return QueryTasks(*this, query);
+  }
+  Result<std::vector<InboxItem>> Inbox(const InboxQuery& query) override {
+    return QueryInbox(*this, query);
+  }
+
+  Result<int64_t> RebuildReadModels() override {
+    if (read_only_) {
+      return FailedPreconditionError("the SQLite store \"" + path_ +
+                                     "\" was opened read-only; cannot rebuild");
+    }
+    LIVESOP_RETURN_IF_ERROR(Step("BEGIN IMMEDIATE"));
+    Result<int64_t> replayed = internal::RebuildReadModels(*this);
+    Status committed = replayed.ok() ? Step("COMMIT") : replayed.status();
+    if (!committed.ok()) {
+      (void)Step("ROLLBACK");
+      return committed;
+    }
+    return replayed;
   }
 
   Status Scan(const EventFilter& filter,
@@ -288,32 +344,6 @@ class SqliteStore final : public Store {
   const char* Backend() const override { return "sqlite"; }
 
  private:
-  static Status CheckRequest(const AppendRequest& request) {
-    if (request.campaign.empty()) {
-      return InvalidArgumentError("an append needs the campaign it is for");
-    }
-    if (request.events.empty()) {
-      return InvalidArgumentError("an append to campaign " + request.campaign +
-                                  " has no events");
-    }
-    for (const Event& e : request.events) {
-      if (!e.campaign.empty() && e.campaign != request.campaign) {
-        return InvalidArgumentError(
-            "an append to campaign " + request.campaign +
-            " holds an event of campaign " + e.campaign);
-      }
-      if (e.type.empty() || e.activity.empty()) {
-        return InvalidArgumentError("every event needs a type and an activity");
-      }
-    }
-    if (request.expected_version < kAnyVersion) {
-      return InvalidArgumentError(
-          "expected_version must be -1 (any), 0 (a "
-          "new campaign) or a version");
-    }
-    return OkStatus();
-  }
-
   // Runs inside BEGIN IMMEDIATE, so nothing can change between the reads and
   // the writes.
   Result<AppendResult> AppendInTransaction(const AppendRequest& request) {
@@ -345,6 +375,7 @@ class SqliteStore final : public Store {
     }
     LIVESOP_ASSIGN_OR_RETURN(int64_t version,
                              CampaignVersion(request.campaign));
+    const int64_t first_sequence = version + 1;
     if (request.expected_version != kAnyVersion &&
         request.expected_version != version) {
       return AbortedError("campaign " + request.campaign + " is at version " +
@@ -388,16 +419,9 @@ class SqliteStore final : public Store {
       result.last_position = position;
     }
     result.version = version;
-    LIVESOP_ASSIGN_OR_RETURN(
-        sqlite3_stmt * upsert,
-        Prepare("INSERT INTO campaigns_version (campaign, version) VALUES (?, "
-                "?) ON CONFLICT (campaign) DO UPDATE SET version = "
-                "excluded.version"));
-    BindText(upsert, 1, request.campaign);
-    sqlite3_bind_int64(upsert, 2, version);
-    int rc = sqlite3_step(upsert);
-    sqlite3_reset(upsert);
-    if (rc != SQLITE_DONE) return Error(rc, "updating the campaign version");
+    LIVESOP_RETURN_IF_ERROR(ProjectAppend(*this, request.campaign,
+                                          request.events, result.first_position,
+                                          first_sequence));
     if (!request.idempotency_key.empty()) {
       LIVESOP_ASSIGN_OR_RETURN(
           sqlite3_stmt * remember,
@@ -408,7 +432,7 @@ class SqliteStore final : public Store {
       sqlite3_bind_int64(remember, 3, result.first_position);
       sqlite3_bind_int64(remember, 4, result.last_position);
       sqlite3_bind_int64(remember, 5, result.version);
-      rc = sqlite3_step(remember);
+      const int rc = sqlite3_step(remember);
       sqlite3_reset(remember);
       if (rc != SQLITE_DONE) return Error(rc, "recording the idempotency key");
     }
@@ -453,21 +477,60 @@ class SqliteStore final : public Store {
                       SQLITE_STATIC);
   }
 
-  // A cached prepared statement for `sql`, owned by the store.
-  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
-    for (const auto& [text, stmt] : statements_) {
-      if (text == sql) return stmt->get();
-    }
+  // A cached prepared statement for the string literal `sql`, owned by the
+  // store.
+  Result<sqlite3_stmt*> Prepare(const char* sql) {
+    auto found = statements_.find(sql);
+    if (found != statements_.end()) return found->second->get();
     auto stmt = std::make_unique<Statement>();
-    int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, stmt->out(), nullptr);
+    int rc = sqlite3_prepare_v2(db_, sql, -1, stmt->out(), nullptr);
     if (rc != SQLITE_OK) return Error(rc, "preparing a statement");
     sqlite3_stmt* raw = stmt->get();
-    statements_.emplace_back(sql, std::move(stmt));
+    statements_.emplace(sql, std::move(stmt));
     return raw;
   }
 
+  Status Bind(sqlite3_stmt* stmt, const SqlParams& params) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (const auto* number = std::get_if<int64_t>(&params[i])) {
+        sqlite3_bind_int64(stmt, index, *number);
+      } else {
+        BindText(stmt, index, std::get<std::string>(params[i]));
+      }
+    }
+    return OkStatus();
+  }
+
+  // SqlExecutor: the shared read-model SQL runs on this connection.
+  Status Execute(const char* sql, const SqlParams& params) override {
+    LIVESOP_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    LIVESOP_RETURN_IF_ERROR(Bind(stmt, params));
+    int rc = sqlite3_step(stmt);
+    while (rc == SQLITE_ROW) rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return rc == SQLITE_DONE ? OkStatus() : Error(rc, "updating read models");
+  }
+
+  Status Query(const char* sql, const SqlParams& params,
+               const std::function<Status(const SqlRow&)>& visit) override {
+    LIVESOP_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    LIVESOP_RETURN_IF_ERROR(Bind(stmt, params));
+    const SqliteRow row(stmt);
+    int rc = SQLITE_OK;
+    Status status;
+    while (status.ok() && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      status = visit(row);
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (!status.ok()) return status;
+    return rc == SQLITE_DONE ? OkStatus() : Error(rc, "reading");
+  }
+
   // Runs a cached statement that returns no rows.
-  Status Step(const std::string& sql) {
+  Status Step(const char* sql) {
     LIVESOP_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
@@ -535,8 +598,18 @@ class SqliteStore final : public Store {
 
   sqlite3* db_;
   std::string path_;
-  std::vector<std::pair<std::string, std::unique_ptr<Statement>>> statements_;
+  bool read_only_;
+  std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
 };
+
+std::string SqliteRow::Text(int column) const {
+  const auto* text =
+      reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  return text == nullptr
+             ? std::string()
+             : std::string(text, static_cast<size_t>(
+                                     sqlite3_column_bytes(stmt_, column)));
+}
 
 }  // namespace
 
@@ -570,7 +643,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
     return UnavailableError("cannot open the database \"" + path +
                             "\": " + message);
   }
-  auto store = std::make_unique<SqliteStore>(db, path);
+  auto store = std::make_unique<SqliteStore>(db, path, options.read_only);
   LIVESOP_RETURN_IF_ERROR(store->Initialize(options));
   return std::unique_ptr<Store>(std::move(store));
 }

@@ -81,6 +81,80 @@ struct EventFilter {
   std::vector<std::string> activities;
 };
 
+// Read models: projections of the events, updated in the same transaction
+// as the append that changes them and recreated from the events alone by
+// RebuildReadModels(). docs/formats/events.md lists the event types and
+// payload fields each one reads.
+
+// One row per campaign that has at least one event.
+struct CampaignRecord {
+  std::string campaign;
+  std::string campaign_type;  // the last non-empty campaign_type seen
+  std::string sop_version;    // the last non-empty sop_version seen
+  std::string title;          // campaign_created: payload "title"
+  std::string owner;          // campaign_created: payload "owner" or resource
+  std::string status;         // "active", "completed" or "cancelled"
+  int64_t version = 0;  // the last sequence number: the concurrency version
+  int64_t event_count = 0;
+  int64_t deviation_count = 0;  // events with a deviation
+  int64_t first_event_us = 0;   // the earliest event time
+  int64_t last_event_us = 0;    // the latest event time
+  int64_t due_us = 0;           // campaign_created: payload "due_us"; 0: none
+  int64_t closed_us = 0;        // when completed or cancelled; 0: open
+
+  friend bool operator==(const CampaignRecord&,
+                         const CampaignRecord&) = default;
+};
+
+// One row per task (a live step), from the task_* and approval_* events.
+struct TaskRecord {
+  std::string task;  // payload "task", else "CAMPAIGN/STEP"
+  std::string campaign;
+  std::string step;
+  std::string activity;
+  std::string role;
+  std::string assignee;
+  std::string status;    // "open", "in_progress", "done", "skipped",
+                         // "cancelled"
+  std::string decision;  // approvals: "approve", "reject", "request_changes"
+  std::string completed_by;
+  int64_t created_us = 0;
+  int64_t due_us = 0;  // 0: no deadline
+  int64_t completed_us = 0;
+
+  friend bool operator==(const TaskRecord&, const TaskRecord&) = default;
+};
+
+// One row per recipient of a notification_sent event.
+struct InboxItem {
+  std::string id;  // "POSITION:RECIPIENT", stable across rebuilds
+  std::string recipient;
+  std::string campaign;
+  std::string task;
+  std::string subject;
+  std::string body;
+  int64_t created_us = 0;
+  int64_t read_us = 0;  // 0: unread
+
+  friend bool operator==(const InboxItem&, const InboxItem&) = default;
+};
+
+// Which campaigns, tasks or inbox items a query returns; empty means any.
+// Results are ordered by their key (campaign id, task id, item id).
+struct CampaignQuery {
+  std::string status;
+  std::string campaign_type;
+};
+struct TaskQuery {
+  std::string campaign;
+  std::string assignee;
+  std::string status;
+};
+struct InboxQuery {
+  std::string recipient;
+  bool unread_only = false;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -106,6 +180,17 @@ class Store {
   // append to it or start another Scan (open a second Store for that).
   virtual Status Scan(const EventFilter& filter,
                       const std::function<Status(const Event&)>& visit) = 0;
+
+  // The read models. Each call is one consistent read.
+  virtual Result<std::vector<CampaignRecord>> Campaigns(
+      const CampaignQuery& query) = 0;
+  virtual Result<std::vector<TaskRecord>> Tasks(const TaskQuery& query) = 0;
+  virtual Result<std::vector<InboxItem>> Inbox(const InboxQuery& query) = 0;
+
+  // Deletes every read model and recreates it from the events, in one
+  // transaction that holds off appends meanwhile; the result equals what
+  // the appends built. Returns the number of events replayed.
+  virtual Result<int64_t> RebuildReadModels() = 0;
 
   // The highest position written, 0 for an empty store.
   virtual Result<int64_t> LastPosition() = 0;

@@ -341,6 +341,231 @@ TEST_P(StoreContractTest, TwoHandlesCannotBothWinTheSameVersion) {
   EXPECT_EQ(*(*second)->CampaignVersion(campaign_), 2);
 }
 
+// ---------------------------------------------------------------------------
+// Read models.
+
+Event Typed(const std::string& type, const std::string& step, int64_t time_us,
+            const std::string& payload) {
+  Event e = MakeEvent(type, "Activity " + step, time_us);
+  e.step = step;
+  e.payload = payload;
+  return e;
+}
+
+// This test's rows only: a PostgreSQL database is shared by every test.
+template <typename Row>
+std::vector<Row> Only(std::vector<Row> rows, const std::string& campaign) {
+  std::erase_if(
+      rows, [&](const Row& r) { return !r.campaign.starts_with(campaign); });
+  return rows;
+}
+
+TEST_P(StoreContractTest, ProjectsCampaignsTasksAndInbox) {
+  const std::string task = campaign_ + "/approve-brief";
+  Event created = Typed("campaign_created", "intake", 1000,
+                        R"({"title":"Spring launch","due_us":900000})");
+  created.resource = "ana";
+  ASSERT_TRUE(store_->Append(Request(campaign_, {created})).ok());
+  ASSERT_TRUE(
+      store_
+          ->Append(Request(
+              campaign_,
+              {Typed("task_created", "write-brief", 2000,
+                     R"({"task":"t-1","assignee":"ana","due_us":5000})"),
+               Typed("task_created", "approve-brief", 2100,
+                     R"({"assignee":"cleo"})"),
+               Typed("task_created", "legal", 2200, "{}")}))
+          .ok());
+  Event started =
+      Typed("task_started", "write-brief", 2500, R"({"task":"t-1"})");
+  Event done =
+      Typed("task_completed", "write-brief", 3000, R"({"task":"t-1"})");
+  done.resource = "ana";
+  Event reassigned =
+      Typed("task_assigned", "approve-brief", 3100, R"({"assignee":"dev"})");
+  Event decided = Typed("approval_decided", "approve-brief", 3200,
+                        R"({"decision":"approve"})");
+  decided.resource = "dev";
+  decided.source = "whatsapp";
+  decided.deviation = "informal_approval";
+  Event skipped = Typed("task_skipped", "legal", 3300, "{}");
+  skipped.deviation = "skip";
+  Event notified =
+      Typed("notification_sent", "approve-brief", 3400,
+            R"({"recipients":["ana","ben"],"subject":"Brief approved",)"
+            R"("body":"Go ahead","task":"t-1"})");
+  auto appended = store_->Append(Request(
+      campaign_, {started, done, reassigned, decided, skipped, notified}));
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  const std::string ana_item = std::to_string(appended->last_position) + ":ana";
+  ASSERT_TRUE(
+      store_
+          ->Append(Request(campaign_,
+                           {Typed("notification_read", "", 3500,
+                                  R"({"item":")" + ana_item + R"("})"),
+                            Typed("campaign_completed", "launch", 4000, "{}")}))
+          .ok());
+
+  auto campaigns = store_->Campaigns({});
+  ASSERT_TRUE(campaigns.ok()) << campaigns.status().ToString();
+  auto mine = Only(*campaigns, campaign_);
+  ASSERT_EQ(mine.size(), 1u);
+  const CampaignRecord& c = mine[0];
+  EXPECT_EQ(c.title, "Spring launch");
+  EXPECT_EQ(c.owner, "ana");
+  EXPECT_EQ(c.status, "completed");
+  EXPECT_EQ(c.campaign_type, "product-launch");
+  EXPECT_EQ(c.version, 12);
+  EXPECT_EQ(c.event_count, 12);
+  EXPECT_EQ(c.deviation_count, 2);
+  EXPECT_EQ(c.first_event_us, 1000);
+  EXPECT_EQ(c.last_event_us, 4000);
+  EXPECT_EQ(c.due_us, 900000);
+  EXPECT_EQ(c.closed_us, 4000);
+  CampaignQuery completed;
+  completed.status = "completed";
+  EXPECT_EQ(Only(*store_->Campaigns(completed), campaign_).size(), 1u);
+  completed.status = "active";
+  EXPECT_TRUE(Only(*store_->Campaigns(completed), campaign_).empty());
+
+  TaskQuery by_campaign;
+  by_campaign.campaign = campaign_;
+  auto tasks = store_->Tasks(by_campaign);
+  ASSERT_TRUE(tasks.ok()) << tasks.status().ToString();
+  ASSERT_EQ(tasks->size(), 3u);  // ordered by task id
+  const TaskRecord& approve = (*tasks)[0];
+  EXPECT_EQ(approve.task, task);
+  EXPECT_EQ(approve.assignee, "dev");
+  EXPECT_EQ(approve.status, "done");
+  EXPECT_EQ(approve.decision, "approve");
+  EXPECT_EQ(approve.completed_by, "dev");
+  EXPECT_EQ(approve.completed_us, 3200);
+  const TaskRecord& legal = (*tasks)[1];
+  EXPECT_EQ(legal.task, campaign_ + "/legal");
+  EXPECT_EQ(legal.status, "skipped");
+  const TaskRecord& brief = (*tasks)[2];
+  EXPECT_EQ(brief.task, "t-1");
+  EXPECT_EQ(brief.status, "done");
+  EXPECT_EQ(brief.due_us, 5000);
+  EXPECT_EQ(brief.created_us, 2000);
+
+  InboxQuery ana;
+  ana.recipient = "ana";
+  auto inbox = store_->Inbox(ana);
+  ASSERT_TRUE(inbox.ok()) << inbox.status().ToString();
+  auto ana_items = Only(*inbox, campaign_);
+  ASSERT_EQ(ana_items.size(), 1u);
+  EXPECT_EQ(ana_items[0].id, ana_item);
+  EXPECT_EQ(ana_items[0].subject, "Brief approved");
+  EXPECT_EQ(ana_items[0].task, "t-1");
+  EXPECT_EQ(ana_items[0].read_us, 3500);
+  ana.unread_only = true;
+  EXPECT_TRUE(Only(*store_->Inbox(ana), campaign_).empty());
+  InboxQuery ben;
+  ben.recipient = "ben";
+  ben.unread_only = true;
+  EXPECT_EQ(Only(*store_->Inbox(ben), campaign_).size(), 1u);
+}
+
+TEST_P(StoreContractTest, RebuildRecreatesIdenticalReadModels) {
+  // Campaigns interleaved, appended one by one, in requests and with
+  // AppendAll, so a rebuild groups the events differently than the appends.
+  std::vector<AppendRequest> all;
+  for (int c = 0; c < 5; ++c) {
+    const std::string id = campaign_ + "-" + std::to_string(c);
+    ASSERT_TRUE(store_
+                    ->Append(Request(id, {Typed("campaign_created", "intake",
+                                                100 + c, R"({"title":"T"})")}))
+                    .ok());
+    all.push_back(Request(
+        id, {Typed("task_created", "brief", 200 + c, R"({"assignee":"ana"})"),
+             Typed("notification_sent", "brief", 210 + c,
+                   R"({"recipient":"ana","subject":"New task"})")}));
+  }
+  ASSERT_TRUE(store_->AppendAll(all).ok());
+  for (int round = 0; round < 3; ++round) {
+    for (int c = 0; c < 5; ++c) {
+      const std::string id = campaign_ + "-" + std::to_string(c);
+      Event e = Typed(round == 2 && c % 2 == 0 ? "task_completed" : "note",
+                      "brief", 1000 - round * 100 + c, "{}");
+      if (c == 3) e.deviation = "expedite";
+      if (round == 1) e.campaign_type = "";  // keeps the last non-empty type
+      ASSERT_TRUE(store_->Append(Request(id, {e})).ok());
+    }
+  }
+  ASSERT_TRUE(store_
+                  ->Append(Request(campaign_ + "-4",
+                                   {Typed("campaign_cancelled", "", 5, "{}")}))
+                  .ok());
+  auto campaigns = Only(*store_->Campaigns({}), campaign_);
+  TaskQuery tasks_query;
+  auto tasks = Only(*store_->Tasks(tasks_query), campaign_);
+  auto inbox = Only(*store_->Inbox({}), campaign_);
+  ASSERT_EQ(campaigns.size(), 5u);
+  ASSERT_EQ(tasks.size(), 5u);
+  ASSERT_EQ(inbox.size(), 5u);
+  EXPECT_EQ(campaigns[4].status, "cancelled");
+  EXPECT_EQ(campaigns[3].deviation_count, 3);
+  EXPECT_EQ(campaigns[0].first_event_us, 100);  // the earliest, not the first
+  EXPECT_EQ(campaigns[0].last_event_us, 1000);
+  EXPECT_EQ(tasks[0].status, "done");
+  EXPECT_EQ(tasks[1].status, "open");
+
+  Result<int64_t> replayed = store_->RebuildReadModels();
+  ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
+  if (GetParam() == "sqlite") {
+    EXPECT_EQ(*replayed, 31);  // PostgreSQL holds other tests' events too
+  }
+  EXPECT_EQ(Only(*store_->Campaigns({}), campaign_), campaigns);
+  EXPECT_EQ(Only(*store_->Tasks(tasks_query), campaign_), tasks);
+  EXPECT_EQ(Only(*store_->Inbox({}), campaign_), inbox);
+  // The version the next append checks against survives the rebuild.
+  EXPECT_EQ(*store_->CampaignVersion(campaign_ + "-0"), 6);
+  EXPECT_EQ(
+      store_
+          ->Append(Request(campaign_ + "-0", {MakeEvent("note", "Note", 9)}, 5))
+          .status()
+          .code(),
+      StatusCode::kAborted);
+}
+
+TEST_P(StoreContractTest, AppendsCheckPayloadsAndCharacters) {
+  Event bad = MakeEvent("note", "Note", 1);
+  bad.payload = R"(["not", "an", "object"])";
+  auto result = store_->Append(Request(campaign_, {bad}));
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(), HasSubstr("not a JSON object"));
+  bad.payload = R"({"unterminated": )";
+  EXPECT_EQ(store_->Append(Request(campaign_, {bad})).status().code(),
+            StatusCode::kInvalidArgument);
+  Event nul = MakeEvent("note", "Note", 1);
+  nul.reason = std::string("a\0b", 3);
+  result =
+      store_->Append(Request(campaign_, {MakeEvent("note", "Ok", 1), nul}));
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(), HasSubstr("event 2"));
+  EXPECT_THAT(result.status().message(), HasSubstr("NUL"));
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 0);
+}
+
+TEST_P(StoreContractTest, ReadOnlyStoresRefuseWrites) {
+  ASSERT_TRUE(
+      store_->Append(Request(campaign_, {MakeEvent("note", "Note", 1)})).ok());
+  OpenOptions options;
+  options.read_only = true;
+  auto reader = OpenStore(url_, options);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(*(*reader)->CampaignVersion(campaign_), 1);
+  EXPECT_EQ((*reader)
+                ->Append(Request(campaign_, {MakeEvent("note", "Note", 2)}))
+                .status()
+                .code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*reader)->RebuildReadModels().status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
                          testing::Values("sqlite", "postgresql"),
                          [](const testing::TestParamInfo<std::string>& param) {
@@ -441,6 +666,34 @@ TEST_F(SqliteFileTest, DirectoriesAndMissingFoldersAreClearErrors) {
   auto absent = OpenStore((dir_ / "absent.db").string(), read_only);
   EXPECT_EQ(absent.status().code(), StatusCode::kUnavailable);
   EXPECT_FALSE(fs::exists(dir_ / "absent.db"));
+}
+
+TEST_F(SqliteFileTest, VersionOneDatabaseIsMigratedWithItsHistory) {
+  const fs::path path = dir_ / "v1.db";
+  const std::string command = "sqlite3 '" + path.string() + "' < '" +
+                              LIVESOP_SOURCE_DIR +
+                              "/testdata/store/schema-v1.sql' 2>/dev/null";
+  if (std::system(command.c_str()) != 0) {
+    GTEST_SKIP() << "the sqlite3 shell is not installed";
+  }
+  auto store = OpenStore(path.string());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->SchemaVersion(), CurrentSchemaVersion());
+  EXPECT_EQ(*(*store)->CampaignVersion("spring-launch"), 2);
+  EXPECT_EQ(*(*store)->LastPosition(), 3);
+  auto campaigns = (*store)->Campaigns({});
+  ASSERT_TRUE(campaigns.ok()) << campaigns.status().ToString();
+  ASSERT_EQ(campaigns->size(), 2u);
+  EXPECT_EQ((*campaigns)[1].campaign, "spring-launch");
+  EXPECT_EQ((*campaigns)[1].title, "Spring launch");
+  EXPECT_EQ((*campaigns)[1].deviation_count, 1);
+  EXPECT_EQ((*campaigns)[1].due_us, 1710000000000000);
+  // The migrated store appends after the history it brought along.
+  auto next = (*store)->Append(
+      Request("spring-launch", {MakeEvent("note", "Note", 1)}, 2));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->first_position, 4);
+  EXPECT_EQ(next->version, 3);
 }
 
 TEST_F(SqliteFileTest, UnknownSchemesAreRejected) {

@@ -5,6 +5,7 @@
 //   0  success (for `check`: valid, warnings allowed)
 //   1  the input is invalid (diagnostics printed)
 //   2  usage error, or a file could not be read or written
+//   3  the store could not be opened or changed
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,8 @@
 #include <system_error>
 
 #include "cli/example_files.h"
+#include "cli/exit_codes.h"
+#include "cli/store_commands.h"
 #include "core/diagnostic.h"
 #include "sop/render.h"
 #include "sop/validate.h"
@@ -23,9 +26,9 @@ namespace {
 namespace fs = std::filesystem;
 using livesop::DiagnosticList;
 
-constexpr int kExitOk = 0;
-constexpr int kExitInvalid = 1;
-constexpr int kExitUsage = 2;
+using livesop::cli::kExitInvalid;
+using livesop::cli::kExitOk;
+using livesop::cli::kExitUsage;
 
 void PrintDiagnostics(const DiagnosticList& list, std::ostream& out) {
   for (const livesop::Diagnostic& d : list.items()) {
@@ -194,7 +197,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("livesop ") + LIVESOP_VERSION);
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 success, 1 invalid input, 2 usage or I/O error.\n"
+      "Exit codes: 0 success, 1 invalid input, 2 usage or I/O error, 3 the "
+      "store failed.\n"
       "Run `livesop COMMAND --help` for a command's options.");
 
   std::string file;
@@ -233,6 +237,9 @@ int main(int argc, char** argv) {
       "Exit codes: 0 created, 2 the directory holds files already or "
       "cannot be written.");
 
+  const std::function<int()> run_store_command =
+      livesop::cli::AddStoreCommands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -250,6 +257,7 @@ int main(int argc, char** argv) {
     if (check->parsed()) return RunCheck(file, json);
     if (render->parsed()) return RunRender(file, format, output);
     if (init->parsed()) return RunInit(dir);
+    if (const int code = run_store_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "core/text.h"
+#include "store/internal/raw.h"
 #include "store/internal/read_models.h"
 #include "store/internal/sql.h"
 
@@ -231,7 +232,7 @@ std::string NumberPlaceholders(const char* sql) {
   return out;
 }
 
-class PostgresStore final : public Store, private SqlExecutor {
+class PostgresStore final : public Store, public RawStore, private SqlExecutor {
  public:
   PostgresStore(PgConn conn, std::string password, OpenOptions options)
       : conn_(std::move(conn)),
@@ -265,6 +266,39 @@ class PostgresStore final : public Store, private SqlExecutor {
   }
   Result<int64_t> RebuildReadModels() override;
 
+  // RawStore.
+  SqlExecutor& sql() override { return *this; }
+  Status BeginSnapshot() override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return ExecOk("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  }
+  Status BeginExclusive() override {
+    if (options_.read_only) {
+      return FailedPreconditionError(
+          "the PostgreSQL store was opened read-only");
+    }
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
+    Status locked =
+        ExecOk("SELECT last FROM positions WHERE id = 1 FOR UPDATE");
+    if (!locked.ok()) Rollback();
+    return locked;
+  }
+  Status FinishCopy() override {
+    LIVESOP_RETURN_IF_ERROR(
+        ExecOk("UPDATE positions SET last = (SELECT coalesce(max(position), "
+               "0) FROM events) WHERE id = 1"));
+    return internal::RebuildReadModels(*this).status();
+  }
+  Status Commit() override { return ExecOk("COMMIT"); }
+  void Rollback() override {
+    PgResult ignored(PQexec(conn_.get(), "ROLLBACK"));
+  }
+  Status BackupFile(const std::string&) override {
+    return Status(StatusCode::kUnimplemented,
+                  "PostgreSQL backups are logical copies");
+  }
+
  private:
   // SqlExecutor: the shared read-model SQL, as prepared statements.
   Status Execute(const char* sql, const SqlParams& params) override {
@@ -292,8 +326,6 @@ class PostgresStore final : public Store, private SqlExecutor {
   Status ApplySessionSettings();
   Status Migrate();
   Status CheckReadableSchema();
-  // Ends a failed transaction; the original error is what matters.
-  void Rollback() { PgResult ignored(PQexec(conn_.get(), "ROLLBACK")); }
   Result<AppendResult> AppendInTransaction(const AppendRequest& request);
   Result<int64_t> QueryInt64(const std::string& sql, const Params& params,
                              std::string_view what);

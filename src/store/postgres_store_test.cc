@@ -5,6 +5,7 @@
 // one); the role must be allowed to create databases, as each test gets a
 // fresh one.
 #include "store/internal/postgres_store.h"
+#include "store/backup.h"
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -548,6 +550,60 @@ TEST_F(PostgresStoreTest, LostConnectionIsUnavailableThenRecovers) {
   Result<int64_t> back = store->LastPosition();
   EXPECT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_TRUE(store->Append(Request("c", kAnyVersion, {MakeEvent("a")})).ok());
+}
+
+TEST_F(PostgresStoreTest, BackupAndRestoreThroughAFile) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < 50; ++i) {
+    AppendRequest r = Request("c" + std::to_string(i % 3), kAnyVersion,
+                              {MakeEvent("a" + std::to_string(i))},
+                              "key-" + std::to_string(i));
+    r.events[0].type = i % 2 == 0 ? "task_created" : "note";
+    ASSERT_TRUE(store->Append(r).ok());
+  }
+  const std::string file =
+      (std::filesystem::temp_directory_path() / (database_ + ".livesop"))
+          .string();
+  auto stats = BackupStore(*store, file);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->events, 50);
+
+  // Into a second, empty PostgreSQL database.
+  const std::string second = database_ + "_r";
+  Sql(base_url_).Run("CREATE DATABASE " + second);
+  {
+    auto target = OpenPostgresStore(WithDatabase(base_url_, second), {});
+    ASSERT_TRUE(target.ok()) << target.status().ToString();
+    auto restored = RestoreStore(file, **target);
+    ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+    EXPECT_EQ(*restored, 50);
+    EXPECT_EQ(ScanAll(**target, {}), ScanAll(*store, {}));
+    EXPECT_EQ(*(*target)->Campaigns({}), *store->Campaigns({}));
+    EXPECT_EQ(*(*target)->Tasks({}), *store->Tasks({}));
+    auto retry = (*target)->Append(
+        Request("c1", kAnyVersion, {MakeEvent("again")}, "key-1"));
+    ASSERT_TRUE(retry.ok());
+    EXPECT_TRUE(retry->duplicate);
+    EXPECT_EQ((*target)
+                  ->Append(Request("c1", kAnyVersion, {MakeEvent("n")}))
+                  ->first_position,
+              51);
+    // Not into a store that holds events.
+    EXPECT_EQ(RestoreStore(file, **target).status().code(),
+              StatusCode::kFailedPrecondition);
+  }
+  Sql(base_url_).Run("DROP DATABASE " + second + " WITH (FORCE)");
+  // And into SQLite: the backup is backend-neutral.
+  const std::string sqlite_path = file + ".db";
+  {
+    auto target = OpenStore(sqlite_path);
+    ASSERT_TRUE(target.ok());
+    ASSERT_TRUE(RestoreStore(file, **target).ok());
+    EXPECT_EQ(ScanAll(**target, {}), ScanAll(*store, {}));
+  }
+  std::filesystem::remove(file);
+  std::filesystem::remove(sqlite_path);
 }
 
 TEST_F(PostgresStoreTest, NewerSchemaIsRefusedAndNothingChanges) {

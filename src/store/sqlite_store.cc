@@ -20,6 +20,7 @@
 
 #include <unordered_map>
 
+#include "store/internal/raw.h"
 #include "store/internal/read_models.h"
 #include "store/internal/sql.h"
 
@@ -116,7 +117,7 @@ class SqliteRow final : public SqlRow {
   sqlite3_stmt* stmt_;
 };
 
-class SqliteStore final : public Store, private SqlExecutor {
+class SqliteStore final : public Store, public RawStore, private SqlExecutor {
  public:
   SqliteStore(sqlite3* db, std::string path, bool read_only)
       : db_(db), path_(std::move(path)), read_only_(read_only) {}
@@ -342,6 +343,49 @@ class SqliteStore final : public Store, private SqlExecutor {
   Result<int> SchemaVersion() override { return ReadUserVersion(); }
 
   const char* Backend() const override { return "sqlite"; }
+
+  // RawStore.
+  SqlExecutor& sql() override { return *this; }
+  Status BeginSnapshot() override { return Step("BEGIN"); }
+  Status BeginExclusive() override {
+    if (read_only_) {
+      return FailedPreconditionError("the SQLite store \"" + path_ +
+                                     "\" was opened read-only");
+    }
+    return Step("BEGIN IMMEDIATE");
+  }
+  Status FinishCopy() override {
+    return internal::RebuildReadModels(*this).status();
+  }
+  Status Commit() override { return Step("COMMIT"); }
+  void Rollback() override { (void)Step("ROLLBACK"); }
+
+  // The online backup API: copies the pages of one consistent snapshot;
+  // in WAL mode other processes go on appending meanwhile.
+  Status BackupFile(const std::string& path) override {
+    sqlite3* target = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &target,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    Status status;
+    if (rc == SQLITE_OK) {
+      sqlite3_backup* backup = sqlite3_backup_init(target, "main", db_, "main");
+      if (backup == nullptr) {
+        rc = sqlite3_errcode(target);
+      } else {
+        rc = sqlite3_backup_step(backup, -1);
+        const int finished = sqlite3_backup_finish(backup);
+        rc = rc == SQLITE_DONE ? finished : rc;
+      }
+    }
+    if (rc != SQLITE_OK) {
+      status = Error(rc, "backing up to \"" + path + "\": " +
+                             (target != nullptr ? sqlite3_errmsg(target)
+                                                : sqlite3_errstr(rc)));
+    }
+    sqlite3_close_v2(target);
+    return status;
+  }
 
  private:
   // Runs inside BEGIN IMMEDIATE, so nothing can change between the reads and

@@ -35,6 +35,17 @@ Result<std::vector<TaskRecord>> QueryTasks(SqlExecutor& sql,
 Result<std::vector<InboxItem>> QueryInbox(SqlExecutor& sql,
                                           const InboxQuery& query);
 
+// Replaces `batch` with the next events (all columns) after position
+// `after`, at most a few thousand.
+Status ReadEventsAfter(SqlExecutor& sql, int64_t after,
+                       std::vector<Event>& batch);
+
+// Copies every event (positions, sequences and recorded times kept) and
+// every idempotency key from `from` to `to`, a bounded batch at a time.
+// `to` must hold no events; its read models are not touched (rebuild them
+// afterwards). For backups and restores.
+Status CopyEverything(SqlExecutor& from, SqlExecutor& to);
+
 // The campaign's version from the read model, 0 when it has no events.
 Result<int64_t> QueryCampaignVersion(SqlExecutor& sql,
                                      const std::string& campaign);

@@ -1,0 +1,178 @@
+// Backups and restores on SQLite; postgres_store_test.cc covers PostgreSQL.
+#include "store/backup.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace livesop::store {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::HasSubstr;
+
+Event Note(int i, const std::string& type = "note") {
+  Event e;
+  e.type = type;
+  e.activity = "Activity " + std::to_string(i % 7);
+  e.time_us = 1'700'000'000'000'000 + i;
+  e.resource = "ana";
+  e.payload = R"({"task":"t)" + std::to_string(i % 11) + R"("})";
+  return e;
+}
+
+std::vector<Event> All(Store& store) {
+  std::vector<Event> out;
+  EXPECT_TRUE(store
+                  .Scan({},
+                        [&](const Event& e) {
+                          out.push_back(e);
+                          return OkStatus();
+                        })
+                  .ok());
+  return out;
+}
+
+class BackupTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("livesop-backup-" + std::to_string(::getpid()) + "-" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    source_ = OpenAt("source.db");
+    for (int i = 0; i < 300; ++i) {
+      AppendRequest r;
+      r.campaign = "c" + std::to_string(i % 4);
+      r.idempotency_key = "cmd-" + std::to_string(i);
+      r.events = {Note(i, i % 3 == 0 ? "task_created" : "task_completed")};
+      ASSERT_TRUE(source_->Append(r).ok());
+    }
+  }
+  void TearDown() override {
+    source_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::unique_ptr<Store> OpenAt(const std::string& name) {
+    auto store = OpenStore((dir_ / name).string());
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Store> source_;
+};
+
+TEST_F(BackupTest, RoundTripKeepsEventsKeysAndReadModels) {
+  const std::string file = (dir_ / "backup.livesop").string();
+  auto stats = BackupStore(*source_, file);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->events, 300);
+  EXPECT_GT(stats->bytes, 0);
+  EXPECT_FALSE(fs::exists(file + "-wal"));
+
+  auto target = OpenAt("restored.db");
+  auto restored = RestoreStore(file, *target);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_EQ(*restored, 300);
+  EXPECT_EQ(All(*target), All(*source_));  // positions, recorded times too
+  EXPECT_EQ(*target->Campaigns({}), *source_->Campaigns({}));
+  EXPECT_EQ(*target->Tasks({}), *source_->Tasks({}));
+  // An idempotent retry after the restore still appends nothing.
+  AppendRequest retry;
+  retry.campaign = "c1";
+  retry.idempotency_key = "cmd-5";
+  retry.events = {Note(5)};
+  auto again = target->Append(retry);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->first_position, 6);
+  // New appends continue after the restored history.
+  retry.idempotency_key = "new";
+  EXPECT_EQ(target->Append(retry)->first_position, 301);
+}
+
+TEST_F(BackupTest, BackupIsASnapshotWhileWritersAppend) {
+  std::atomic<bool> stop = false;
+  std::thread writer([&] {
+    auto other = OpenAt("source.db");
+    for (int i = 0; !stop; ++i) {
+      AppendRequest r;
+      r.campaign = "busy";
+      r.events = {Note(i), Note(i + 1)};
+      if (!other->Append(r).ok()) break;
+    }
+  });
+  const std::string file = (dir_ / "live.livesop").string();
+  auto stats = BackupStore(*source_, file);
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  auto copy = OpenAt("live.livesop");
+  std::vector<Event> events = All(*copy);
+  ASSERT_EQ(static_cast<int64_t>(events.size()), stats->events);
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].position, static_cast<int64_t>(i) + 1);
+  }
+  // Whole appends only: the writer appends two events at a time.
+  EXPECT_EQ((events.size() - 300) % 2, 0u);
+}
+
+TEST_F(BackupTest, NeverOverwritesAndLeavesNothingBehindOnFailure) {
+  const fs::path existing = dir_ / "existing.livesop";
+  std::ofstream(existing) << "keep me";
+  auto stats = BackupStore(*source_, existing.string());
+  EXPECT_EQ(stats.status().code(), StatusCode::kAlreadyExists);
+  std::ifstream in(existing);
+  std::string kept;
+  std::getline(in, kept);
+  EXPECT_EQ(kept, "keep me");
+
+  auto missing = BackupStore(*source_, (dir_ / "no/such/dir/b").string());
+  EXPECT_EQ(missing.status().code(), StatusCode::kUnavailable);
+  EXPECT_THAT(missing.status().message(), HasSubstr("does not exist"));
+
+  if (::geteuid() != 0) {  // root writes into read-only folders anyway
+    const fs::path locked = dir_ / "locked";
+    fs::create_directories(locked);
+    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+    auto denied = BackupStore(*source_, (locked / "b.livesop").string());
+    EXPECT_FALSE(denied.ok());
+    fs::permissions(locked, fs::perms::owner_all);
+    EXPECT_TRUE(fs::is_empty(locked));
+  }
+}
+
+TEST_F(BackupTest, RestoreRefusesNonEmptyTargetsAndForeignFiles) {
+  const std::string file = (dir_ / "b.livesop").string();
+  ASSERT_TRUE(BackupStore(*source_, file).ok());
+  auto busy = OpenAt("busy.db");
+  AppendRequest r;
+  r.campaign = "mine";
+  r.events = {Note(1)};
+  ASSERT_TRUE(busy->Append(r).ok());
+  auto refused = RestoreStore(file, *busy);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("already holds events"));
+  EXPECT_EQ(All(*busy).size(), 1u);
+
+  const fs::path text = dir_ / "notes.txt";
+  std::ofstream(text) << "not a backup\n";
+  auto empty = OpenAt("empty.db");
+  auto foreign = RestoreStore(text.string(), *empty);
+  EXPECT_EQ(foreign.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(foreign.status().message(), HasSubstr("not a livesop backup"));
+  auto absent = RestoreStore((dir_ / "absent").string(), *empty);
+  EXPECT_EQ(absent.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*empty->LastPosition(), 0);
+}
+
+}  // namespace
+}  // namespace livesop::store

@@ -40,6 +40,9 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0"
 # PostgreSQL: a throw-away server on loopback for the store tests.
 scripts/with-postgres.sh ctest --test-dir build-test --output-on-failure -j "$jobs"
+# A server of its own for the test that stops the server mid-run.
+LIVESOP_TEST_POSTGRES_MAY_STOP=1 scripts/with-postgres.sh \
+  build-test/src/store/store_test --gtest_filter='PostgresFaultTest.*'
 
 step "fuzz"
 LIVESOP_FUZZ_SECONDS="${LIVESOP_FUZZ_SECONDS:-60}" scripts/fuzz.sh

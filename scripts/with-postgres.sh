@@ -11,6 +11,9 @@
 #                                    (role livesop owns the database and may
 #                                    create databases)
 #   LIVESOP_TEST_POSTGRES_ADMIN_URL  the same server as the superuser postgres
+#   LIVESOP_TEST_POSTGRES_STOP       a shell command that stops the server at
+#                                    once (as a crash would)
+#   LIVESOP_TEST_POSTGRES_START      a shell command that starts it again
 #
 # then stops the server, deletes the directory and exits with the command's
 # exit code. Passwords are random per run and never printed.
@@ -84,9 +87,9 @@ rm -f "$tmp/pwfile"
 # server binds it; try a few.
 for attempt in 1 2 3 4 5; do
   port=$(free_port)
+  server_options="-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off"
   if as_pg "$pg_bin/pg_ctl" -D "$data" -l "$tmp/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off" \
-    start >/dev/null 2>&1; then
+    -o "$server_options" start >/dev/null 2>&1; then
     started=1
     break
   fi
@@ -108,6 +111,10 @@ SQL
 
 export LIVESOP_TEST_POSTGRES_URL="postgresql://livesop:${user_password}@127.0.0.1:${port}/livesop_test"
 export LIVESOP_TEST_POSTGRES_ADMIN_URL="postgresql://postgres:${admin_password}@127.0.0.1:${port}/postgres"
+pg_ctl_as="$pg_bin/pg_ctl"
+[ "$(id -u)" -eq 0 ] && pg_ctl_as="runuser -u $pg_user -- $pg_bin/pg_ctl"
+export LIVESOP_TEST_POSTGRES_STOP="$pg_ctl_as -D '$data' -m immediate -w stop >/dev/null 2>&1"
+export LIVESOP_TEST_POSTGRES_START="$pg_ctl_as -D '$data' -l '$tmp/server.log' -w -t 30 -o '$server_options' start >/dev/null 2>&1"
 echo "with-postgres: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 
 set +e

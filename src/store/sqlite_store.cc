@@ -9,6 +9,9 @@
 // worth that trade, and PostgreSQL is there for teams that need more.
 #include <sqlite3.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -311,21 +314,22 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
                         static_cast<int>(texts[i].size()), SQLITE_STATIC);
     }
     int64_t after = filter.after_position;
-    std::vector<Event> batch;
-    batch.reserve(kScanBatch);
+    // The events are reused from batch to batch, so their strings keep
+    // their buffers and a scan allocates next to nothing per event.
+    std::vector<Event> batch(kScanBatch);
     while (true) {
-      batch.clear();
+      size_t count = 0;
       sqlite3_bind_int64(stmt.get(), 1, after);
       while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-        batch.push_back(ReadEvent(stmt.get()));
+        ReadEvent(stmt.get(), batch[count++]);
       }
       sqlite3_reset(stmt.get());
       if (rc != SQLITE_DONE) return Error(rc, "scanning events");
-      for (const Event& event : batch) {
-        LIVESOP_RETURN_IF_ERROR(visit(event));
+      for (size_t i = 0; i < count; ++i) {
+        LIVESOP_RETURN_IF_ERROR(visit(batch[i]));
       }
-      if (batch.size() < static_cast<size_t>(kScanBatch)) return OkStatus();
-      after = batch.back().position;
+      if (count < batch.size()) return OkStatus();
+      after = batch[count - 1].position;
     }
   }
 
@@ -483,26 +487,34 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     return result;
   }
 
-  static Event ReadEvent(sqlite3_stmt* stmt) {
-    Event e;
+  static void ReadEvent(sqlite3_stmt* stmt, Event& e) {
     e.position = sqlite3_column_int64(stmt, 0);
     e.sequence = sqlite3_column_int64(stmt, 1);
     e.recorded_us = sqlite3_column_int64(stmt, 2);
-    e.campaign = ColumnText(stmt, 3);
-    e.type = ColumnText(stmt, 4);
-    e.activity = ColumnText(stmt, 5);
+    AssignText(stmt, 3, e.campaign);
+    AssignText(stmt, 4, e.type);
+    AssignText(stmt, 5, e.activity);
     e.time_us = sqlite3_column_int64(stmt, 6);
-    e.lifecycle = ColumnText(stmt, 7);
-    e.resource = ColumnText(stmt, 8);
-    e.role = ColumnText(stmt, 9);
-    e.step = ColumnText(stmt, 10);
-    e.sop_version = ColumnText(stmt, 11);
-    e.source = ColumnText(stmt, 12);
-    e.deviation = ColumnText(stmt, 13);
-    e.reason = ColumnText(stmt, 14);
-    e.campaign_type = ColumnText(stmt, 15);
-    e.payload = ColumnText(stmt, 16);
-    return e;
+    AssignText(stmt, 7, e.lifecycle);
+    AssignText(stmt, 8, e.resource);
+    AssignText(stmt, 9, e.role);
+    AssignText(stmt, 10, e.step);
+    AssignText(stmt, 11, e.sop_version);
+    AssignText(stmt, 12, e.source);
+    AssignText(stmt, 13, e.deviation);
+    AssignText(stmt, 14, e.reason);
+    AssignText(stmt, 15, e.campaign_type);
+    AssignText(stmt, 16, e.payload);
+  }
+
+  static void AssignText(sqlite3_stmt* stmt, int column, std::string& out) {
+    const auto* text =
+        reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+    if (text == nullptr) {
+      out.clear();
+    } else {
+      out.assign(text, static_cast<size_t>(sqlite3_column_bytes(stmt, column)));
+    }
   }
 
   static std::string ColumnText(sqlite3_stmt* stmt, int column) {
@@ -619,17 +631,33 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     if (detail != nullptr && doing.find(detail) == std::string::npos) {
       message += ": " + std::string(detail);
     }
+    // A full disk comes back as SQLITE_FULL, but a write refused at a
+    // file-size limit or quota as a failed write; the person's remedy is
+    // the same.
+    if (rc == SQLITE_IOERR_WRITE) {
+      return ResourceExhaustedError(
+          message +
+          " (the disk is full or the file reached its size limit; nothing "
+          "of this write was kept. Free space, then retry)");
+    }
     switch (primary) {
       case SQLITE_BUSY:
       case SQLITE_LOCKED:
         return UnavailableError(message + " (the database is busy; retry)");
       case SQLITE_FULL:
         return ResourceExhaustedError(
-            message + " (the disk is full; nothing was written)");
+            message +
+            " (the disk is full; nothing of this write was kept. Free space, "
+            "then retry)");
       case SQLITE_READONLY:
       case SQLITE_PERM:
+        return PermissionDeniedError(
+            message +
+            " (the database file or its folder is read-only for this user; "
+            "make both writable, or open the store read-only)");
       case SQLITE_CANTOPEN:
-        return UnavailableError(message);
+        return UnavailableError(
+            message + " (check that the folder exists and is writable)");
       case SQLITE_NOTADB:
       case SQLITE_CORRUPT:
         return FailedPreconditionError(message);
@@ -674,6 +702,22 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
     return UnavailableError("the folder \"" + parent.string() +
                             "\" of database \"" + path + "\" does not exist");
   }
+  // SQLite reports both as "unable to open database file"; say which.
+  const fs::path folder = parent.empty() ? fs::path(".") : parent;
+  if (::access(folder.c_str(), W_OK) != 0) {
+    return PermissionDeniedError(
+        "cannot open the database \"" + path + "\": its folder \"" +
+        folder.string() +
+        "\" is read-only for this user, and SQLite writes its -wal and -shm "
+        "files beside the database; make the folder writable");
+  }
+  if (!options.read_only && fs::exists(path, ec) &&
+      ::access(path.c_str(), W_OK) != 0) {
+    return PermissionDeniedError(
+        "the database \"" + path +
+        "\" is read-only for this user; make it writable, or open the store "
+        "read-only");
+  }
   sqlite3* db = nullptr;
   const int flags = options.read_only
                         ? SQLITE_OPEN_READONLY
@@ -686,6 +730,13 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
     sqlite3_close_v2(db);
     return UnavailableError("cannot open the database \"" + path +
                             "\": " + message);
+  }
+  if (!options.read_only && sqlite3_db_readonly(db, "main") == 1) {
+    sqlite3_close_v2(db);
+    return PermissionDeniedError(
+        "the database \"" + path +
+        "\" is read-only for this user; make it writable, or open the store "
+        "read-only");
   }
   auto store = std::make_unique<SqliteStore>(db, path, options.read_only);
   LIVESOP_RETURN_IF_ERROR(store->Initialize(options));

@@ -175,8 +175,13 @@ std::string TaskId(const Event& e, const std::string& campaign,
   return task;
 }
 
-Status ProjectOne(SqlExecutor& sql, const std::string& campaign, const Event& e,
-                  int64_t position) {
+Status Emit(std::vector<SqlStatement>& out, const char* sql, SqlParams params) {
+  out.push_back({sql, std::move(params)});
+  return OkStatus();
+}
+
+Status ProjectOne(std::vector<SqlStatement>& sql, const std::string& campaign,
+                  const Event& e, int64_t position) {
   if (!ReadsPayload(e.type)) return OkStatus();
   Json payload = Json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
   if (!payload.is_object()) payload = Json::object();
@@ -184,19 +189,18 @@ Status ProjectOne(SqlExecutor& sql, const std::string& campaign, const Event& e,
   if (type == "campaign_created") {
     std::string owner = Field(payload, "owner");
     if (owner.empty()) owner = e.resource;
-    return sql.Execute(kCampaignCreated,
-                       {Field(payload, "title"), owner,
-                        IntField(payload, "due_us"), campaign});
+    return Emit(sql, kCampaignCreated,
+                {Field(payload, "title"), owner, IntField(payload, "due_us"),
+                 campaign});
   }
   if (type == "campaign_completed" || type == "campaign_cancelled") {
-    return sql.Execute(
-        kCampaignClosed,
-        {type == "campaign_completed" ? "completed" : "cancelled", e.time_us,
-         campaign});
+    return Emit(sql, kCampaignClosed,
+                {type == "campaign_completed" ? "completed" : "cancelled",
+                 e.time_us, campaign});
   }
   if (type == "campaign_reopened") {
-    return sql.Execute(kCampaignClosed,
-                       {std::string("active"), int64_t{0}, campaign});
+    return Emit(sql, kCampaignClosed,
+                {std::string("active"), int64_t{0}, campaign});
   }
   if (type == "notification_sent") {
     std::vector<std::string> recipients;
@@ -210,38 +214,39 @@ Status ProjectOne(SqlExecutor& sql, const std::string& campaign, const Event& e,
       recipients.push_back(one);
     }
     for (const std::string& recipient : recipients) {
-      LIVESOP_RETURN_IF_ERROR(sql.Execute(
-          kInboxInsert,
-          {std::to_string(position) + ":" + recipient, recipient, campaign,
-           Field(payload, "task"), Field(payload, "subject"),
-           Field(payload, "body"), e.time_us}));
+      LIVESOP_RETURN_IF_ERROR(
+          Emit(sql, kInboxInsert,
+               {std::to_string(position) + ":" + recipient, recipient, campaign,
+                Field(payload, "task"), Field(payload, "subject"),
+                Field(payload, "body"), e.time_us}));
     }
     return OkStatus();
   }
   if (type == "notification_read") {
-    return sql.Execute(kInboxRead, {e.time_us, Field(payload, "item")});
+    return Emit(sql, kInboxRead, {e.time_us, Field(payload, "item")});
   }
   const std::string task = TaskId(e, campaign, payload);
   if (task.empty()) return OkStatus();
   if (type == "task_created") {
-    return sql.Execute(kTaskCreated, {task, campaign, e.step, e.activity,
-                                      e.role, Field(payload, "assignee"),
-                                      e.time_us, IntField(payload, "due_us")});
+    return Emit(
+        sql, kTaskCreated,
+        {task, campaign, e.step, e.activity, e.role, Field(payload, "assignee"),
+         e.time_us, IntField(payload, "due_us")});
   }
   if (type == "task_assigned") {
     std::string assignee = Field(payload, "assignee");
     if (assignee.empty()) assignee = e.resource;
-    return sql.Execute(kTaskAssigned, {assignee, task});
+    return Emit(sql, kTaskAssigned, {assignee, task});
   }
-  if (type == "task_started") return sql.Execute(kTaskStarted, {task});
+  if (type == "task_started") return Emit(sql, kTaskStarted, {task});
   if (type == "task_completed" || type == "approval_decided" ||
       type == "task_skipped" || type == "task_cancelled") {
     const char* status = type == "task_skipped"     ? "skipped"
                          : type == "task_cancelled" ? "cancelled"
                                                     : "done";
-    return sql.Execute(kTaskEnded,
-                       {std::string(status), Field(payload, "decision"),
-                        e.resource, e.time_us, task});
+    return Emit(sql, kTaskEnded,
+                {std::string(status), Field(payload, "decision"), e.resource,
+                 e.time_us, task});
   }
   return OkStatus();
 }
@@ -313,15 +318,17 @@ Status ProjectAppend(SqlExecutor& sql, const std::string& campaign,
     last_us = std::max(last_us, e.time_us);
   }
   const auto count = static_cast<int64_t>(events.size());
-  LIVESOP_RETURN_IF_ERROR(sql.Execute(
-      kUpsertCampaign,
-      {campaign, campaign_type, sop_version, first_sequence + count - 1, count,
-       deviations, first_us, last_us}));
+  std::vector<SqlStatement> statements;
+  statements.push_back(
+      {kUpsertCampaign,
+       {campaign, campaign_type, sop_version, first_sequence + count - 1, count,
+        deviations, first_us, last_us}});
   for (size_t i = 0; i < events.size(); ++i) {
-    LIVESOP_RETURN_IF_ERROR(ProjectOne(
-        sql, campaign, events[i], first_position + static_cast<int64_t>(i)));
+    LIVESOP_RETURN_IF_ERROR(
+        ProjectOne(statements, campaign, events[i],
+                   first_position + static_cast<int64_t>(i)));
   }
-  return OkStatus();
+  return sql.ExecuteBatch(statements);
 }
 
 Result<int64_t> RebuildReadModels(SqlExecutor& sql) {
@@ -486,6 +493,14 @@ Status ValidateRequest(const AppendRequest& request) {
           !Json::accept(e.payload)) {
         return InvalidArgumentError(which +
                                     " has a payload that is not a JSON object");
+      }
+      // Valid JSON, but PostgreSQL's jsonb refuses it; refused on both
+      // backends so that a store can move between them.
+      if (e.payload.find("\\u0000") != std::string::npos) {
+        return InvalidArgumentError(
+            which +
+            " has a payload with a \\u0000 escape; remove the NUL "
+            "character");
       }
     }
   }

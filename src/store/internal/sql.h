@@ -18,6 +18,11 @@ namespace livesop::store::internal {
 using SqlValue = std::variant<int64_t, std::string>;
 using SqlParams = std::vector<SqlValue>;
 
+struct SqlStatement {
+  const char* sql;  // a string literal, as for SqlExecutor::Execute
+  SqlParams params;
+};
+
 // One row of a query result; valid only inside the row callback.
 class SqlRow {
  public:
@@ -33,6 +38,15 @@ class SqlExecutor {
  public:
   virtual ~SqlExecutor() = default;
   virtual Status Execute(const char* sql, const SqlParams& params) = 0;
+  // Runs `statements` in order, stopping at the first error. A backend
+  // may send them all before reading any result (PostgreSQL pipelines
+  // them: one round trip instead of one per statement).
+  virtual Status ExecuteBatch(const std::vector<SqlStatement>& statements) {
+    for (const SqlStatement& s : statements) {
+      LIVESOP_RETURN_IF_ERROR(Execute(s.sql, s.params));
+    }
+    return OkStatus();
+  }
   // Calls `row` for each result row; a non-OK status from it stops the
   // query and is returned.
   virtual Status Query(const char* sql, const SqlParams& params,

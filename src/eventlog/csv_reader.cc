@@ -1,0 +1,410 @@
+// ReadCsv: libcsv tokenises (RFC 4180 quoting); this file counts lines,
+// maps the header and turns rows into events.
+#include <csv.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "eventlog/csv.h"
+#include "eventlog/internal/input_file.h"
+
+namespace livesop::eventlog {
+namespace {
+
+// A quoted field left open swallows the rest of the file into one field;
+// stopping here keeps the memory bounded and the error readable.
+constexpr size_t kMaxFieldBytes = size_t{64} << 20;
+
+// How far ahead the header line is looked for when detecting the delimiter.
+constexpr size_t kMaxHeaderScan = size_t{1} << 20;
+
+constexpr size_t kChunkBytes = size_t{64} << 10;
+
+// One standard attribute a column can map to.
+struct Role {
+  std::string_view key;
+  std::string_view what;  // for messages
+  std::string CsvOptions::*option;
+  std::array<std::string_view, 4> aliases;  // empty entries unused
+};
+
+// In the order attributes are delivered (csv.h, CsvVisitor::OnRow).
+constexpr size_t kCase = 0;
+constexpr size_t kActivity = 1;
+constexpr size_t kTimestamp = 2;
+constexpr std::array<Role, 6> kRoles = {{
+    {kCaseIdKey,
+     "case id",
+     &CsvOptions::case_column,
+     {"case:concept:name", "case_id", "case", "caseid"}},
+    {kActivityKey,
+     "activity",
+     &CsvOptions::activity_column,
+     {"concept:name", "activity"}},
+    {kTimestampKey,
+     "timestamp",
+     &CsvOptions::timestamp_column,
+     {"time:timestamp", "timestamp", "time"}},
+    {kResourceKey,
+     "resource",
+     &CsvOptions::resource_column,
+     {"org:resource", "resource"}},
+    {kRoleKey, "role", &CsvOptions::role_column, {"org:role", "role"}},
+    {kLifecycleKey,
+     "lifecycle",
+     &CsvOptions::lifecycle_column,
+     {"lifecycle:transition", "lifecycle"}},
+}};
+
+// A header name reduced for matching: lower case, without spaces,
+// underscores and hyphens, so "Case ID", "case_id" and "CaseId" are one.
+std::string MatchKey(std::string_view name) {
+  std::string key;
+  for (char c : name) {
+    if (c == ' ' || c == '_' || c == '-' || c == '\t') continue;
+    key += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return key;
+}
+
+std::string Quoted(std::string_view text) {
+  return "\"" + std::string(text) + "\"";
+}
+
+std::string QuotedList(const std::vector<std::string>& names) {
+  std::vector<std::string> quoted;
+  quoted.reserve(names.size());
+  for (const std::string& name : names) quoted.push_back(Quoted(name));
+  return quoted.empty() ? "(none)" : Join(quoted, ", ");
+}
+
+// The most frequent of ',', ';' and tab outside quotes in `line`; ',' when
+// none occurs or on a tie with it.
+char DetectDelimiter(std::string_view line) {
+  size_t commas = 0;
+  size_t semicolons = 0;
+  size_t tabs = 0;
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == ',') ++commas;
+    if (c == ';') ++semicolons;
+    if (c == '\t') ++tabs;
+  }
+  if (semicolons > commas && semicolons >= tabs) return ';';
+  if (tabs > commas && tabs > semicolons) return '\t';
+  return ',';
+}
+
+// Cells are data as written: no white space is dropped around fields.
+int NeverSpace(unsigned char /*c*/) { return 0; }
+
+class CsvParser {
+ public:
+  CsvParser(internal::InputFile& file, const CsvOptions& options,
+            CsvVisitor& visitor)
+      : file_(file), options_(options), visitor_(visitor) {}
+
+  ~CsvParser() {
+    if (initialised_) csv_free(&parser_);
+  }
+  CsvParser(const CsvParser&) = delete;
+  CsvParser& operator=(const CsvParser&) = delete;
+
+  Status Run() {
+    if (csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+      return ResourceExhaustedError("cannot read " + file_.path() +
+                                    ": out of memory");
+    }
+    initialised_ = true;
+    csv_set_space_func(&parser_, &NeverSpace);
+
+    // The start of the file, up to the end of the header line, decides the
+    // delimiter before libcsv sees a byte.
+    std::string start;
+    std::vector<char> chunk(kChunkBytes);
+    bool at_end = false;
+    while (start.find('\n') == std::string::npos &&
+           start.size() < kMaxHeaderScan && !at_end) {
+      LIVESOP_ASSIGN_OR_RETURN(size_t n,
+                               file_.Read(chunk.data(), chunk.size()));
+      start.append(chunk.data(), n);
+      at_end = n == 0;
+    }
+    std::string_view text = start;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    header_.delimiter = options_.delimiter;
+    if (header_.delimiter == '\0') {
+      std::string_view first_line =
+          text.substr(std::min(text.find_first_not_of("\r\n"), text.size()));
+      first_line = first_line.substr(0, first_line.find('\n'));
+      header_.delimiter = DetectDelimiter(first_line);
+    }
+    csv_set_delim(&parser_, static_cast<unsigned char>(header_.delimiter));
+
+    LIVESOP_RETURN_IF_ERROR(Feed(text));
+    while (!at_end) {
+      LIVESOP_ASSIGN_OR_RETURN(size_t n,
+                               file_.Read(chunk.data(), chunk.size()));
+      at_end = n == 0;
+      LIVESOP_RETURN_IF_ERROR(Feed(std::string_view(chunk.data(), n)));
+    }
+    if (csv_fini(&parser_, &CsvParser::OnField, &CsvParser::OnRowEnd, this) !=
+        0) {
+      return Error(row_line_ != 0 ? row_line_ : line_,
+                   "a quoted field is not closed by the end of the file");
+    }
+    LIVESOP_RETURN_IF_ERROR(status_);
+    if (!header_seen_) {
+      return Error(1, "the file is empty; expected a header line");
+    }
+    return OkStatus();
+  }
+
+ private:
+  // Passes `data` to libcsv one line at a time, so that every row knows the
+  // line it starts on.
+  Status Feed(std::string_view data) {
+    while (!data.empty()) {
+      const size_t newline = data.find('\n');
+      const size_t length =
+          newline == std::string_view::npos ? data.size() : newline + 1;
+      const std::string_view segment = data.substr(0, length);
+      // Between rows, the first byte that is not a line break starts the
+      // next row; libcsv skips empty lines, and so must the count.
+      if (row_line_ == 0 &&
+          segment.find_first_not_of("\r\n") != std::string_view::npos) {
+        row_line_ = line_;
+      }
+      const size_t parsed =
+          csv_parse(&parser_, segment.data(), segment.size(),
+                    &CsvParser::OnField, &CsvParser::OnRowEnd, this);
+      LIVESOP_RETURN_IF_ERROR(status_);
+      if (parsed != segment.size()) {
+        if (csv_error(&parser_) == CSV_EPARSE) {
+          return Error(line_,
+                       "a quote inside an unquoted field, or text after a "
+                       "closing quote; a field holding quotes must be quoted "
+                       "whole, with its quotes doubled (RFC 4180)");
+        }
+        // CSV_ENOMEM or CSV_ETOOBIG: the field outgrew memory.
+        return ResourceExhaustedError(file_.path() + ":" +
+                                      std::to_string(line_) + ": " +
+                                      csv_strerror(csv_error(&parser_)));
+      }
+      if (csv_get_buffer_size(&parser_) > kMaxFieldBytes) {
+        return Error(row_line_,
+                     "a field is longer than 64 MiB; is a quote "
+                     "left open?");
+      }
+      if (newline != std::string_view::npos) ++line_;
+      data.remove_prefix(length);
+    }
+    return OkStatus();
+  }
+
+  static void OnField(void* data, size_t size, void* context) {
+    auto* self = static_cast<CsvParser*>(context);
+    if (!self->status_.ok()) return;
+    if (self->field_count_ == self->fields_.size())
+      self->fields_.emplace_back();
+    std::string& field = self->fields_[self->field_count_++];
+    // libcsv passes a null buffer for an empty field before it has
+    // allocated one.
+    if (data == nullptr) {
+      field.clear();
+    } else {
+      field.assign(static_cast<const char*>(data), size);
+    }
+  }
+
+  static void OnRowEnd(int /*terminator*/, void* context) {
+    auto* self = static_cast<CsvParser*>(context);
+    const int64_t line = self->row_line_ != 0 ? self->row_line_ : self->line_;
+    self->row_line_ = 0;
+    if (!self->status_.ok()) return;
+    self->status_ = self->header_seen_ ? self->Row(line) : self->Header(line);
+    self->field_count_ = 0;
+  }
+
+  Status Error(int64_t line, const std::string& what) const {
+    return InvalidArgumentError(file_.path() + ":" + std::to_string(line) +
+                                ": " + what);
+  }
+
+  Status ColumnError(int64_t line, size_t column,
+                     const std::string& what) const {
+    return Error(line,
+                 "column " + Quoted(header_.columns[column]) + ": " + what);
+  }
+
+  Status Header(int64_t line) {
+    header_seen_ = true;
+    header_.columns.clear();
+    for (size_t i = 0; i < field_count_; ++i) {
+      header_.columns.emplace_back(Trim(fields_[i]));
+    }
+    const std::vector<std::string>& columns = header_.columns;
+    header_.keys.assign(columns.size(), "");
+    role_columns_.fill(std::nullopt);
+
+    for (size_t r = 0; r < kRoles.size(); ++r) {
+      const Role& role = kRoles[r];
+      const std::string& named = options_.*role.option;
+      std::optional<size_t> found;
+      if (!named.empty()) {
+        for (size_t i = 0; i < columns.size() && !found; ++i) {
+          if (MatchKey(columns[i]) == MatchKey(named)) found = i;
+        }
+        if (!found) {
+          return Error(line, "no column " + Quoted(named) + ", named as the " +
+                                 std::string(role.what) +
+                                 " column; the header has " +
+                                 QuotedList(columns));
+        }
+      } else {
+        for (std::string_view alias : role.aliases) {
+          for (size_t i = 0; i < columns.size() && !found && !alias.empty();
+               ++i) {
+            if (MatchKey(columns[i]) == MatchKey(alias)) found = i;
+          }
+        }
+      }
+      const bool required = r == kCase || r == kActivity ||
+                            (r == kTimestamp && options_.require_timestamp);
+      if (!found && required) {
+        std::vector<std::string> accepted;
+        for (std::string_view alias : role.aliases) {
+          if (!alias.empty()) accepted.emplace_back(alias);
+        }
+        return Error(line, "no " + std::string(role.what) +
+                               " column; the header has " +
+                               QuotedList(columns) + "; accepted names are " +
+                               QuotedList(accepted) +
+                               " (ignoring case, spaces, '_' and '-'), or "
+                               "name the column in the options");
+      }
+      if (!found) continue;
+      if (!header_.keys[*found].empty()) {
+        return Error(line, "column " + Quoted(columns[*found]) +
+                               " cannot be both " + header_.keys[*found] +
+                               " and " + std::string(role.key));
+      }
+      header_.keys[*found] = role.key;
+      role_columns_[r] = *found;
+    }
+
+    extra_columns_.clear();
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (!header_.keys[i].empty()) continue;
+      // An unnamed column (typically a spreadsheet's or a data frame's row
+      // number) cannot become an attribute key.
+      if (columns[i].empty()) continue;
+      for (size_t r = 0; r < kRoles.size(); ++r) {
+        if (role_columns_[r] && columns[i] == kRoles[r].key) {
+          return Error(line,
+                       "column " + Quoted(columns[i]) + " would repeat the " +
+                           std::string(kRoles[r].what) + " taken from column " +
+                           Quoted(columns[*role_columns_[r]]) +
+                           "; rename one of them");
+        }
+      }
+      for (size_t j : extra_columns_) {
+        if (columns[j] == columns[i]) {
+          return Error(line, "column " + Quoted(columns[i]) +
+                                 " appears twice in the header");
+        }
+      }
+      header_.keys[i] = columns[i];
+      extra_columns_.push_back(i);
+    }
+    return visitor_.OnHeader(header_);
+  }
+
+  Status Row(int64_t line) {
+    const std::vector<std::string>& columns = header_.columns;
+    if (field_count_ != columns.size()) {
+      return Error(line, std::to_string(field_count_) + " field" +
+                             (field_count_ == 1 ? "" : "s") +
+                             ", but the header has " +
+                             std::to_string(columns.size()) + " columns");
+    }
+    event_.clear();
+    for (size_t r = 0; r < kRoles.size(); ++r) {
+      if (!role_columns_[r]) continue;
+      const size_t column = *role_columns_[r];
+      std::string& value = fields_[column];
+      if (value.empty()) {
+        if (r == kCase) return ColumnError(line, column, "empty case id");
+        if (r == kActivity) return ColumnError(line, column, "empty activity");
+        if (r == kTimestamp && options_.require_timestamp) {
+          return ColumnError(line, column, "empty timestamp");
+        }
+        continue;
+      }
+      AttributeType type = AttributeType::kString;
+      if (r == kTimestamp) {
+        Result<int64_t> time = ParseTimestamp(value);
+        if (!time.ok()) {
+          return ColumnError(line, column, time.status().message());
+        }
+        value = FormatTimestamp(*time);
+        type = AttributeType::kDate;
+      }
+      event_.push_back({std::string(kRoles[r].key), type, value});
+    }
+    for (size_t column : extra_columns_) {
+      if (fields_[column].empty()) continue;
+      event_.push_back(
+          {header_.keys[column], AttributeType::kString, fields_[column]});
+    }
+    return visitor_.OnRow(line, event_);
+  }
+
+  internal::InputFile& file_;
+  const CsvOptions& options_;
+  CsvVisitor& visitor_;
+  csv_parser parser_{};
+  bool initialised_ = false;
+
+  int64_t line_ = 1;      // the line being fed to libcsv
+  int64_t row_line_ = 0;  // the line the current row started on; 0 between
+  Status status_;         // the first error from a callback
+  std::vector<std::string> fields_;  // of the current row, reused
+  size_t field_count_ = 0;
+
+  bool header_seen_ = false;
+  CsvHeader header_;
+  std::array<std::optional<size_t>, kRoles.size()> role_columns_;
+  std::vector<size_t> extra_columns_;
+  Event event_;
+};
+
+}  // namespace
+
+Status CsvVisitor::OnHeader(const CsvHeader& /*header*/) { return OkStatus(); }
+
+Status ReadCsv(const std::string& path, const CsvOptions& options,
+               CsvVisitor& visitor) {
+  if (options.delimiter == '"' || options.delimiter == '\n' ||
+      options.delimiter == '\r') {
+    return InvalidArgumentError(
+        "cannot read " + path +
+        ": the delimiter cannot be a quote or a line break");
+  }
+  LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<internal::InputFile> file,
+                           internal::InputFile::Open(path));
+  CsvParser parser(*file, options, visitor);
+  return parser.Run();
+}
+
+}  // namespace livesop::eventlog

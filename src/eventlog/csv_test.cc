@@ -1,0 +1,352 @@
+#include "eventlog/csv.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <sstream>
+#include <string>
+
+#include "eventlog/log_test_util.h"
+
+namespace livesop::eventlog {
+namespace {
+
+using testing::ElementsAre;
+using testing::HasSubstr;
+
+Attribute S(std::string key, std::string value) {
+  return {std::move(key), AttributeType::kString, std::move(value)};
+}
+Attribute D(std::string key, std::string value) {
+  return {std::move(key), AttributeType::kDate, std::move(value)};
+}
+
+class CsvTest : public TempDirTest {};
+
+TEST_F(CsvTest, MapsTheUsualColumnNamesToStandardKeys) {
+  CsvContents read = ReadCsvContents(
+      Write("log.csv",
+            "Case ID,Activity,Timestamp,Resource,Role,Lifecycle,Cost\n"
+            "c1,register request,2010-12-30 14:32:00+01:00,Pete,clerk,"
+            "complete,50\n"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.header.delimiter, ',');
+  EXPECT_THAT(
+      read.header.keys,
+      ElementsAre("case:concept:name", "concept:name", "time:timestamp",
+                  "org:resource", "org:role", "lifecycle:transition", "Cost"));
+  ASSERT_EQ(read.events.size(), 1u);
+  EXPECT_EQ(read.lines, std::vector<int64_t>{2});
+  EXPECT_EQ(read.events[0],
+            (Event{S("case:concept:name", "c1"),
+                   S("concept:name", "register request"),
+                   D("time:timestamp", "2010-12-30T13:32:00.000+00:00"),
+                   S("org:resource", "Pete"), S("org:role", "clerk"),
+                   S("lifecycle:transition", "complete"), S("Cost", "50")}));
+}
+
+TEST_F(CsvTest, RecognisesEveryAliasCaseInsensitively) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"case:concept:name,concept:name,time:timestamp", ","},
+      {"CASE_ID,ACTIVITY,TIME", ","},
+      {"case;activity;timestamp", ";"},
+      {"CaseId\tConcept:Name\tTime:Timestamp", "\t"},
+  };
+  for (const auto& [header, delimiter] : cases) {
+    const std::string row = "c1" + delimiter + "a" + delimiter + "2024-01-01";
+    CsvContents read =
+        ReadCsvContents(Write("aliases.csv", header + "\n" + row + "\n"));
+    ASSERT_TRUE(read.status.ok()) << header << ": " << read.status.ToString();
+    EXPECT_EQ(read.header.delimiter, delimiter[0]) << header;
+    ASSERT_EQ(read.events.size(), 1u) << header;
+    EXPECT_EQ(AttributeValue(read.events[0], kCaseIdKey), "c1") << header;
+    EXPECT_EQ(AttributeValue(read.events[0], kActivityKey), "a") << header;
+    EXPECT_EQ(AttributeValue(read.events[0], kTimestampKey),
+              "2024-01-01T00:00:00.000+00:00")
+        << header;
+  }
+}
+
+TEST_F(CsvTest, PrefersTheXesNameWhenSeveralAliasesArePresent) {
+  CsvContents read =
+      ReadCsvContents(Write("both.csv",
+                            "case,activity,case:concept:name,timestamp\n"
+                            "short,a,long,2024-01-01\n"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(AttributeValue(read.events[0], kCaseIdKey), "long");
+  // The other alias is an ordinary column.
+  EXPECT_EQ(AttributeValue(read.events[0], "case"), "short");
+}
+
+TEST_F(CsvTest, ColumnsNamedInTheOptionsWin) {
+  CsvOptions options;
+  options.case_column = "Ticket";
+  options.activity_column = " step ";
+  options.timestamp_column = "When";
+  CsvContents read =
+      ReadCsvContents(Write("named.csv",
+                            "Ticket,Step,When,activity\nT-1,triage,2024-01-01,"
+                            "ignored\n"),
+                      options);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.events[0],
+            (Event{S("case:concept:name", "T-1"), S("concept:name", "triage"),
+                   D("time:timestamp", "2024-01-01T00:00:00.000+00:00"),
+                   S("activity", "ignored")}));
+
+  options.role_column = "Team";
+  read = ReadCsvContents(Path("named.csv"), options);
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(Path("named.csv") + ":1: no column \"Team\", named as "
+                                            "the role column; the header has "
+                                            "\"Ticket\", \"Step\""));
+}
+
+TEST_F(CsvTest, QuotingLineBreaksBomAndBlankLines) {
+  const std::string path = Write(
+      "quoted.csv",
+      "\xEF\xBB\xBF"
+      "case,activity,timestamp,note\r\n"
+      "\r\n"
+      "1,\"say \"\"hi\"\", then, leave\",2024-01-01,\"one\r\ntwo\nthree\"\r\n"
+      "\n"
+      "2,b,2024-01-02, spaced \n"
+      "3,c,2024-01-03,\"\"");  // no final line break
+  CsvContents read = ReadCsvContents(path);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.header.columns[0], "case");  // the BOM is gone
+  EXPECT_EQ(read.lines, (std::vector<int64_t>{3, 7, 8}));
+  ASSERT_EQ(read.events.size(), 3u);
+  EXPECT_EQ(AttributeValue(read.events[0], kActivityKey),
+            "say \"hi\", then, leave");
+  EXPECT_EQ(AttributeValue(read.events[0], "note"), "one\r\ntwo\nthree");
+  EXPECT_EQ(AttributeValue(read.events[1], "note"), " spaced ");
+  EXPECT_EQ(FindAttribute(read.events[2], "note"), nullptr);  // empty: absent
+}
+
+TEST_F(CsvTest, TimestampsAreOptionalWhenNotRequired) {
+  CsvOptions options;
+  options.require_timestamp = false;
+  CsvContents read = ReadCsvContents(
+      Write("no-time.csv", "case,activity,resource\n1,a,\n1,b,ana\n"), options);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.events[0],
+            (Event{S("case:concept:name", "1"), S("concept:name", "a")}));
+  EXPECT_EQ(read.events[1].back(), S("org:resource", "ana"));
+
+  read = ReadCsvContents(
+      Write("empty-time.csv", "case,activity,time\n1,a,\n1,b,2024-01-01\n"),
+      options);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(FindAttribute(read.events[0], kTimestampKey), nullptr);
+  EXPECT_NE(FindAttribute(read.events[1], kTimestampKey), nullptr);
+
+  read = ReadCsvContents(Path("empty-time.csv"));  // required by default
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(":2: column \"time\": empty timestamp"));
+}
+
+TEST_F(CsvTest, HeaderMistakesAreNamed) {
+  CsvOptions ticket;
+  ticket.case_column = "Ticket";
+  CsvContents read = ReadCsvContents(
+      Write("shadow.csv", "Ticket,activity,time,case:concept:name\n"), ticket);
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(":1: column \"case:concept:name\" would repeat the "
+                        "case id taken from column \"Ticket\""));
+
+  read = ReadCsvContents(Write("twice.csv", "case,activity,time,x,x\n"));
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(":1: column \"x\" appears twice"));
+
+  read = ReadCsvContents(Write("no-activity.csv", "case,time\n"));
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(":1: no activity column; the header has \"case\", "
+                        "\"time\"; accepted names are \"concept:name\", "
+                        "\"activity\""));
+
+  read = ReadCsvContents(Write("empty.csv", "\n\n"));
+  EXPECT_EQ(read.status,
+            InvalidArgumentError(Path("empty.csv") +
+                                 ":1: the file is empty; expected a header "
+                                 "line"));
+}
+
+TEST_F(CsvTest, UnnamedColumnsAreNotAttributes) {
+  CsvContents read = ReadCsvContents(
+      Write("index.csv", ",case,activity,time\n0,1,a,2024-01-01\n"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.events[0].size(), 3u);
+  EXPECT_EQ(FindAttribute(read.events[0], ""), nullptr);
+}
+
+TEST_F(CsvTest, AVisitorErrorStopsTheRead) {
+  class StopAtSecond : public CsvVisitor {
+   public:
+    Status OnRow(int64_t line, const Event& /*event*/) override {
+      ++rows;
+      return line == 3 ? AbortedError("stop") : OkStatus();
+    }
+    int rows = 0;
+  } visitor;
+  const std::string path =
+      Write("three.csv",
+            "case,activity,time\n1,a,2024-01-01\n1,b,2024-01-02\n"
+            "1,c,2024-01-03\n");
+  EXPECT_EQ(ReadCsv(path, {}, visitor), AbortedError("stop"));
+  EXPECT_EQ(visitor.rows, 2);
+}
+
+TEST_F(CsvTest, GzipCompressedCsvReads) {
+  const std::string text = "case,activity,time\n1,a,2024-01-01\n";
+  gzFile file = gzopen(Path("log.csv.gz").c_str(), "wb");
+  ASSERT_NE(file, nullptr);
+  ASSERT_EQ(gzwrite(file, text.data(), static_cast<unsigned>(text.size())),
+            static_cast<int>(text.size()));
+  ASSERT_EQ(gzclose(file), Z_OK);
+  CsvContents read = ReadCsvContents(Path("log.csv.gz"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.events.size(), 1u);
+  EXPECT_EQ(AttributeValue(read.events[0], kActivityKey), "a");
+}
+
+TEST_F(CsvTest, MissingFileIsNotFound) {
+  CsvContents read = ReadCsvContents(Path("nope.csv"));
+  EXPECT_EQ(read.status.code(), StatusCode::kNotFound);
+  EXPECT_THAT(read.status.message(), HasSubstr(Path("nope.csv")));
+}
+
+TEST_F(CsvTest, ADelimiterThatCannotWorkIsRejected) {
+  const std::string path = Write("log.csv", "case,activity,time\n");
+  CsvOptions options;
+  options.delimiter = '"';
+  CsvContents read = ReadCsvContents(path, options);
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(CsvTest, WriteThenReadGivesBackEveryValue) {
+  const std::vector<std::string> nasty = {"\"quoted\"",  "a,b",
+                                          "semi;colon",  "tab\there",
+                                          "line\nbreak", "crlf\r\nbreak",
+                                          "  spaced  ",  "unicode é 日本語 🚀",
+                                          "<&>",         "'"};
+  const std::string kTime = "2024-02-29T12:00:00.000+00:00";
+  for (char delimiter : {',', ';', '\t'}) {
+    std::ostringstream out;
+    CsvWriter writer(out,
+                     {"case:concept:name", "concept:name", "time:timestamp",
+                      "org:resource", "note"},
+                     delimiter);
+    ASSERT_TRUE(writer.Begin().ok());
+    for (const std::string& value : nasty) {
+      ASSERT_TRUE(
+          writer
+              .WriteEvent({S("concept:name", "case " + value)},
+                          {S("concept:name", value), D("time:timestamp", kTime),
+                           S("note", value), S("not a column", "x")})
+              .ok());
+    }
+    // An empty value and an absent one both become an empty cell, which
+    // reads back as absent.
+    ASSERT_TRUE(writer
+                    .WriteEvent({S("concept:name", "c-9")},
+                                {S("concept:name", "last"), S("note", ""),
+                                 D("time:timestamp", kTime)})
+                    .ok());
+    ASSERT_TRUE(writer.Finish().ok());
+
+    // The delimiter is detected from the header.
+    CsvContents read = ReadCsvContents(Write("round.csv", out.str()));
+    ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+    EXPECT_EQ(read.header.delimiter, delimiter);
+    ASSERT_EQ(read.events.size(), nasty.size() + 1);
+    for (size_t i = 0; i < nasty.size(); ++i) {
+      EXPECT_EQ(read.events[i],
+                (Event{S("case:concept:name", "case " + nasty[i]),
+                       S("concept:name", nasty[i]), D("time:timestamp", kTime),
+                       S("note", nasty[i])}))
+          << "delimiter " << static_cast<int>(delimiter) << ", value "
+          << nasty[i];
+    }
+    EXPECT_EQ(read.events.back(),
+              (Event{S("case:concept:name", "c-9"), S("concept:name", "last"),
+                     D("time:timestamp", kTime)}));
+  }
+}
+
+TEST_F(CsvTest, CaseColumnsAreFilledFromTheTrace) {
+  std::ostringstream out;
+  CsvWriter writer(out, {"case:concept:name", "concept:name", "case:owner"});
+  ASSERT_TRUE(writer.Begin().ok());
+  const std::vector<Attribute> trace = {S("concept:name", "case, \"one\""),
+                                        S("owner", "ana")};
+  ASSERT_TRUE(writer.WriteEvent(trace, {S("concept:name", "x")}).ok());
+  // The event's own value wins over the trace's.
+  ASSERT_TRUE(
+      writer.WriteEvent(trace, {S("concept:name", "y"), S("case:owner", "ben")})
+          .ok());
+  ASSERT_TRUE(writer.WriteEvent({S("concept:name", "z")}).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(out.str(),
+            "case:concept:name,concept:name,case:owner\n"
+            "\"case, \"\"one\"\"\",x,ana\n"
+            "\"case, \"\"one\"\"\",y,ben\n"
+            ",z,\n");
+}
+
+TEST_F(CsvTest, WriterQuotesOnlyWhatNeedsIt) {
+  std::ostringstream out;
+  CsvWriter writer(out, {"a", "b", "c"});
+  ASSERT_TRUE(writer.Begin().ok());
+  ASSERT_TRUE(writer.WriteRow({"plain", "with \"quote\"", ""}).ok());
+  ASSERT_TRUE(writer.WriteRow({" lead", "semi;colon", "x,y"}).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(out.str(),
+            "a,b,c\n"
+            "plain,\"with \"\"quote\"\"\",\n"
+            "\" lead\",semi;colon,\"x,y\"\n");
+
+  std::ostringstream single;
+  CsvWriter one(single, {"only"});
+  ASSERT_TRUE(one.Begin().ok());
+  ASSERT_TRUE(one.WriteRow({""}).ok());
+  ASSERT_TRUE(one.Finish().ok());
+  EXPECT_EQ(single.str(), "only\n\"\"\n");  // not an empty line
+}
+
+TEST_F(CsvTest, WriterMisuse) {
+  std::ostringstream out;
+  CsvWriter writer(out, {"a", "b"});
+  EXPECT_EQ(writer.WriteRow({"1", "2"}).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(writer.Begin().code(), StatusCode::kFailedPrecondition);  // sticks
+
+  std::ostringstream out2;
+  CsvWriter second(out2, {"a", "b"});
+  ASSERT_TRUE(second.Begin().ok());
+  Status status = second.WriteRow({"1"});
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("1 fields, but the header has 2"));
+  ASSERT_TRUE(second.WriteRow({"1", "2"}).ok());  // still usable
+  ASSERT_TRUE(second.Finish().ok());
+  EXPECT_EQ(out2.str(), "a,b\n1,2\n");
+  EXPECT_EQ(second.WriteRow({"1", "2"}).code(),
+            StatusCode::kFailedPrecondition);
+
+  std::ostringstream out3;
+  CsvWriter quote(out3, {"a"}, '"');
+  EXPECT_EQ(quote.Begin().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(out3.str(), "");
+
+  std::ostringstream broken;
+  broken.setstate(std::ios::badbit);
+  CsvWriter failing(broken, {"a"});
+  EXPECT_EQ(failing.Begin().code(), StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace livesop::eventlog

@@ -1,0 +1,59 @@
+#include "eventlog/internal/input_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+namespace livesop::eventlog::internal {
+
+Result<std::unique_ptr<InputFile>> InputFile::Open(const std::string& path) {
+  // open() first, rather than gzopen(), so that errno reliably tells a
+  // missing file from an unreadable one.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    std::string message = "cannot open " + path + ": " + std::strerror(error);
+    if (error == ENOENT || error == ENOTDIR) {
+      return NotFoundError(std::move(message));
+    }
+    return UnavailableError(std::move(message));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    return InvalidArgumentError("cannot read " + path +
+                                ": it is a directory, not a log file");
+  }
+  gzFile file = ::gzdopen(fd, "rb");
+  if (file == nullptr) {
+    ::close(fd);
+    return ResourceExhaustedError("cannot read " + path + ": out of memory");
+  }
+  // Larger than zlib's 8 KiB default: fewer read calls on big logs.
+  ::gzbuffer(file, 128 * 1024);
+  return std::unique_ptr<InputFile>(new InputFile(path, file));
+}
+
+InputFile::~InputFile() { ::gzclose(file_); }
+
+Result<size_t> InputFile::Read(char* buffer, size_t size) {
+  const unsigned chunk = size > static_cast<size_t>(INT_MAX)
+                             ? INT_MAX
+                             : static_cast<unsigned>(size);
+  const int n = ::gzread(file_, buffer, chunk);
+  if (n >= 0) return static_cast<size_t>(n);
+  int code = Z_OK;
+  const char* what = ::gzerror(file_, &code);
+  if (code == Z_ERRNO) {
+    return UnavailableError("cannot read " + path_ + ": " +
+                            std::strerror(errno));
+  }
+  return InvalidArgumentError(path_ + ": corrupt gzip data: " +
+                              std::string(what != nullptr ? what : "?"));
+}
+
+}  // namespace livesop::eventlog::internal

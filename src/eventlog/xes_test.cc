@@ -1,0 +1,463 @@
+#include "eventlog/xes.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <sstream>
+#include <streambuf>
+#include <string>
+
+#include "eventlog/log_test_util.h"
+
+namespace livesop::eventlog {
+namespace {
+
+using testing::HasSubstr;
+using testing::StartsWith;
+
+Attribute S(std::string key, std::string value) {
+  return {std::move(key), AttributeType::kString, std::move(value)};
+}
+Attribute D(std::string key, std::string value) {
+  return {std::move(key), AttributeType::kDate, std::move(value)};
+}
+
+// Values that break naive XML writers or readers.
+const std::vector<std::string>& NastyValues() {
+  static const std::vector<std::string>* const values =
+      new std::vector<std::string>{
+          "",
+          "\"double\" and 'single' quotes",
+          "<tag> & &amp; &#10; ]]> -->",
+          "line one\nline two\r\nline three\rend",
+          "\ttabbed\t",
+          "  leading and trailing spaces  ",
+          "a,b;c\td",
+          "unicode: é ß 日本語 🚀 \u00a0(nbsp)",
+      };
+  return *values;
+}
+
+LogHeader SampleHeader() {
+  LogHeader header;
+  header.extensions = {{"livesop", "livesop", "https://livesop.example/x"}};
+  header.attributes = {S("concept:name", "campaign log & <more>"),
+                       {"livesop:events", AttributeType::kInt, "12"}};
+  header.trace_globals = {S("concept:name", "UNKNOWN")};
+  header.event_globals = {S("concept:name", "UNKNOWN"),
+                          D("time:timestamp", "1970-01-01T00:00:00.000+00:00")};
+  header.classifiers = {{"Activity", {"concept:name", "lifecycle:transition"}},
+                        {"Spaced", {"Activity Name", "org:resource"}}};
+  return header;
+}
+
+std::vector<Trace> SampleTraces() {
+  std::vector<Trace> traces;
+  for (size_t i = 0; i < NastyValues().size(); ++i) {
+    Trace trace;
+    trace.attributes = {S("concept:name", "case " + std::to_string(i)),
+                        S("livesop:note", NastyValues()[i])};
+    trace.events.push_back(
+        {S("concept:name", NastyValues()[i]),
+         D("time:timestamp", "2024-02-29T23:59:59.123456+00:00"),
+         S("org:resource", "ana"),
+         {"livesop:cost", AttributeType::kFloat, "12.5"},
+         {"livesop:late", AttributeType::kBoolean, "true"},
+         {"livesop:step", AttributeType::kId, "step-" + std::to_string(i)}});
+    trace.events.push_back(
+        {S(NastyValues()[i].empty() ? "k" : "key " + NastyValues()[i],
+           NastyValues()[i])});
+    traces.push_back(std::move(trace));
+  }
+  traces.push_back(Trace{{S("concept:name", "no events")}, {}});
+  traces.push_back(Trace{{}, {Event{}}});  // no attributes, one empty event
+  return traces;
+}
+
+std::string WriteLog(const LogHeader& header,
+                     const std::vector<Trace>& traces) {
+  std::ostringstream out;
+  XesWriter writer(out);
+  EXPECT_TRUE(writer.Begin(header).ok());
+  for (const Trace& trace : traces) {
+    Status status = writer.WriteTrace(trace);
+    EXPECT_TRUE(status.ok()) << status.ToString();
+  }
+  Status status = writer.Finish();
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return out.str();
+}
+
+class XesTest : public TempDirTest {};
+
+TEST_F(XesTest, WriteThenReadGivesBackEveryValue) {
+  const std::string xml = WriteLog(SampleHeader(), SampleTraces());
+  XesContents read = ReadXesContents(Write("log.xes", xml));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.log_calls, 1);
+  EXPECT_EQ(read.traces, SampleTraces());
+
+  LogHeader expected = SampleHeader();
+  expected.extensions = StandardExtensions();
+  expected.extensions.push_back(SampleHeader().extensions[0]);
+  EXPECT_EQ(read.header, expected);
+}
+
+TEST_F(XesTest, OutputIsWellFormedXesThatLibxml2Parses) {
+  const std::string xml = WriteLog(SampleHeader(), SampleTraces());
+  EXPECT_THAT(xml, StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+  EXPECT_THAT(xml, HasSubstr("<log xes.version=\"1849-2016\" "
+                             "xes.features=\"\""));
+  EXPECT_THAT(xml, HasSubstr("<extension name=\"Organizational\" "
+                             "prefix=\"org\" "
+                             "uri=\"http://www.xes-standard.org/org.xesext\""));
+  EXPECT_THAT(xml, HasSubstr("<classifier name=\"Spaced\" "
+                             "keys=\"'Activity Name' org:resource\"/>"));
+  // UTF-8 is written as itself, not as character references.
+  EXPECT_THAT(xml, HasSubstr("日本語 🚀"));
+  xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()),
+                                "log.xes", nullptr, XML_PARSE_NONET);
+  ASSERT_NE(doc, nullptr);
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  ASSERT_NE(root, nullptr);
+  EXPECT_STREQ(reinterpret_cast<const char*>(root->name), "log");
+  xmlFreeDoc(doc);
+}
+
+TEST_F(XesTest, DatesAreNormalisedToUtcOnBothSides) {
+  std::ostringstream out;
+  XesWriter writer(out);
+  ASSERT_TRUE(writer.Begin({}).ok());
+  ASSERT_TRUE(writer.BeginTrace({S("concept:name", "1")}).ok());
+  ASSERT_TRUE(
+      writer.WriteEvent({D("time:timestamp", "2010-12-30T14:32:00+01:00")})
+          .ok());
+  ASSERT_TRUE(writer.EndTrace().ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_THAT(out.str(), HasSubstr("value=\"2010-12-30T13:32:00.000+00:00\""));
+
+  XesContents read = ReadXesContents(Write(
+      "dates.xes",
+      "<log><trace><event>"
+      "<date key=\"time:timestamp\" value=\"2010-12-30T14:32:00.5-02:00\"/>"
+      "</event></trace></log>"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.traces.size(), 1u);
+  EXPECT_EQ(read.traces[0].events[0][0].value, "2010-12-30T16:32:00.500+00:00");
+}
+
+TEST_F(XesTest, NestedListsContainersAndUnknownElementsAreSkipped) {
+  XesContents read =
+      ReadXesContents(Write("nested.xes", R"(<?xml version="1.0"?>
+<log xes.version="2.0" xmlns="http://www.xes-standard.org/">
+  <float key="meta:avg" value="2.5">
+    <float key="Resource14" value="1.0"/>
+    <string key="deeper" value="x"><int key="deepest" value="1"/></string>
+  </float>
+  <list key="tags"><string key="tag" value="a"/></list>
+  <global scope="event"><string key="concept:name" value="name"/></global>
+  <global><string key="org:resource" value="who"/></global>
+  <global scope="trace"><string key="concept:name" value="case"/></global>
+  <classifier name="Both" keys="concept:name lifecycle:transition"/>
+  <foreign:thing xmlns:foreign="urn:x"><string key="x" value="y"/></foreign:thing>
+  <event><string key="concept:name" value="outside any trace"/></event>
+  <trace>
+    <string key="concept:name" value="c1"/>
+    <container key="box"><string key="inside" value="1"/></container>
+    <event>
+      <string key="concept:name" value="a"/>
+      <list key="items"><int key="n" value="1"/><int key="n" value="2"/></list>
+      <string key="org:resource" value="ana"><string key="meta" value="m"/></string>
+    </event>
+    <event/>
+  </trace>
+  <trace/>
+  <string key="late" value="after the first trace"/>
+</log>
+)"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(
+      read.header.attributes,
+      (std::vector<Attribute>{{"meta:avg", AttributeType::kFloat, "2.5"}}));
+  EXPECT_EQ(read.header.event_globals,
+            (std::vector<Attribute>{S("concept:name", "name"),
+                                    S("org:resource", "who")}));
+  EXPECT_EQ(read.header.trace_globals,
+            (std::vector<Attribute>{S("concept:name", "case")}));
+  ASSERT_EQ(read.header.classifiers.size(), 1u);
+  EXPECT_EQ(read.header.classifiers[0].keys,
+            (std::vector<std::string>{"concept:name", "lifecycle:transition"}));
+  ASSERT_EQ(read.traces.size(), 2u);
+  EXPECT_EQ(read.traces[0].attributes,
+            (std::vector<Attribute>{S("concept:name", "c1")}));
+  ASSERT_EQ(read.traces[0].events.size(), 2u);
+  EXPECT_EQ(read.traces[0].events[0],
+            (Event{S("concept:name", "a"), S("org:resource", "ana")}));
+  EXPECT_TRUE(read.traces[0].events[1].empty());
+  EXPECT_EQ(read.traces[1], Trace{});
+}
+
+TEST_F(XesTest, ALogWithoutTracesStillDeliversItsHeader) {
+  XesContents read = ReadXesContents(
+      Write("empty-log.xes", "<log><string key=\"k\" value=\"v\"/></log>"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.log_calls, 1);
+  EXPECT_EQ(read.header.attributes, (std::vector<Attribute>{S("k", "v")}));
+  EXPECT_TRUE(read.traces.empty());
+}
+
+// Stops after `limit` traces.
+class StoppingVisitor : public XesVisitor {
+ public:
+  explicit StoppingVisitor(int limit) : limit_(limit) {}
+  Status OnTrace(const Trace& /*trace*/) override {
+    if (++seen_ == limit_) return AbortedError("enough");
+    return OkStatus();
+  }
+  int seen() const { return seen_; }
+
+ private:
+  int limit_;
+  int seen_ = 0;
+};
+
+TEST_F(XesTest, AVisitorErrorStopsTheReadAndIsReturned) {
+  const std::string path = Write("log.xes", WriteLog({}, SampleTraces()));
+  StoppingVisitor visitor(2);
+  Status status = ReadXes(path, visitor);
+  EXPECT_EQ(status, AbortedError("enough"));
+  EXPECT_EQ(visitor.seen(), 2);
+
+  class FailingHeader : public XesVisitor {
+   public:
+    Status OnLog(const LogHeader& /*header*/) override {
+      return FailedPreconditionError("no header wanted");
+    }
+    Status OnTrace(const Trace& /*trace*/) override {
+      ADD_FAILURE() << "a trace after a failed OnLog";
+      return OkStatus();
+    }
+  } failing;
+  EXPECT_EQ(ReadXes(path, failing).code(), StatusCode::kFailedPrecondition);
+}
+
+// Writes `content` gzip-compressed to `path`.
+void WriteGzip(const std::string& path, const std::string& content) {
+  gzFile file = gzopen(path.c_str(), "wb");
+  ASSERT_NE(file, nullptr);
+  ASSERT_EQ(
+      gzwrite(file, content.data(), static_cast<unsigned>(content.size())),
+      static_cast<int>(content.size()));
+  ASSERT_EQ(gzclose(file), Z_OK);
+}
+
+TEST_F(XesTest, GzipCompressedLogsAreRecognisedByTheirContent) {
+  const std::string xml = WriteLog(SampleHeader(), SampleTraces());
+  WriteGzip(Path("log.xes.gz"), xml);
+  ASSERT_NE(std::filesystem::file_size(Path("log.xes.gz")), xml.size());
+  XesContents read = ReadXesContents(Path("log.xes.gz"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.traces, SampleTraces());
+
+  // The name does not matter: gzip data under a plain name reads too.
+  WriteGzip(Path("misnamed.xes"), xml);
+  read = ReadXesContents(Path("misnamed.xes"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.traces.size(), SampleTraces().size());
+}
+
+TEST_F(XesTest, CorruptGzipIsAnInvalidArgumentNamingThePath) {
+  const std::string xml = WriteLog(SampleHeader(), SampleTraces());
+  WriteGzip(Path("whole.xes.gz"), xml);
+  std::ifstream in(Path("whole.xes.gz"), std::ios::binary);
+  std::string gz((std::istreambuf_iterator<char>(in)),
+                 std::istreambuf_iterator<char>());
+  const std::string path = Write("cut.xes.gz", gz.substr(0, gz.size() / 2));
+  XesContents read = ReadXesContents(path);
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(), HasSubstr(path));
+}
+
+TEST_F(XesTest, MissingFilesAndDirectoriesAreReportedWithThePath) {
+  XesContents read = ReadXesContents(Path("nope.xes"));
+  EXPECT_EQ(read.status.code(), StatusCode::kNotFound);
+  EXPECT_THAT(read.status.message(), HasSubstr(Path("nope.xes")));
+  read = ReadXesContents(dir_.string());
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(), HasSubstr("directory"));
+  EXPECT_EQ(read.log_calls, 0);
+}
+
+TEST_F(XesTest, AnEmptyFileIsNamedAsSuch) {
+  XesContents read = ReadXesContents(Write("empty.xes", ""));
+  EXPECT_EQ(read.status,
+            InvalidArgumentError(Path("empty.xes") +
+                                 ":1: the file is empty; expected an XES log"));
+}
+
+TEST_F(XesTest, ContentAfterTheLogIsAnError) {
+  XesContents read = ReadXesContents(Write("after.xes", "<log/>\n\n<log/>\n"));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(), StartsWith(Path("after.xes") + ":3: "));
+}
+
+TEST_F(XesTest, EntitiesFromOutsideTheFileAreNotLoaded) {
+  const std::string secret = Write("secret.txt", "top secret");
+  XesContents read = ReadXesContents(
+      Write("xxe.xes",
+            "<?xml version=\"1.0\"?>\n"
+            "<!DOCTYPE log [<!ENTITY x SYSTEM \"file://" +
+                secret +
+                "\">]>\n"
+                "<log><trace><string key=\"concept:name\" value=\"&x;\"/>"
+                "</trace></log>\n"));
+  // libxml2 refuses an external entity in an attribute value; either way
+  // the file's content must never reach a value.
+  for (const Trace& trace : read.traces) {
+    EXPECT_NE(AttributeValue(trace.attributes, "concept:name"), "top secret");
+  }
+  EXPECT_FALSE(read.status.ok());
+}
+
+TEST_F(XesTest, WriterRejectsWhatXmlCannotHoldAndStaysUsable) {
+  std::ostringstream out;
+  XesWriter writer(out);
+  ASSERT_TRUE(writer.Begin({}).ok());
+  ASSERT_TRUE(writer.BeginTrace({S("concept:name", "1")}).ok());
+  for (const std::string& bad :
+       {std::string("bell \x07"), std::string("nul \0 byte", 10),
+        std::string("latin-1 \xE9t\xE9"), std::string("cut \xE6\x97"),
+        std::string("overlong \xC0\xAF"), std::string("surrogate \xED\xA0\x80"),
+        std::string("U+FFFE \xEF\xBF\xBE")}) {
+    Status status =
+        writer.WriteEvent({S("concept:name", "ok"), S("note", bad)});
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(status.message(), HasSubstr("\"note\"")) << bad;
+  }
+  Status bad_date = writer.WriteEvent({D("time:timestamp", "tomorrow")});
+  EXPECT_EQ(bad_date.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_date.message(), HasSubstr("\"time:timestamp\""));
+  EXPECT_FALSE(writer.WriteEvent({S("bad key \x01", "v")}).ok());
+
+  ASSERT_TRUE(writer.WriteEvent({S("concept:name", "after the errors")}).ok());
+  ASSERT_TRUE(writer.EndTrace().ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  const std::string path = Write("after-errors.xes", out.str());
+  XesContents read = ReadXesContents(path);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.traces.size(), 1u);
+  ASSERT_EQ(read.traces[0].events.size(), 1u);
+  EXPECT_EQ(read.traces[0].events[0][0].value, "after the errors");
+}
+
+TEST_F(XesTest, WriterCallsOutOfOrderAreFailedPreconditionsThatStick) {
+  std::ostringstream out;
+  XesWriter writer(out);
+  EXPECT_EQ(writer.WriteEvent({}).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(writer.Begin({}).code(), StatusCode::kFailedPrecondition);
+
+  std::ostringstream out2;
+  XesWriter second(out2);
+  ASSERT_TRUE(second.Begin({}).ok());
+  EXPECT_EQ(second.EndTrace().code(), StatusCode::kFailedPrecondition);
+
+  std::ostringstream out3;
+  XesWriter third(out3);
+  ASSERT_TRUE(third.Begin({}).ok());
+  ASSERT_TRUE(third.BeginTrace({}).ok());
+  Status status = third.Finish();
+  EXPECT_EQ(status.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("Finish called inside a trace"));
+
+  std::ostringstream out4;
+  XesWriter fourth(out4);
+  ASSERT_TRUE(fourth.Begin({}).ok());
+  ASSERT_TRUE(fourth.Finish().ok());
+  EXPECT_EQ(fourth.BeginTrace({}).code(), StatusCode::kFailedPrecondition);
+}
+
+// A stream buffer that accepts `capacity` bytes and then fails, like a full
+// disk.
+class FullDisk : public std::streambuf {
+ public:
+  explicit FullDisk(size_t capacity) : capacity_(capacity) {}
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (written_ >= capacity_) return traits_type::eof();
+    ++written_;
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* /*s*/, std::streamsize n) override {
+    const auto room = static_cast<std::streamsize>(capacity_ - written_);
+    const std::streamsize taken = std::min(n, room);
+    written_ += static_cast<size_t>(taken);
+    return taken;
+  }
+
+ private:
+  size_t capacity_;
+  size_t written_ = 0;
+};
+
+TEST_F(XesTest, AFailingStreamIsUnavailable) {
+  FullDisk disk(1000);
+  std::ostream out(&disk);
+  XesWriter writer(out);
+  Status status = writer.Begin(SampleHeader());
+  for (int i = 0; status.ok() && i < 10000; ++i) {
+    status = writer.WriteTrace(SampleTraces()[1]);
+  }
+  if (status.ok()) status = writer.Finish();
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(writer.Finish().code(), StatusCode::kUnavailable);
+}
+
+TEST_F(XesTest, ManyTracesStreamThrough) {
+  // A log far larger than one trace, to exercise the reader's node freeing
+  // and the writer's buffering; the counts must come out exact.
+  constexpr int kTraces = 20000;
+  {
+    std::ofstream file(Path("big.xes"), std::ios::binary);
+    XesWriter writer(file);
+    ASSERT_TRUE(writer.Begin({}).ok());
+    for (int i = 0; i < kTraces; ++i) {
+      ASSERT_TRUE(
+          writer.BeginTrace({S("concept:name", std::to_string(i))}).ok());
+      for (int e = 0; e < 5; ++e) {
+        ASSERT_TRUE(
+            writer
+                .WriteEvent({S("concept:name", "step " + std::to_string(e)),
+                             D("time:timestamp", "2024-01-01T00:00:00Z")})
+                .ok());
+      }
+      ASSERT_TRUE(writer.EndTrace().ok());
+    }
+    ASSERT_TRUE(writer.Finish().ok());
+  }
+  class Counter : public XesVisitor {
+   public:
+    Status OnTrace(const Trace& trace) override {
+      if (AttributeValue(trace.attributes, "concept:name") !=
+          std::to_string(traces)) {
+        return InternalError("out of order at " + std::to_string(traces));
+      }
+      ++traces;
+      events += static_cast<int>(trace.events.size());
+      return OkStatus();
+    }
+    int traces = 0;
+    int events = 0;
+  } counter;
+  Status status = ReadXes(Path("big.xes"), counter);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(counter.traces, kTraces);
+  EXPECT_EQ(counter.events, 5 * kTraces);
+}
+
+}  // namespace
+}  // namespace livesop::eventlog

@@ -226,5 +226,79 @@ run init plain-file
 expect_eq "init on a regular file exit" "${code}" 2
 expect_eq "init on a regular file leaves it" "$(cat plain-file)" "not a directory"
 
+# --- the store: import, export, status, rebuild, backup, restore -----------
+
+logs="${source_dir}/../shared/data/logs"
+run import --db store.db "${logs}/running-example.xes"
+expect_eq "import exit" "${code}" 0
+expect_contains "import counts" "${out}" "imported 42 events of 6 campaigns"
+run import --db store.db "${logs}/running-example.xes"
+expect_eq "import again exit" "${code}" 0
+expect_contains "import again adds nothing" "${out}" "nothing added"
+
+LIVESOP_DB=store.db run db status
+expect_eq "db status from LIVESOP_DB exit" "${code}" 0
+expect_contains "db status events" "${out}" "events: 42"
+expect_contains "db status campaigns" "${out}" "campaigns: 6"
+
+run db rebuild --db store.db
+expect_eq "db rebuild exit" "${code}" 0
+expect_contains "db rebuild counts" "${out}" "from 42 events: 6 campaigns"
+
+run export --db store.db -o log.xes
+expect_eq "export xes exit" "${code}" 0
+expect_true "export xes parses" python3 -c \
+  "import sys, xml.etree.ElementTree as t; r = t.parse('log.xes').getroot(); \
+n = {'x': 'http://www.xes-standard.org/'}; \
+sys.exit(0 if len(r.findall('x:trace', n)) == 6 and len(r.findall('x:trace/x:event', n)) == 42 else 1)"
+run export --db store.db -o decide.csv --activity decide
+expect_eq "export csv exit" "${code}" 0
+expect_eq "export csv rows" "$(python3 -c "import csv; print(len(list(csv.DictReader(open('decide.csv')))))")" 9
+
+run import --db copy.db log.xes
+expect_eq "import of an export exit" "${code}" 0
+expect_contains "import of an export counts" "${out}" "imported 42 events of 6 campaigns"
+
+run export --db store.db -o missing-folder/log.xes
+expect_eq "export to a missing folder exit" "${code}" 2
+expect_contains "export to a missing folder says so" "${out}" "cannot write missing-folder/log.xes"
+run export --db store.db -o log.txt
+expect_eq "export of unknown format exit" "${code}" 1
+expect_true "export leaves no partial files" test -z "$(ls | grep partial)"
+
+head -c 9000 "${logs}/running-example.xes" >cut.xes
+run import --db store.db cut.xes
+expect_eq "import of a cut-off log exit" "${code}" 1
+expect_matches "import of a cut-off log names the line" "${out}" "cut\.xes:[0-9]+"
+printf 'case,activity,timestamp\nc1,Brief,2026-01-05\nc1,Review,someday\n' >bad.csv
+run import --db store.db bad.csv
+expect_eq "import of a bad csv exit" "${code}" 1
+expect_contains "import of a bad csv names line and column" "${out}" 'bad.csv:3: column "timestamp"'
+run db status --db store.db
+expect_contains "failed imports added nothing" "${out}" "events: 42"
+
+run backup --db store.db -o store.backup
+expect_eq "backup exit" "${code}" 0
+expect_contains "backup counts" "${out}" "42 events"
+run backup --db store.db -o store.backup
+expect_eq "backup over an existing file exit" "${code}" 2
+run restore --db restored.db store.backup
+expect_eq "restore exit" "${code}" 0
+expect_contains "restore counts" "${out}" "restored 42 events"
+run restore --db restored.db store.backup
+expect_eq "restore into a non-empty store exit" "${code}" 3
+expect_contains "restore into a non-empty store says so" "${out}" "already holds events"
+
+echo "campaign notes" >notes.txt
+run db status --db notes.txt
+expect_eq "a text file as store exit" "${code}" 3
+expect_contains "a text file as store says so" "${out}" "not a SQLite database"
+expect_eq "a text file as store is untouched" "$(cat notes.txt)" "campaign notes"
+run db status --db "postgresql://livesop:secret-pw@127.0.0.1:1/none?connect_timeout=2"
+expect_eq "unreachable PostgreSQL exit" "${code}" 3
+expect_not_contains "unreachable PostgreSQL hides the password" "${out}" "secret-pw"
+run db status
+expect_eq "no --db exit" "${code}" 2
+
 echo "${passed} passed, ${failed} failed"
 [ "${failed}" -eq 0 ]

@@ -65,7 +65,7 @@ Result<BackupStats> BackupStore(Store& source, const std::string& path) {
                             "\" does not exist");
   }
   const std::string temp = path + ".partial-" + std::to_string(::getpid());
-  auto cleanup = [&](Status status) -> Status {
+  auto cleanup = [&](const Status& status) -> Status {
     fs::remove(temp, ec);
     fs::remove(temp + "-wal", ec);
     fs::remove(temp + "-shm", ec);
@@ -92,6 +92,9 @@ Result<BackupStats> BackupStore(Store& source, const std::string& path) {
     Result<int64_t> last = (*check)->LastPosition();
     if (!last.ok()) return cleanup(last.status());
     stats.events = *last;
+  }
+  if (Status single = internal::MakeSingleFile(temp); !single.ok()) {
+    return cleanup(single);
   }
   fs::rename(temp, path, ec);
   if (ec) {

@@ -82,6 +82,9 @@ TEST_F(BackupTest, RoundTripKeepsEventsKeysAndReadModels) {
   auto restored = RestoreStore(file, *target);
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
   EXPECT_EQ(*restored, 300);
+  // The backup stays one file, also after being read.
+  EXPECT_FALSE(fs::exists(file + "-wal"));
+  EXPECT_FALSE(fs::exists(file + "-shm"));
   EXPECT_EQ(All(*target), All(*source_));  // positions, recorded times too
   EXPECT_EQ(*target->Campaigns({}), *source_->Campaigns({}));
   EXPECT_EQ(*target->Tasks({}), *source_->Tasks({}));

@@ -743,6 +743,22 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   return std::unique_ptr<Store>(std::move(store));
 }
 
+Status MakeSingleFile(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=DELETE", nullptr, nullptr,
+                      nullptr);
+  }
+  const std::string message =
+      db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  sqlite3_close_v2(db);
+  if (rc != SQLITE_OK) {
+    return UnavailableError("cannot finish \"" + path + "\": " + message);
+  }
+  return OkStatus();
+}
+
 int SqliteSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
 }  // namespace livesop::store::internal

@@ -468,22 +468,24 @@ Status ValidateRequest(const AppendRequest& request) {
   }
   for (size_t i = 0; i < request.events.size(); ++i) {
     const Event& e = request.events[i];
-    const std::string which = "event " + std::to_string(i + 1) +
-                              " of the append to campaign \"" +
-                              request.campaign + "\"";
+    // Only built for a message: appends of thousands of events pass here.
+    const auto which = [&] {
+      return "event " + std::to_string(i + 1) +
+             " of the append to campaign \"" + request.campaign + "\"";
+    };
     if (!e.campaign.empty() && e.campaign != request.campaign) {
-      return InvalidArgumentError(which + " belongs to campaign \"" +
+      return InvalidArgumentError(which() + " belongs to campaign \"" +
                                   e.campaign + "\"");
     }
     if (e.type.empty() || e.activity.empty()) {
-      return InvalidArgumentError(which + " needs a type and an activity");
+      return InvalidArgumentError(which() + " needs a type and an activity");
     }
     for (const std::string* field :
          {&e.type, &e.activity, &e.lifecycle, &e.resource, &e.role, &e.step,
           &e.sop_version, &e.source, &e.deviation, &e.reason, &e.campaign_type,
           &e.payload}) {
       if (has_nul(*field)) {
-        return InvalidArgumentError(which +
+        return InvalidArgumentError(which() +
                                     " has a field with a NUL character");
       }
     }
@@ -491,14 +493,14 @@ Status ValidateRequest(const AppendRequest& request) {
       const size_t first = e.payload.find_first_not_of(" \t\r\n");
       if (first == std::string::npos || e.payload[first] != '{' ||
           !Json::accept(e.payload)) {
-        return InvalidArgumentError(which +
+        return InvalidArgumentError(which() +
                                     " has a payload that is not a JSON object");
       }
       // Valid JSON, but PostgreSQL's jsonb refuses it; refused on both
       // backends so that a store can move between them.
       if (e.payload.find("\\u0000") != std::string::npos) {
         return InvalidArgumentError(
-            which +
+            which() +
             " has a payload with a \\u0000 escape; remove the NUL "
             "character");
       }

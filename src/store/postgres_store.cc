@@ -17,6 +17,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -211,18 +212,24 @@ std::string TextArrayLiteral(const std::vector<std::string>& values) {
   return out;
 }
 
-// Creates the campaign's read-model row when new (with no events, which
-// the projection's upsert recognises) and locks it either way.
-constexpr const char* kLockCampaign =
+constexpr const char* kIdempotencyQuery =
+    "SELECT key, first_position, last_position, version, campaign FROM "
+    "idempotency WHERE key = ANY($1::text[])";
+
+// Creates the campaigns' read-model rows when new (with no events, which
+// the projection's upsert recognises) and locks them all, in the order
+// given.
+constexpr const char* kLockCampaigns =
     "INSERT INTO campaigns (campaign, campaign_type, sop_version, title, "
     "owner, status, version, event_count, deviation_count, first_event_us, "
-    "last_event_us, due_us, closed_us) VALUES ($1, '', '', '', '', 'active', "
-    "0, 0, 0, 0, 0, 0, 0) ON CONFLICT (campaign) DO UPDATE SET version = "
-    "campaigns.version RETURNING version";
+    "last_event_us, due_us, closed_us) SELECT c, '', '', '', '', 'active', "
+    "0, 0, 0, 0, 0, 0, 0 FROM unnest($1::text[]) WITH ORDINALITY AS u(c, n) "
+    "ORDER BY n ON CONFLICT (campaign) DO UPDATE SET version = "
+    "campaigns.version RETURNING campaign, version";
 
-constexpr const char* kIdempotencyQuery =
-    "SELECT first_position, last_position, version, campaign FROM idempotency "
-    "WHERE key = $1";
+constexpr const char* kInsertKey =
+    "INSERT INTO idempotency (key, campaign, first_position, last_position, "
+    "version) VALUES (?, ?, ?, ?, ?)";
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -262,6 +269,13 @@ std::string NumberPlaceholders(const char* sql) {
   }
   return out;
 }
+
+// Where one request of an AppendAll goes: its campaign's version before it,
+// and its positions.
+struct Planned {
+  int64_t first_sequence = 0;
+  int64_t first_position = 0;
+};
 
 class PostgresStore final : public Store, public RawStore, private SqlExecutor {
  public:
@@ -360,10 +374,17 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   Status ApplySessionSettings();
   Status Migrate();
   Status CheckReadableSchema();
-  Result<AppendResult> AppendInTransaction(const AppendRequest& request);
-  // Writes the request's events with COPY … FROM STDIN.
-  Status CopyEvents(const AppendRequest& request, int64_t first_position,
-                    int64_t first_sequence, const std::string& recorded);
+  Result<std::vector<AppendResult>> AppendInTransaction(
+      const std::vector<AppendRequest>& requests);
+  // Fills the results of requests whose idempotency key was seen before.
+  Status FindStoredResults(const std::vector<AppendRequest>& requests,
+                           std::vector<std::optional<AppendResult>>& results);
+  Status InsertEvents(const AppendRequest& request, int64_t first_position,
+                      int64_t first_sequence, const std::string& recorded);
+  Status CopyEvents(const std::vector<AppendRequest>& requests,
+                    const std::vector<Planned>& plan,
+                    const std::vector<bool>& write,
+                    const std::string& recorded);
   Result<int64_t> QueryInt64(const std::string& sql, const Params& params,
                              std::string_view what);
 
@@ -702,79 +723,49 @@ Result<int64_t> PostgresStore::LastPosition() {
                     "last position");
 }
 
-// Reads a stored idempotency row (first, last, version, campaign) for
-// `request`; a key reused for another campaign is a caller bug.
-Result<std::optional<AppendResult>> StoredResult(const PGresult* row,
-                                                 const AppendRequest& request) {
-  if (PQntuples(row) == 0) return std::optional<AppendResult>();
-  const std::string campaign = PQgetvalue(row, 0, 3);
-  if (campaign != request.campaign) {
-    return InvalidArgumentError("idempotency key \"" + request.idempotency_key +
-                                "\" was used for campaign \"" + campaign +
-                                "\", not \"" + request.campaign + "\"");
+Status PostgresStore::FindStoredResults(
+    const std::vector<AppendRequest>& requests,
+    std::vector<std::optional<AppendResult>>& results) {
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!results[i] && !requests[i].idempotency_key.empty()) {
+      keys.push_back(requests[i].idempotency_key);
+    }
   }
-  AppendResult stored;
-  stored.duplicate = true;
-  if (!ParseInt64(PQgetvalue(row, 0, 0), stored.first_position) ||
-      !ParseInt64(PQgetvalue(row, 0, 1), stored.last_position) ||
-      !ParseInt64(PQgetvalue(row, 0, 2), stored.version)) {
-    return InternalError("malformed idempotency row in PostgreSQL");
+  if (keys.empty()) return OkStatus();
+  LIVESOP_ASSIGN_OR_RETURN(PgResult rows,
+                           Exec(kIdempotencyQuery, {TextArrayLiteral(keys)}));
+  std::map<std::string, std::pair<std::string, AppendResult>> stored;
+  for (int r = 0; r < PQntuples(rows.get()); ++r) {
+    AppendResult result;
+    result.duplicate = true;
+    if (!ParseInt64(PQgetvalue(rows.get(), r, 1), result.first_position) ||
+        !ParseInt64(PQgetvalue(rows.get(), r, 2), result.last_position) ||
+        !ParseInt64(PQgetvalue(rows.get(), r, 3), result.version)) {
+      return InternalError("malformed idempotency row in PostgreSQL");
+    }
+    stored[PQgetvalue(rows.get(), r, 0)] = {PQgetvalue(rows.get(), r, 4),
+                                            result};
   }
-  return std::optional<AppendResult>(stored);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto found = stored.find(requests[i].idempotency_key);
+    if (results[i] || found == stored.end()) continue;
+    if (found->second.first != requests[i].campaign) {
+      return InvalidArgumentError(
+          "idempotency key \"" + requests[i].idempotency_key +
+          "\" was used for campaign \"" + found->second.first + "\", not \"" +
+          requests[i].campaign + "\"");
+    }
+    results[i] = found->second.second;
+  }
+  return OkStatus();
 }
 
-Result<AppendResult> PostgresStore::AppendInTransaction(
-    const AppendRequest& request) {
-  LIVESOP_RETURN_IF_ERROR(ValidateRequest(request));
-  if (!request.idempotency_key.empty()) {
-    LIVESOP_ASSIGN_OR_RETURN(
-        PgResult row, Exec(kIdempotencyQuery, {request.idempotency_key}));
-    LIVESOP_ASSIGN_OR_RETURN(std::optional<AppendResult> stored,
-                             StoredResult(row.get(), request));
-    if (stored) return *stored;
-  }
-
-  // Creates the campaign's row when new and locks it either way: appends
-  // to one campaign queue here, so the version check below is exact.
-  LIVESOP_ASSIGN_OR_RETURN(
-      int64_t version,
-      QueryInt64(kLockCampaign, {request.campaign}, "campaign version"));
-  if (!request.idempotency_key.empty()) {
-    // A concurrent request with the same key may have committed while we
-    // waited for the lock; each statement sees the latest commits.
-    LIVESOP_ASSIGN_OR_RETURN(
-        PgResult row, Exec(kIdempotencyQuery, {request.idempotency_key}));
-    LIVESOP_ASSIGN_OR_RETURN(std::optional<AppendResult> stored,
-                             StoredResult(row.get(), request));
-    if (stored) return *stored;
-  }
-  if (request.expected_version != kAnyVersion &&
-      request.expected_version != version) {
-    return AbortedError(
-        "campaign \"" + request.campaign + "\" is at version " +
-        std::to_string(version) + ", not the expected version " +
-        std::to_string(request.expected_version) + "; read it again and retry");
-  }
-
-  const int64_t count = static_cast<int64_t>(request.events.size());
-  LIVESOP_ASSIGN_OR_RETURN(
-      int64_t last_position,
-      QueryInt64("UPDATE positions SET last = last + $1::bigint WHERE id = 1 "
-                 "RETURNING last",
-                 {std::to_string(count)}, "position counter"));
-  AppendResult result;
-  result.first_position = last_position - count + 1;
-  result.last_position = last_position;
-  result.version = version + count;
-
-  const std::string recorded = std::to_string(NowMicros());
-  if (request.events.size() >= kCopyFrom) {
-    LIVESOP_RETURN_IF_ERROR(
-        CopyEvents(request, result.first_position, version + 1, recorded));
-  }
-  for (size_t begin = 0;
-       request.events.size() < kCopyFrom && begin < request.events.size();
-       begin += kInsertBatch) {
+Status PostgresStore::InsertEvents(const AppendRequest& request,
+                                   int64_t first_position,
+                                   int64_t first_sequence,
+                                   const std::string& recorded) {
+  for (size_t begin = 0; begin < request.events.size(); begin += kInsertBatch) {
     const size_t end = std::min(request.events.size(), begin + kInsertBatch);
     std::string sql =
         std::string("INSERT INTO events (") + kEventColumnList + ") VALUES ";
@@ -782,7 +773,7 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
     params.reserve((end - begin) * kEventColumns);
     for (size_t i = begin; i < end; ++i) {
       const Event& e = request.events[i];
-      const int64_t offset = static_cast<int64_t>(i);
+      const auto offset = static_cast<int64_t>(i);
       if (i > begin) sql += ", ";
       const size_t n = params.size();
       sql += "(";
@@ -791,9 +782,9 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
         sql += "$" + std::to_string(n + c) + kEventColumnCasts[c - 1];
       }
       sql += ")";
-      params.push_back(std::to_string(result.first_position + offset));
+      params.push_back(std::to_string(first_position + offset));
       params.push_back(request.campaign);
-      params.push_back(std::to_string(version + 1 + offset));
+      params.push_back(std::to_string(first_sequence + offset));
       params.push_back(e.type);
       params.push_back(e.activity);
       params.push_back(std::to_string(e.time_us));
@@ -806,7 +797,7 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
       params.push_back(e.deviation);
       params.push_back(e.reason);
       params.push_back(e.campaign_type);
-      params.push_back(e.payload);
+      params.push_back(e.payload.empty() ? "{}" : e.payload);
       params.push_back(recorded);
     }
     Status status = ExecOk(sql, params);
@@ -816,24 +807,13 @@ Result<AppendResult> PostgresStore::AppendInTransaction(
     }
     LIVESOP_RETURN_IF_ERROR(status);
   }
-
-  LIVESOP_RETURN_IF_ERROR(ProjectAppend(*this, request.campaign, request.events,
-                                        result.first_position, version + 1));
-  if (!request.idempotency_key.empty()) {
-    LIVESOP_RETURN_IF_ERROR(
-        ExecOk("INSERT INTO idempotency (key, campaign, first_position, "
-               "last_position, version) VALUES ($1, $2, $3::bigint, "
-               "$4::bigint, $5::bigint)",
-               {request.idempotency_key, request.campaign,
-                std::to_string(result.first_position),
-                std::to_string(result.last_position),
-                std::to_string(result.version)}));
-  }
-  return result;
+  return OkStatus();
 }
 
-Status PostgresStore::CopyEvents(const AppendRequest& request,
-                                 int64_t first_position, int64_t first_sequence,
+// Every request's events with one COPY … FROM STDIN.
+Status PostgresStore::CopyEvents(const std::vector<AppendRequest>& requests,
+                                 const std::vector<Planned>& plan,
+                                 const std::vector<bool>& write,
                                  const std::string& recorded) {
   const std::string sql =
       std::string("COPY events (") + kEventColumnList + ") FROM STDIN";
@@ -845,33 +825,41 @@ Status PostgresStore::CopyEvents(const AppendRequest& request,
   }
   std::string data;
   bool sent = true;
-  for (size_t i = 0; i < request.events.size() && sent; ++i) {
-    const Event& e = request.events[i];
-    const auto offset = static_cast<int64_t>(i);
-    data += std::to_string(first_position + offset);
-    data += '\t';
-    AppendCopyField(data, request.campaign);
-    data += '\t' + std::to_string(first_sequence + offset) + '\t';
-    AppendCopyField(data, e.type);
-    data += '\t';
-    AppendCopyField(data, e.activity);
-    data += '\t' + std::to_string(e.time_us);
-    for (const std::string* field :
-         {&e.lifecycle, &e.resource, &e.role, &e.step, &e.sop_version,
-          &e.source, &e.deviation, &e.reason, &e.campaign_type}) {
-      data += '\t';
-      AppendCopyField(data, *field);
-    }
-    data += '\t';
-    AppendCopyField(data, e.payload.empty() ? std::string_view("{}")
-                                            : std::string_view(e.payload));
-    data += '\t' + recorded + '\n';
-    if (data.size() > (1 << 20) || i + 1 == request.events.size()) {
+  auto flush = [&] {
+    if (sent && !data.empty()) {
       sent = PQputCopyData(conn_.get(), data.data(),
                            static_cast<int>(data.size())) == 1;
-      data.clear();
+    }
+    data.clear();
+  };
+  for (size_t r = 0; r < requests.size() && sent; ++r) {
+    if (!write[r]) continue;
+    const AppendRequest& request = requests[r];
+    for (size_t i = 0; i < request.events.size(); ++i) {
+      const Event& e = request.events[i];
+      const auto offset = static_cast<int64_t>(i);
+      data += std::to_string(plan[r].first_position + offset);
+      data += '\t';
+      AppendCopyField(data, request.campaign);
+      data += '\t' + std::to_string(plan[r].first_sequence + offset) + '\t';
+      AppendCopyField(data, e.type);
+      data += '\t';
+      AppendCopyField(data, e.activity);
+      data += '\t' + std::to_string(e.time_us);
+      for (const std::string* field :
+           {&e.lifecycle, &e.resource, &e.role, &e.step, &e.sop_version,
+            &e.source, &e.deviation, &e.reason, &e.campaign_type}) {
+        data += '\t';
+        AppendCopyField(data, *field);
+      }
+      data += '\t';
+      AppendCopyField(data, e.payload.empty() ? std::string_view("{}")
+                                              : std::string_view(e.payload));
+      data += '\t' + recorded + '\n';
+      if (data.size() > (1 << 20)) flush();
     }
   }
+  flush();
   const bool ended =
       PQputCopyEnd(conn_.get(), sent ? nullptr : "sending failed") == 1;
   PgResult result(PQgetResult(conn_.get()));
@@ -880,8 +868,7 @@ Status PostgresStore::CopyEvents(const AppendRequest& request,
   if (!ended || !result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
     Status status = ErrorFrom(result.get(), "appending events");
     if (status.code() == StatusCode::kInvalidArgument) {
-      return status.WithContext("appending to campaign \"" + request.campaign +
-                                "\" (is every payload a JSON object?)");
+      return status.WithContext("(is every payload a JSON object?)");
     }
     return status;
   }
@@ -910,18 +897,13 @@ Result<std::vector<AppendResult>> PostgresStore::AppendAll(
   if (requests.empty()) return std::vector<AppendResult>();
   LIVESOP_RETURN_IF_ERROR(EnsureConnected());
   LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
-  std::vector<AppendResult> results;
-  results.reserve(requests.size());
-  for (const AppendRequest& request : requests) {
-    Result<AppendResult> result = AppendInTransaction(request);
-    if (!result.ok()) {
-      Rollback();
-      return result.status();
-    }
-    results.push_back(*result);
+  Result<std::vector<AppendResult>> results = AppendInTransaction(requests);
+  if (!results.ok()) {
+    Rollback();
+    return results.status();
   }
   bool all_duplicates = true;
-  for (const AppendResult& r : results) all_duplicates &= r.duplicate;
+  for (const AppendResult& r : *results) all_duplicates &= r.duplicate;
   if (all_duplicates) {
     Rollback();  // nothing to keep: the campaign rows were only locked
     return results;
@@ -931,6 +913,130 @@ Result<std::vector<AppendResult>> PostgresStore::AppendAll(
     Rollback();
     return commit;
   }
+  return results;
+}
+
+// The whole AppendAll in a fixed number of round trips, however many
+// requests it holds: find earlier results of idempotency keys, lock the
+// campaigns, take the positions, send the events, then the read-model and
+// key updates in one pipeline.
+Result<std::vector<AppendResult>> PostgresStore::AppendInTransaction(
+    const std::vector<AppendRequest>& requests) {
+  std::vector<std::optional<AppendResult>> found(requests.size());
+  LIVESOP_RETURN_IF_ERROR(FindStoredResults(requests, found));
+
+  // Creates missing campaign rows and locks them all, in sorted order so
+  // that concurrent appends to overlapping campaigns queue instead of
+  // deadlocking; the version checks below are then exact.
+  std::vector<std::string> campaigns;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!found[i]) campaigns.push_back(requests[i].campaign);
+  }
+  std::sort(campaigns.begin(), campaigns.end());
+  campaigns.erase(std::unique(campaigns.begin(), campaigns.end()),
+                  campaigns.end());
+  std::map<std::string, int64_t> version;
+  if (!campaigns.empty()) {
+    LIVESOP_ASSIGN_OR_RETURN(
+        PgResult locked, Exec(kLockCampaigns, {TextArrayLiteral(campaigns)}));
+    for (int r = 0; r < PQntuples(locked.get()); ++r) {
+      int64_t v = 0;
+      if (!ParseInt64(PQgetvalue(locked.get(), r, 1), v)) {
+        return InternalError("malformed campaign version in PostgreSQL");
+      }
+      version[PQgetvalue(locked.get(), r, 0)] = v;
+    }
+    // A concurrent request with the same key may have committed while we
+    // waited for the locks; each statement sees the latest commits.
+    LIVESOP_RETURN_IF_ERROR(FindStoredResults(requests, found));
+  }
+
+  // Versions, sequences and positions, in request order. A key used twice
+  // in one call gets the first use's result.
+  std::vector<Planned> plan(requests.size());
+  std::vector<bool> write(requests.size(), false);
+  std::map<std::string, size_t> first_use;
+  int64_t total = 0;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const AppendRequest& request = requests[i];
+    if (found[i]) continue;
+    if (!request.idempotency_key.empty()) {
+      auto [it, added] = first_use.emplace(request.idempotency_key, i);
+      if (!added) {
+        if (requests[it->second].campaign != request.campaign) {
+          return InvalidArgumentError("idempotency key \"" +
+                                      request.idempotency_key +
+                                      "\" is used for two campaigns");
+        }
+        continue;
+      }
+    }
+    int64_t& current = version[request.campaign];
+    if (request.expected_version != kAnyVersion &&
+        request.expected_version != current) {
+      return AbortedError("campaign \"" + request.campaign +
+                          "\" is at version " + std::to_string(current) +
+                          ", not the expected version " +
+                          std::to_string(request.expected_version) +
+                          "; read it again and retry");
+    }
+    plan[i].first_sequence = current + 1;
+    plan[i].first_position = total;  // an offset until the counter is read
+    write[i] = true;
+    const auto count = static_cast<int64_t>(request.events.size());
+    current += count;
+    total += count;
+  }
+  if (total > 0) {
+    LIVESOP_ASSIGN_OR_RETURN(
+        int64_t last,
+        QueryInt64("UPDATE positions SET last = last + $1::bigint WHERE id = "
+                   "1 RETURNING last",
+                   {std::to_string(total)}, "position counter"));
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (write[i]) plan[i].first_position += last - total + 1;
+    }
+  }
+
+  const std::string recorded = std::to_string(NowMicros());
+  if (total >= static_cast<int64_t>(kCopyFrom)) {
+    LIVESOP_RETURN_IF_ERROR(CopyEvents(requests, plan, write, recorded));
+  } else {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (!write[i]) continue;
+      LIVESOP_RETURN_IF_ERROR(InsertEvents(requests[i], plan[i].first_position,
+                                           plan[i].first_sequence, recorded));
+    }
+  }
+
+  std::vector<AppendResult> results(requests.size());
+  std::vector<SqlStatement> statements;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const AppendRequest& request = requests[i];
+    if (found[i]) {
+      results[i] = *found[i];
+      continue;
+    }
+    if (!write[i]) {  // the second use of a key in this call
+      results[i] = results[first_use[request.idempotency_key]];
+      results[i].duplicate = true;
+      continue;
+    }
+    const auto count = static_cast<int64_t>(request.events.size());
+    results[i].first_position = plan[i].first_position;
+    results[i].last_position = plan[i].first_position + count - 1;
+    results[i].version = plan[i].first_sequence + count - 1;
+    LIVESOP_RETURN_IF_ERROR(
+        CollectProjection(statements, request.campaign, request.events,
+                          plan[i].first_position, plan[i].first_sequence));
+    if (!request.idempotency_key.empty()) {
+      statements.push_back({kInsertKey,
+                            {request.idempotency_key, request.campaign,
+                             results[i].first_position,
+                             results[i].last_position, results[i].version}});
+    }
+  }
+  LIVESOP_RETURN_IF_ERROR(ExecuteBatch(statements));
   return results;
 }
 

@@ -605,6 +605,27 @@ TEST_P(StoreContractTest, LargeAppendsKeepEveryCharacter) {
   EXPECT_EQ(*store_->CampaignVersion(campaign_), 40);
 }
 
+TEST_P(StoreContractTest, KeyRepeatedInOneAppendAllAppendsOnce) {
+  const std::string key = "k-" + campaign_;
+  auto results = store_->AppendAll(
+      {Request(campaign_, {MakeEvent("note", "A", 1)}, kAnyVersion, key),
+       Request(campaign_ + "-b", {MakeEvent("note", "B", 2)}),
+       Request(campaign_, {MakeEvent("note", "A again", 3)}, kAnyVersion,
+               key)});
+  ASSERT_TRUE(results.ok()) << results.status().ToString();
+  EXPECT_FALSE((*results)[0].duplicate);
+  EXPECT_TRUE((*results)[2].duplicate);
+  EXPECT_EQ((*results)[2].first_position, (*results)[0].first_position);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 1);
+  auto mixed =
+      store_->AppendAll({Request(campaign_ + "-c", {MakeEvent("note", "C", 1)},
+                                 kAnyVersion, "k2-" + campaign_),
+                         Request(campaign_ + "-d", {MakeEvent("note", "D", 1)},
+                                 kAnyVersion, "k2-" + campaign_)});
+  EXPECT_EQ(mixed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_ + "-c"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
                          testing::Values("sqlite", "postgresql"),
                          [](const testing::TestParamInfo<std::string>& param) {

@@ -304,6 +304,16 @@ Status CopyEverything(SqlExecutor& from, SqlExecutor& to) {
 Status ProjectAppend(SqlExecutor& sql, const std::string& campaign,
                      const std::vector<Event>& events, int64_t first_position,
                      int64_t first_sequence) {
+  std::vector<SqlStatement> statements;
+  LIVESOP_RETURN_IF_ERROR(CollectProjection(statements, campaign, events,
+                                            first_position, first_sequence));
+  return sql.ExecuteBatch(statements);
+}
+
+Status CollectProjection(std::vector<SqlStatement>& statements,
+                         const std::string& campaign,
+                         const std::vector<Event>& events,
+                         int64_t first_position, int64_t first_sequence) {
   if (events.empty()) return OkStatus();
   std::string campaign_type;
   std::string sop_version;
@@ -318,7 +328,6 @@ Status ProjectAppend(SqlExecutor& sql, const std::string& campaign,
     last_us = std::max(last_us, e.time_us);
   }
   const auto count = static_cast<int64_t>(events.size());
-  std::vector<SqlStatement> statements;
   statements.push_back(
       {kUpsertCampaign,
        {campaign, campaign_type, sop_version, first_sequence + count - 1, count,
@@ -328,7 +337,7 @@ Status ProjectAppend(SqlExecutor& sql, const std::string& campaign,
         ProjectOne(statements, campaign, events[i],
                    first_position + static_cast<int64_t>(i)));
   }
-  return sql.ExecuteBatch(statements);
+  return OkStatus();
 }
 
 Result<int64_t> RebuildReadModels(SqlExecutor& sql) {

@@ -24,6 +24,13 @@ Status ProjectAppend(SqlExecutor& sql, const std::string& campaign,
                      const std::vector<Event>& events, int64_t first_position,
                      int64_t first_sequence);
 
+// The statements ProjectAppend runs, appended to `statements`, for a
+// backend that sends several appends' statements at once.
+Status CollectProjection(std::vector<SqlStatement>& statements,
+                         const std::string& campaign,
+                         const std::vector<Event>& events,
+                         int64_t first_position, int64_t first_sequence);
+
 // Empties the read models and replays every event, a bounded batch at a
 // time. Returns the number of events replayed.
 Result<int64_t> RebuildReadModels(SqlExecutor& sql);

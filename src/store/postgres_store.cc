@@ -149,6 +149,9 @@ INSERT INTO positions (id, last) VALUES (1, 0);
     // scans filter by time while streaming in position order, and the pages
     // people look at read the read models.
     {"DROP INDEX events_time_us;"},
+    // What the SQL shared with SQLite reads and writes (SQLite keeps
+    // campaign ids in its table and names in its view).
+    {"CREATE VIEW events_view AS SELECT * FROM events;"},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -674,6 +677,9 @@ Status PostgresStore::Migrate() {
           std::to_string(CurrentSchemaVersion()) +
           "; upgrade livesop (nothing was changed)");
     }
+    // The read models are built after the last migration, which may still
+    // change what they read.
+    bool rebuild = false;
     for (int64_t v = version + 1; v <= CurrentSchemaVersion(); ++v) {
       // Several statements, no parameters: the simple protocol runs them
       // all inside the open transaction.
@@ -689,12 +695,13 @@ Status PostgresStore::Migrate() {
                            "migration " + std::to_string(v) + " failed");
         }
       }
-      if (migration.creates_read_models) {
-        LIVESOP_RETURN_IF_ERROR(internal::RebuildReadModels(*this).status());
-      }
+      rebuild = rebuild || migration.creates_read_models;
       LIVESOP_RETURN_IF_ERROR(
           ExecOk("INSERT INTO livesop_schema (version) VALUES ($1::int)",
                  {std::to_string(v)}));
+    }
+    if (rebuild) {
+      LIVESOP_RETURN_IF_ERROR(internal::RebuildReadModels(*this).status());
     }
     return ExecOk("COMMIT");
   };

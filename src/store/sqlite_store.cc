@@ -94,6 +94,61 @@ CREATE TABLE idempotency (
       // scans filter by time while streaming in position order, and the pages
       // people look at read the read models.
       {"DROP INDEX events_by_time;"},
+      // Campaign ids in place of their names: the (campaign, sequence)
+      // index is what most of an append's time went into, and numbers keep
+      // it small. `events_view` shows the names again, and is what the SQL
+      // shared with PostgreSQL reads and writes.
+      {R"sql(
+CREATE TABLE campaign_ids (
+  id INTEGER PRIMARY KEY,
+  campaign TEXT NOT NULL UNIQUE
+);
+INSERT INTO campaign_ids (campaign)
+  SELECT campaign FROM events GROUP BY campaign ORDER BY min(position);
+CREATE TABLE events_by_id (
+  position INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  activity TEXT NOT NULL,
+  time_us INTEGER NOT NULL,
+  lifecycle TEXT NOT NULL,
+  resource TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT '',
+  step TEXT NOT NULL DEFAULT '',
+  sop_version TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL,
+  deviation TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  campaign_type TEXT NOT NULL DEFAULT '',
+  payload TEXT NOT NULL,
+  recorded_us INTEGER NOT NULL,
+  UNIQUE (campaign_id, sequence)
+);
+INSERT INTO events_by_id
+  SELECT e.position, c.id, e.sequence, e.type, e.activity, e.time_us,
+         e.lifecycle, e.resource, e.role, e.step, e.sop_version, e.source,
+         e.deviation, e.reason, e.campaign_type, e.payload, e.recorded_us
+  FROM events e JOIN campaign_ids c ON c.campaign = e.campaign;
+DROP TABLE events;
+ALTER TABLE events_by_id RENAME TO events;
+CREATE VIEW events_view AS
+  SELECT e.position, c.campaign, e.sequence, e.type, e.activity, e.time_us,
+         e.lifecycle, e.resource, e.role, e.step, e.sop_version, e.source,
+         e.deviation, e.reason, e.campaign_type, e.payload, e.recorded_us
+  FROM events e JOIN campaign_ids c ON c.id = e.campaign_id;
+CREATE TRIGGER events_view_insert INSTEAD OF INSERT ON events_view
+BEGIN
+  INSERT OR IGNORE INTO campaign_ids (campaign) VALUES (NEW.campaign);
+  INSERT INTO events VALUES (
+    NEW.position,
+    (SELECT id FROM campaign_ids WHERE campaign = NEW.campaign),
+    NEW.sequence, NEW.type, NEW.activity, NEW.time_us, NEW.lifecycle,
+    NEW.resource, NEW.role, NEW.step, NEW.sop_version, NEW.source,
+    NEW.deviation, NEW.reason, NEW.campaign_type, NEW.payload,
+    NEW.recorded_us);
+END;
+)sql"},
   };
   return migrations;
 }
@@ -176,40 +231,42 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
             "history in a file of its own");
       }
     }
-    while (version < known) {
-      // BEGIN IMMEDIATE takes the write lock, so two processes opening a new
+    if (version < known) {
+      // All pending migrations in one transaction: a crash leaves the old
+      // schema or the new one, never a half-built read model. BEGIN
+      // IMMEDIATE takes the write lock, so two processes opening a new
       // database at once migrate it once.
       LIVESOP_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-      Result<int> current = ReadUserVersion();
-      if (!current.ok()) {
-        (void)Exec("ROLLBACK");
-        return current.status();
-      }
-      if (*current != version) {  // another process migrated meanwhile
-        LIVESOP_RETURN_IF_ERROR(Exec("COMMIT"));
-        version = *current;
-        continue;
-      }
-      const Migration& migration = Migrations()[version];
-      Status applied = Exec(migration.sql);
-      if (applied.ok() && migration.creates_read_models) {
-        applied = Exec(ReadModelSchema());
-        if (applied.ok()) {
-          applied = internal::RebuildReadModels(*this).status();
-        }
-      }
-      if (applied.ok()) {
-        applied = Exec("PRAGMA user_version=" + std::to_string(version + 1));
-      }
+      Status applied = Migrate();
       if (!applied.ok()) {
         (void)Exec("ROLLBACK");
         return applied.WithContext("migrating \"" + path_ + "\" to version " +
-                                   std::to_string(version + 1));
+                                   std::to_string(known));
       }
       LIVESOP_RETURN_IF_ERROR(Exec("COMMIT"));
-      ++version;
     }
     return OkStatus();
+  }
+
+  // Applies the migrations after the database's version, inside the open
+  // write transaction; builds the read models after the last one when any
+  // migration asks for it.
+  Status Migrate() {
+    LIVESOP_ASSIGN_OR_RETURN(int version, ReadUserVersion());
+    const int known = static_cast<int>(Migrations().size());
+    bool rebuild = false;
+    for (; version < known; ++version) {
+      const Migration& migration = Migrations()[version];
+      LIVESOP_RETURN_IF_ERROR(Exec(migration.sql));
+      if (migration.creates_read_models) {
+        LIVESOP_RETURN_IF_ERROR(Exec(ReadModelSchema()));
+        rebuild = true;
+      }
+    }
+    if (rebuild) {
+      LIVESOP_RETURN_IF_ERROR(internal::RebuildReadModels(*this).status());
+    }
+    return Exec("PRAGMA user_version=" + std::to_string(known));
   }
 
   Result<AppendResult> Append(const AppendRequest& request) override {
@@ -283,9 +340,9 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     // long scan neither holds a read transaction open (which would stop WAL
     // checkpoints) nor keeps more than one batch in memory.
     std::string sql =
-        "SELECT position, sequence, recorded_us, campaign, type, activity, "
-        "time_us, lifecycle, resource, role, step, sop_version, source, "
-        "deviation, reason, campaign_type, payload FROM events "
+        "SELECT position, sequence, recorded_us, campaign_id, type, "
+        "activity, time_us, lifecycle, resource, role, step, sop_version, "
+        "source, deviation, reason, campaign_type, payload FROM events "
         "WHERE position > ?1";
     std::vector<std::string> texts;
     auto in_list = [&](const char* column,
@@ -302,7 +359,10 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     if (filter.until_us) sql += " AND time_us < ?3";
     if (!filter.campaign.empty()) {
       texts.push_back(filter.campaign);
-      sql += " AND campaign = ?" + std::to_string(texts.size() + 3);
+      sql +=
+          " AND campaign_id = (SELECT id FROM campaign_ids WHERE "
+          "campaign = ?" +
+          std::to_string(texts.size() + 3) + ")";
     }
     in_list("campaign_type", filter.campaign_types);
     in_list("source", filter.sources);
@@ -322,14 +382,21 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     // The events are reused from batch to batch, so their strings keep
     // their buffers and a scan allocates next to nothing per event.
     std::vector<Event> batch(kScanBatch);
+    std::vector<int64_t> campaign_ids(kScanBatch);
     while (true) {
       size_t count = 0;
       sqlite3_bind_int64(stmt.get(), 1, after);
       while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+        campaign_ids[count] = sqlite3_column_int64(stmt.get(), 3);
         ReadEvent(stmt.get(), batch[count++]);
       }
       sqlite3_reset(stmt.get());
       if (rc != SQLITE_DONE) return Error(rc, "scanning events");
+      for (size_t i = 0; i < count; ++i) {
+        LIVESOP_ASSIGN_OR_RETURN(const std::string* name,
+                                 CampaignName(campaign_ids[i]));
+        batch[i].campaign = *name;
+      }
       for (size_t i = 0; i < count; ++i) {
         LIVESOP_RETURN_IF_ERROR(visit(batch[i]));
       }
@@ -438,16 +505,18 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     }
     LIVESOP_ASSIGN_OR_RETURN(
         sqlite3_stmt * insert,
-        Prepare("INSERT INTO events (campaign, sequence, type, activity, "
+        Prepare("INSERT INTO events (campaign_id, sequence, type, activity, "
                 "time_us, lifecycle, resource, role, step, sop_version, "
                 "source, deviation, reason, campaign_type, payload, "
                 "recorded_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                 "?, ?, ?)"));
+    LIVESOP_ASSIGN_OR_RETURN(const int64_t campaign_id,
+                             CampaignId(request.campaign));
     const int64_t recorded = NowMicros();
     AppendResult result;
     for (const Event& e : request.events) {
       ++version;
-      BindText(insert, 1, request.campaign);
+      sqlite3_bind_int64(insert, 1, campaign_id);
       sqlite3_bind_int64(insert, 2, version);
       BindText(insert, 3, e.type);
       BindText(insert, 4, e.activity);
@@ -496,7 +565,6 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     e.position = sqlite3_column_int64(stmt, 0);
     e.sequence = sqlite3_column_int64(stmt, 1);
     e.recorded_us = sqlite3_column_int64(stmt, 2);
-    AssignText(stmt, 3, e.campaign);
     AssignText(stmt, 4, e.type);
     AssignText(stmt, 5, e.activity);
     e.time_us = sqlite3_column_int64(stmt, 6);
@@ -520,6 +588,44 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     } else {
       out.assign(text, static_cast<size_t>(sqlite3_column_bytes(stmt, column)));
     }
+  }
+
+  // The name of campaign `id`. Names are cached: an id never changes its
+  // name, and a scan only meets ids of committed campaigns.
+  Result<const std::string*> CampaignName(int64_t id) {
+    auto found = campaign_names_.find(id);
+    if (found != campaign_names_.end()) return &found->second;
+    LIVESOP_ASSIGN_OR_RETURN(
+        sqlite3_stmt * stmt,
+        Prepare("SELECT campaign FROM campaign_ids WHERE id = ?"));
+    sqlite3_bind_int64(stmt, 1, id);
+    const int rc = sqlite3_step(stmt);
+    std::string name = rc == SQLITE_ROW ? ColumnText(stmt, 0) : std::string();
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW) return Error(rc, "reading a campaign name");
+    return &campaign_names_.emplace(id, std::move(name)).first->second;
+  }
+
+  // The id of `campaign`, given it one if it has none; inside the append's
+  // transaction, so a rolled-back append leaves no id behind.
+  Result<int64_t> CampaignId(const std::string& campaign) {
+    LIVESOP_ASSIGN_OR_RETURN(
+        sqlite3_stmt * find,
+        Prepare("SELECT id FROM campaign_ids WHERE campaign = ?"));
+    BindText(find, 1, campaign);
+    int rc = sqlite3_step(find);
+    const int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
+    sqlite3_reset(find);
+    if (rc == SQLITE_ROW) return id;
+    if (rc != SQLITE_DONE) return Error(rc, "reading a campaign id");
+    LIVESOP_ASSIGN_OR_RETURN(
+        sqlite3_stmt * add,
+        Prepare("INSERT INTO campaign_ids (campaign) VALUES (?)"));
+    BindText(add, 1, campaign);
+    rc = sqlite3_step(add);
+    sqlite3_reset(add);
+    if (rc != SQLITE_DONE) return Error(rc, "adding a campaign id");
+    return sqlite3_last_insert_rowid(db_);
   }
 
   static std::string ColumnText(sqlite3_stmt* stmt, int column) {
@@ -677,6 +783,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   std::string path_;
   bool read_only_;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+  std::unordered_map<int64_t, std::string> campaign_names_;
 };
 
 std::string SqliteRow::Text(int column) const {

@@ -131,10 +131,10 @@ constexpr const char* kSelectVersion =
 constexpr const char* kSelectEvents =
     "SELECT position, sequence, campaign, type, activity, time_us, "
     "lifecycle, resource, role, step, sop_version, source, deviation, "
-    "reason, campaign_type, payload, recorded_us FROM events WHERE position "
-    "> ? ORDER BY position LIMIT 2048";
+    "reason, campaign_type, payload, recorded_us FROM events_view WHERE "
+    "position > ? ORDER BY position LIMIT 2048";
 constexpr const char* kInsertEvent =
-    "INSERT INTO events (position, sequence, campaign, type, activity, "
+    "INSERT INTO events_view (position, sequence, campaign, type, activity, "
     "time_us, lifecycle, resource, role, step, sop_version, source, "
     "deviation, reason, campaign_type, payload, recorded_us) VALUES (?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

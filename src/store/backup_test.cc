@@ -10,6 +10,8 @@
 #include <fstream>
 #include <thread>
 
+#include "store/test_util.h"
+
 namespace livesop::store {
 namespace {
 
@@ -26,26 +28,9 @@ Event Note(int i, const std::string& type = "note") {
   return e;
 }
 
-std::vector<Event> All(Store& store) {
-  std::vector<Event> out;
-  EXPECT_TRUE(store
-                  .Scan({},
-                        [&](const Event& e) {
-                          out.push_back(e);
-                          return OkStatus();
-                        })
-                  .ok());
-  return out;
-}
-
 class BackupTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("livesop-backup-" + std::to_string(::getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     source_ = OpenAt("source.db");
     for (int i = 0; i < 300; ++i) {
       AppendRequest r;
@@ -55,10 +40,7 @@ class BackupTest : public testing::Test {
       ASSERT_TRUE(source_->Append(r).ok());
     }
   }
-  void TearDown() override {
-    source_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { source_.reset(); }
 
   std::unique_ptr<Store> OpenAt(const std::string& name) {
     auto store = OpenStore((dir_ / name).string());
@@ -66,7 +48,8 @@ class BackupTest : public testing::Test {
     return store.ok() ? std::move(*store) : nullptr;
   }
 
-  fs::path dir_;
+  TestDir test_dir_{"livesop-backup"};
+  const fs::path& dir_ = test_dir_.path();
   std::unique_ptr<Store> source_;
 };
 
@@ -85,7 +68,8 @@ TEST_F(BackupTest, RoundTripKeepsEventsKeysAndReadModels) {
   // The backup stays one file, also after being read.
   EXPECT_FALSE(fs::exists(file + "-wal"));
   EXPECT_FALSE(fs::exists(file + "-shm"));
-  EXPECT_EQ(All(*target), All(*source_));  // positions, recorded times too
+  EXPECT_EQ(ScanAll(*target),
+            ScanAll(*source_));  // positions, recorded times too
   EXPECT_EQ(*target->Campaigns({}), *source_->Campaigns({}));
   EXPECT_EQ(*target->Tasks({}), *source_->Tasks({}));
   // An idempotent retry after the restore still appends nothing.
@@ -119,7 +103,7 @@ TEST_F(BackupTest, BackupIsASnapshotWhileWritersAppend) {
   writer.join();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   auto copy = OpenAt("live.livesop");
-  std::vector<Event> events = All(*copy);
+  std::vector<Event> events = ScanAll(*copy);
   ASSERT_EQ(static_cast<int64_t>(events.size()), stats->events);
   for (size_t i = 0; i < events.size(); ++i) {
     EXPECT_EQ(events[i].position, static_cast<int64_t>(i) + 1);
@@ -164,7 +148,7 @@ TEST_F(BackupTest, RestoreRefusesNonEmptyTargetsAndForeignFiles) {
   auto refused = RestoreStore(file, *busy);
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(refused.status().message(), HasSubstr("already holds events"));
-  EXPECT_EQ(All(*busy).size(), 1u);
+  EXPECT_EQ(ScanAll(*busy).size(), 1u);
 
   const fs::path text = dir_ / "notes.txt";
   std::ofstream(text) << "not a backup\n";

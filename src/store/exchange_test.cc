@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/test_util.h"
+
 namespace livesop::store {
 namespace {
 
@@ -51,15 +53,6 @@ std::map<std::string, std::vector<Meaning>> ByCampaign(Store& store) {
 
 class ExchangeTest : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("livesop-exchange-" + std::to_string(::getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::unique_ptr<Store> Fresh(const std::string& name) {
     auto store = OpenStore((dir_ / name).string());
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -75,7 +68,8 @@ class ExchangeTest : public testing::Test {
     return path;
   }
 
-  fs::path dir_;
+  TestDir test_dir_{"livesop-exchange"};
+  const fs::path& dir_ = test_dir_.path();
 };
 
 TEST_F(ExchangeTest, ImportsTheRunningExampleOnceOnly) {

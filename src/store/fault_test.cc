@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/test_util.h"
 
 namespace livesop::store {
 namespace {
@@ -73,19 +74,6 @@ void ExpectWholeAndConsistent(Store& store, int64_t acknowledged_events) {
 
 class FaultTest : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("livesop-fault-" + std::to_string(::getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "livesop.db").string();
-  }
-  void TearDown() override {
-    fs::permissions(dir_, fs::perms::owner_all);
-    fs::remove_all(dir_);
-  }
-
   // Runs `body` in a child process; returns the exit code, the child's
   // report in `report` (what it wrote to the pipe).
   static int InChild(const std::function<void(int fd)>& body,
@@ -114,8 +102,9 @@ class FaultTest : public testing::Test {
     if (write(fd, text.data(), text.size()) < 0) _exit(9);
   }
 
-  fs::path dir_;
-  std::string path_;
+  TestDir test_dir_{"livesop-fault"};
+  const fs::path& dir_ = test_dir_.path();
+  const std::string path_ = (dir_ / "livesop.db").string();
 };
 
 TEST_F(FaultTest, FullDiskFailsCleanlyAndKeepsEveryAcknowledgedAppend) {

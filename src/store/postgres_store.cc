@@ -372,6 +372,8 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
     return Exec(sql, params).status();
   }
   Status ErrorFrom(const PGresult* result, std::string_view what);
+  // `result` when its statement succeeded, else ErrorFrom(result, what).
+  Result<PgResult> Checked(PgResult result, std::string_view what);
   // Reconnects when the server closed the connection since the last call.
   Status EnsureConnected();
   Status ApplySessionSettings();
@@ -439,12 +441,17 @@ Result<PgResult> PostgresStore::RunPrepared(const char* sql,
                                             const SqlParams& params) {
   LIVESOP_ASSIGN_OR_RETURN(std::string name, PreparedName(sql));
   const TextParams text(params);
-  PgResult result(PQexecPrepared(conn_.get(), name.c_str(), text.size(),
-                                 text.values(), nullptr, nullptr, 0));
+  return Checked(PgResult(PQexecPrepared(conn_.get(), name.c_str(), text.size(),
+                                         text.values(), nullptr, nullptr, 0)),
+                 "statement failed");
+}
+
+Result<PgResult> PostgresStore::Checked(PgResult result,
+                                        std::string_view what) {
   const ExecStatusType status =
       result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    return ErrorFrom(result.get(), "statement failed");
+    return ErrorFrom(result.get(), what);
   }
   return result;
 }
@@ -563,15 +570,10 @@ Result<PgResult> PostgresStore::Exec(const std::string& sql,
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  PgResult result(PQexecParams(conn_.get(), sql.c_str(),
-                               static_cast<int>(values.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0));
-  const ExecStatusType status =
-      result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    return ErrorFrom(result.get(), "query failed");
-  }
-  return result;
+  return Checked(PgResult(PQexecParams(conn_.get(), sql.c_str(),
+                                       static_cast<int>(values.size()), nullptr,
+                                       values.data(), nullptr, nullptr, 0)),
+                 "query failed");
 }
 
 Result<int64_t> PostgresStore::QueryInt64(const std::string& sql,

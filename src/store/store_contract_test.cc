@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/store.h"
+#include "store/test_util.h"
 
 namespace livesop::store {
 namespace {
@@ -53,16 +54,6 @@ AppendRequest Request(const std::string& campaign, std::vector<Event> events,
   r.idempotency_key = std::move(key);
   r.events = std::move(events);
   return r;
-}
-
-std::vector<Event> ScanAll(Store& store, const EventFilter& filter) {
-  std::vector<Event> out;
-  Status s = store.Scan(filter, [&](const Event& e) {
-    out.push_back(e);
-    return OkStatus();
-  });
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return out;
 }
 
 // A backend under test: how to open it (again).

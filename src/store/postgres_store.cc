@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -78,15 +79,6 @@ void AppendCopyField(std::string& row, std::string_view text) {
     }
   }
 }
-
-// Events per INSERT statement: 17 parameters each, below libpq's 65535.
-constexpr size_t kInsertBatch = 1000;
-constexpr int kEventColumns = 17;
-// Multi-row VALUES resolves untyped parameters as text, so the non-text
-// columns of kEventColumnList need explicit casts.
-constexpr const char* kEventColumnCasts[kEventColumns] = {
-    "::bigint", "", "::bigint", "", "", "::bigint", "",        "",        "",
-    "",         "", "",         "", "", "",         "::jsonb", "::bigint"};
 
 constexpr const char* kEventColumnList =
     "position, campaign, sequence, type, activity, time_us, lifecycle, "
@@ -230,6 +222,12 @@ constexpr const char* kLockCampaigns =
     "ORDER BY n ON CONFLICT (campaign) DO UPDATE SET version = "
     "campaigns.version RETURNING campaign, version";
 
+constexpr const char* kInsertEventRow =
+    "INSERT INTO events (position, campaign, sequence, type, activity, "
+    "time_us, lifecycle, resource, role, step, sop_version, source, "
+    "deviation, reason, campaign_type, payload, recorded_us) VALUES (?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
 constexpr const char* kInsertKey =
     "INSERT INTO idempotency (key, campaign, first_position, last_position, "
     "version) VALUES (?, ?, ?, ?, ?)";
@@ -272,6 +270,39 @@ std::string NumberPlaceholders(const char* sql) {
   }
   return out;
 }
+
+// Parameters as libpq wants them: text, alive as long as this object.
+class TextParams {
+ public:
+  explicit TextParams(const SqlParams& params) {
+    texts_.reserve(params.size());
+    for (const SqlValue& p : params) {
+      if (const auto* number = std::get_if<int64_t>(&p)) {
+        texts_.push_back(std::to_string(*number));
+      } else {
+        texts_.push_back(std::get<std::string>(p));
+      }
+    }
+  }
+  int size() const { return static_cast<int>(texts_.size()); }
+  // Pointers into this object; valid until it changes.
+  const char* const* values() const {
+    values_.clear();
+    for (const std::string& t : texts_) values_.push_back(t.c_str());
+    return values_.data();
+  }
+
+ private:
+  std::vector<std::string> texts_;
+  mutable std::vector<const char*> values_;
+};
+
+// One statement of a pipeline: a prepared statement by name, or SQL text.
+struct PipelineItem {
+  std::string prepared;
+  std::string sql;
+  TextParams params;
+};
 
 // Where one request of an AppendAll goes: its campaign's version before it,
 // and its positions.
@@ -327,8 +358,10 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
     }
     LIVESOP_RETURN_IF_ERROR(EnsureConnected());
     LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
-    Status locked =
-        ExecOk("SELECT last FROM positions WHERE id = 1 FOR UPDATE");
+    Status locked = ExecOk("LOCK TABLE campaigns IN EXCLUSIVE MODE");
+    if (locked.ok()) {
+      locked = ExecOk("SELECT last FROM positions WHERE id = 1 FOR UPDATE");
+    }
     if (!locked.ok()) Rollback();
     return locked;
   }
@@ -362,6 +395,15 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   }
   Result<PgResult> RunPrepared(const char* sql, const SqlParams& params);
   Status ExecuteBatch(const std::vector<SqlStatement>& statements) override;
+  // Runs `statements` in one pipelined round trip per chunk, followed by
+  // COMMIT when `then_commit`.
+  Status RunStatements(const std::vector<SqlStatement>& statements,
+                       bool then_commit);
+  // Sends every item, then reads every result: one round trip. Returns the
+  // result of item `keep` (a null result when there is none), or the first
+  // error.
+  Result<PgResult> Pipeline(const std::vector<PipelineItem>& items,
+                            size_t keep = SIZE_MAX);
   // The name of the prepared statement for `sql`, preparing it if needed.
   Result<std::string> PreparedName(const char* sql);
 
@@ -384,8 +426,6 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   // Fills the results of requests whose idempotency key was seen before.
   Status FindStoredResults(const std::vector<AppendRequest>& requests,
                            std::vector<std::optional<AppendResult>>& results);
-  Status InsertEvents(const AppendRequest& request, int64_t first_position,
-                      int64_t first_sequence, const std::string& recorded);
   Status CopyEvents(const std::vector<AppendRequest>& requests,
                     const std::vector<Planned>& plan,
                     const std::vector<bool>& write,
@@ -397,6 +437,8 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   std::string password_;
   OpenOptions options_;
   bool scanning_ = false;
+  // Set by AppendAll: the next Exec sends BEGIN in the same round trip.
+  bool begin_pending_ = false;
   // Statement names by the address of their shared SQL; emptied when the
   // connection is reset, which drops prepared statements.
   std::unordered_map<const char*, std::string> prepared_;
@@ -414,28 +456,6 @@ Result<std::string> PostgresStore::PreparedName(const char* sql) {
   prepared_.emplace(sql, name);
   return name;
 }
-
-// Parameters as libpq wants them: text, alive as long as this object.
-class TextParams {
- public:
-  explicit TextParams(const SqlParams& params) {
-    texts_.reserve(params.size());
-    for (const SqlValue& p : params) {
-      if (const auto* number = std::get_if<int64_t>(&p)) {
-        texts_.push_back(std::to_string(*number));
-      } else {
-        texts_.push_back(std::get<std::string>(p));
-      }
-    }
-    for (const std::string& t : texts_) values_.push_back(t.c_str());
-  }
-  int size() const { return static_cast<int>(values_.size()); }
-  const char* const* values() const { return values_.data(); }
-
- private:
-  std::vector<std::string> texts_;
-  std::vector<const char*> values_;
-};
 
 Result<PgResult> PostgresStore::RunPrepared(const char* sql,
                                             const SqlParams& params) {
@@ -458,57 +478,83 @@ Result<PgResult> PostgresStore::Checked(PgResult result,
 
 Status PostgresStore::ExecuteBatch(
     const std::vector<SqlStatement>& statements) {
-  // Few statements are not worth a pipeline; many are sent in chunks so
-  // the server's replies never fill the socket while we are still sending.
+  return RunStatements(statements, /*then_commit=*/false);
+}
+
+Status PostgresStore::RunStatements(const std::vector<SqlStatement>& statements,
+                                    bool then_commit) {
+  // Many statements are sent in chunks, so the server's replies never fill
+  // the socket while we are still sending.
   constexpr size_t kChunk = 256;
-  if (statements.size() <= 2) {
-    for (const SqlStatement& st : statements) {
-      LIVESOP_RETURN_IF_ERROR(Execute(st.sql, st.params));
-    }
-    return OkStatus();
+  if (statements.empty() && !then_commit) return OkStatus();
+  if (statements.size() == 1 && !then_commit) {
+    return Execute(statements[0].sql, statements[0].params);
   }
-  std::vector<std::string> names;
-  names.reserve(statements.size());
-  for (const SqlStatement& st : statements) {
-    LIVESOP_ASSIGN_OR_RETURN(std::string name, PreparedName(st.sql));
-    names.push_back(std::move(name));
-  }
-  for (size_t begin = 0; begin < statements.size(); begin += kChunk) {
+  std::vector<PipelineItem> items;
+  for (size_t begin = 0; begin < statements.size() || items.empty();
+       begin += kChunk) {
+    items.clear();
     const size_t end = std::min(statements.size(), begin + kChunk);
-    if (PQenterPipelineMode(conn_.get()) != 1) {
-      return ErrorFrom(nullptr, "starting a pipeline");
+    for (size_t i = begin; i < end; ++i) {
+      LIVESOP_ASSIGN_OR_RETURN(std::string name,
+                               PreparedName(statements[i].sql));
+      items.push_back({std::move(name), "", TextParams(statements[i].params)});
     }
-    bool sent = true;
-    for (size_t i = begin; i < end && sent; ++i) {
-      const TextParams text(statements[i].params);
-      sent = PQsendQueryPrepared(conn_.get(), names[i].c_str(), text.size(),
-                                 text.values(), nullptr, nullptr, 0) == 1;
+    if (then_commit && end == statements.size()) {
+      items.push_back({"", "COMMIT", TextParams({})});
     }
-    sent = sent && PQpipelineSync(conn_.get()) == 1;
-    Status first_error;
-    if (!sent) first_error = ErrorFrom(nullptr, "sending a pipeline");
-    // Every result, then the sync point; after an error the rest come
-    // back aborted.
-    while (sent) {
-      PgResult result(PQgetResult(conn_.get()));
-      if (!result) {
-        if (PQstatus(conn_.get()) == CONNECTION_BAD) {
-          if (first_error.ok()) first_error = ErrorFrom(nullptr, "pipeline");
-          break;
-        }
-        continue;  // the end of one statement's results
-      }
-      const ExecStatusType status = PQresultStatus(result.get());
-      if (status == PGRES_PIPELINE_SYNC) break;
-      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
-          status != PGRES_PIPELINE_ABORTED && first_error.ok()) {
-        first_error = ErrorFrom(result.get(), "updating read models");
-      }
-    }
-    PQexitPipelineMode(conn_.get());
-    LIVESOP_RETURN_IF_ERROR(first_error);
+    LIVESOP_RETURN_IF_ERROR(Pipeline(items).status());
+    if (end == statements.size()) break;
   }
   return OkStatus();
+}
+
+Result<PgResult> PostgresStore::Pipeline(const std::vector<PipelineItem>& items,
+                                         size_t keep) {
+  if (PQenterPipelineMode(conn_.get()) != 1) {
+    return ErrorFrom(nullptr, "starting a pipeline");
+  }
+  bool sent = true;
+  for (const PipelineItem& item : items) {
+    if (!sent) break;
+    sent = (item.prepared.empty()
+                ? PQsendQueryParams(conn_.get(), item.sql.c_str(),
+                                    item.params.size(), nullptr,
+                                    item.params.values(), nullptr, nullptr, 0)
+                : PQsendQueryPrepared(conn_.get(), item.prepared.c_str(),
+                                      item.params.size(), item.params.values(),
+                                      nullptr, nullptr, 0)) == 1;
+  }
+  sent = sent && PQpipelineSync(conn_.get()) == 1;
+  Status first_error;
+  if (!sent) first_error = ErrorFrom(nullptr, "sending a pipeline");
+  PgResult kept;
+  // Each item's results end with a null result, then comes the sync point;
+  // after an error the remaining items come back aborted.
+  size_t index = 0;
+  while (sent) {
+    PgResult result(PQgetResult(conn_.get()));
+    if (!result) {
+      if (PQstatus(conn_.get()) == CONNECTION_BAD) {
+        if (first_error.ok()) first_error = ErrorFrom(nullptr, "pipeline");
+        break;
+      }
+      ++index;
+      continue;
+    }
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_PIPELINE_SYNC) break;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      if (status != PGRES_PIPELINE_ABORTED && first_error.ok()) {
+        first_error = ErrorFrom(result.get(), "statement failed");
+      }
+    } else if (index == keep) {
+      kept = std::move(result);
+    }
+  }
+  PQexitPipelineMode(conn_.get());
+  if (!first_error.ok()) return first_error;
+  return kept;
 }
 
 Result<int64_t> PostgresStore::RebuildReadModels() {
@@ -519,7 +565,10 @@ Result<int64_t> PostgresStore::RebuildReadModels() {
   LIVESOP_RETURN_IF_ERROR(EnsureConnected());
   LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
   auto rebuild = [&]() -> Result<int64_t> {
-    // Appends take this row lock first, so none runs during the rebuild.
+    // Appends lock campaign rows, then the position counter; taking the
+    // campaigns table first waits for running appends and holds off new
+    // ones without a deadlock.
+    LIVESOP_RETURN_IF_ERROR(ExecOk("LOCK TABLE campaigns IN EXCLUSIVE MODE"));
     LIVESOP_RETURN_IF_ERROR(
         ExecOk("SELECT last FROM positions WHERE id = 1 FOR UPDATE"));
     LIVESOP_ASSIGN_OR_RETURN(int64_t replayed,
@@ -567,6 +616,14 @@ Status PostgresStore::ErrorFrom(const PGresult* result, std::string_view what) {
 
 Result<PgResult> PostgresStore::Exec(const std::string& sql,
                                      const Params& params) {
+  if (begin_pending_) {
+    // The transaction's BEGIN rides along with its first statement.
+    begin_pending_ = false;
+    SqlParams values;
+    for (const auto& p : params) values.emplace_back(p.value_or(""));
+    return Pipeline(
+        {{"", "BEGIN", TextParams({})}, {"", sql, TextParams(values)}}, 1);
+  }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -770,55 +827,6 @@ Status PostgresStore::FindStoredResults(
   return OkStatus();
 }
 
-Status PostgresStore::InsertEvents(const AppendRequest& request,
-                                   int64_t first_position,
-                                   int64_t first_sequence,
-                                   const std::string& recorded) {
-  for (size_t begin = 0; begin < request.events.size(); begin += kInsertBatch) {
-    const size_t end = std::min(request.events.size(), begin + kInsertBatch);
-    std::string sql =
-        std::string("INSERT INTO events (") + kEventColumnList + ") VALUES ";
-    Params params;
-    params.reserve((end - begin) * kEventColumns);
-    for (size_t i = begin; i < end; ++i) {
-      const Event& e = request.events[i];
-      const auto offset = static_cast<int64_t>(i);
-      if (i > begin) sql += ", ";
-      const size_t n = params.size();
-      sql += "(";
-      for (int c = 1; c <= kEventColumns; ++c) {
-        if (c > 1) sql += ", ";
-        sql += "$" + std::to_string(n + c) + kEventColumnCasts[c - 1];
-      }
-      sql += ")";
-      params.push_back(std::to_string(first_position + offset));
-      params.push_back(request.campaign);
-      params.push_back(std::to_string(first_sequence + offset));
-      params.push_back(e.type);
-      params.push_back(e.activity);
-      params.push_back(std::to_string(e.time_us));
-      params.push_back(e.lifecycle);
-      params.push_back(e.resource);
-      params.push_back(e.role);
-      params.push_back(e.step);
-      params.push_back(e.sop_version);
-      params.push_back(e.source);
-      params.push_back(e.deviation);
-      params.push_back(e.reason);
-      params.push_back(e.campaign_type);
-      params.push_back(e.payload.empty() ? "{}" : e.payload);
-      params.push_back(recorded);
-    }
-    Status status = ExecOk(sql, params);
-    if (status.code() == StatusCode::kInvalidArgument) {
-      return status.WithContext("appending to campaign \"" + request.campaign +
-                                "\" (is every payload a JSON object?)");
-    }
-    LIVESOP_RETURN_IF_ERROR(status);
-  }
-  return OkStatus();
-}
-
 // Every request's events with one COPY … FROM STDIN.
 Status PostgresStore::CopyEvents(const std::vector<AppendRequest>& requests,
                                  const std::vector<Planned>& plan,
@@ -905,23 +913,18 @@ Result<std::vector<AppendResult>> PostgresStore::AppendAll(
   }
   if (requests.empty()) return std::vector<AppendResult>();
   LIVESOP_RETURN_IF_ERROR(EnsureConnected());
-  LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
+  begin_pending_ = true;
+  // Commits, in its last round trip, when it wrote anything.
   Result<std::vector<AppendResult>> results = AppendInTransaction(requests);
-  if (!results.ok()) {
-    Rollback();
-    return results.status();
-  }
+  const bool began = !begin_pending_;
+  begin_pending_ = false;
   bool all_duplicates = true;
-  for (const AppendResult& r : *results) all_duplicates &= r.duplicate;
-  if (all_duplicates) {
-    Rollback();  // nothing to keep: the campaign rows were only locked
-    return results;
+  if (results.ok()) {
+    for (const AppendResult& r : *results) all_duplicates &= r.duplicate;
   }
-  Status commit = ExecOk("COMMIT");
-  if (!commit.ok()) {
-    Rollback();
-    return commit;
-  }
+  // After an error, or with nothing to keep (the campaign rows were only
+  // locked), the transaction ends here.
+  if (began && (!results.ok() || all_duplicates)) Rollback();
   return results;
 }
 
@@ -1007,19 +1010,30 @@ Result<std::vector<AppendResult>> PostgresStore::AppendInTransaction(
     }
   }
 
-  const std::string recorded = std::to_string(NowMicros());
+  const int64_t recorded = NowMicros();
+  std::vector<SqlStatement> statements;
   if (total >= static_cast<int64_t>(kCopyFrom)) {
-    LIVESOP_RETURN_IF_ERROR(CopyEvents(requests, plan, write, recorded));
+    LIVESOP_RETURN_IF_ERROR(
+        CopyEvents(requests, plan, write, std::to_string(recorded)));
   } else {
+    // Few events go row by row in the pipeline below.
     for (size_t i = 0; i < requests.size(); ++i) {
       if (!write[i]) continue;
-      LIVESOP_RETURN_IF_ERROR(InsertEvents(requests[i], plan[i].first_position,
-                                           plan[i].first_sequence, recorded));
+      for (size_t k = 0; k < requests[i].events.size(); ++k) {
+        const Event& e = requests[i].events[k];
+        const auto offset = static_cast<int64_t>(k);
+        statements.push_back(
+            {kInsertEventRow,
+             {plan[i].first_position + offset, requests[i].campaign,
+              plan[i].first_sequence + offset, e.type, e.activity, e.time_us,
+              e.lifecycle, e.resource, e.role, e.step, e.sop_version, e.source,
+              e.deviation, e.reason, e.campaign_type,
+              e.payload.empty() ? std::string("{}") : e.payload, recorded}});
+      }
     }
   }
 
   std::vector<AppendResult> results(requests.size());
-  std::vector<SqlStatement> statements;
   for (size_t i = 0; i < requests.size(); ++i) {
     const AppendRequest& request = requests[i];
     if (found[i]) {
@@ -1045,7 +1059,7 @@ Result<std::vector<AppendResult>> PostgresStore::AppendInTransaction(
                              results[i].last_position, results[i].version}});
     }
   }
-  LIVESOP_RETURN_IF_ERROR(ExecuteBatch(statements));
+  if (total > 0) LIVESOP_RETURN_IF_ERROR(RunStatements(statements, true));
   return results;
 }
 

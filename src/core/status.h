@@ -71,6 +71,7 @@ Status UnavailableError(std::string message);
 Status AbortedError(std::string message);
 Status AlreadyExistsError(std::string message);
 Status PermissionDeniedError(std::string message);
+Status DataLossError(std::string message);
 
 // A value of T or a non-OK Status. Accessing value() of an error is a
 // programming error and aborts.

@@ -34,14 +34,21 @@ Status Copy(RawStore& from, RawStore& to) {
     to.Rollback();
     return status;
   }
-  std::vector<Event> first;
-  status = internal::ReadEventsAfter(to.sql(), 0, first);
-  if (status.ok() && !first.empty()) {
+  std::vector<Event> batch;
+  status = to.ReadEvents(0, batch);
+  if (status.ok() && !batch.empty()) {
     status = FailedPreconditionError(
         "the target store already holds events; restore into a new file or "
         "an empty database. Nothing was written.");
   }
-  if (status.ok()) status = internal::CopyEverything(from.sql(), to.sql());
+  // A bounded batch at a time, whatever the size of the store.
+  for (int64_t after = 0; status.ok();) {
+    status = from.ReadEvents(after, batch);
+    if (!status.ok() || batch.empty()) break;
+    after = batch.back().position;
+    status = to.WriteEvents(batch);
+  }
+  if (status.ok()) status = internal::CopyKeys(from.sql(), to.sql());
   if (status.ok()) status = to.FinishCopy();
   if (status.ok()) status = to.Commit();
   from.Rollback();  // ends the read snapshot

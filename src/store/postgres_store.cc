@@ -134,16 +134,10 @@ CREATE TABLE positions (
 INSERT INTO positions (id, last) VALUES (1, 0);
 )sql"},
     // The campaign version moves into the campaigns read model, which a
-    // rebuild recreates from the events like the other read models.
-    {"DROP TABLE campaigns_version;", true},
-    // The time index halved batched appends (events of many campaigns share
-    // times, so its inserts land all over the tree), and no read needs it:
-    // scans filter by time while streaming in position order, and the pages
-    // people look at read the read models.
-    {"DROP INDEX events_time_us;"},
-    // What the SQL shared with SQLite reads and writes (SQLite keeps
-    // campaign ids in its table and names in its view).
-    {"CREATE VIEW events_view AS SELECT * FROM events;"},
+    // rebuild recreates from the events like the other read models. The
+    // time index goes: its inserts landed all over the tree and halved
+    // batched appends, and time filters stream in position order anyway.
+    {"DROP TABLE campaigns_version; DROP INDEX events_time_us;", true},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -227,6 +221,27 @@ constexpr const char* kInsertEventRow =
     "time_us, lifecycle, resource, role, step, sop_version, source, "
     "deviation, reason, campaign_type, payload, recorded_us) VALUES (?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+constexpr const char* kSelectEventRows =
+    "SELECT position, sequence, campaign, type, activity, time_us, "
+    "lifecycle, resource, role, step, sop_version, source, deviation, "
+    "reason, campaign_type, payload, recorded_us FROM events WHERE position "
+    "> ? ORDER BY position LIMIT 2048";
+
+// The statement that inserts `e` as a row with the given placement.
+SqlStatement RowOf(const Event& e, const std::string& campaign,
+                   int64_t position, int64_t sequence, int64_t recorded_us) {
+  return {kInsertEventRow,
+          {position, campaign, sequence, e.type, e.activity, e.time_us,
+           e.lifecycle, e.resource, e.role, e.step, e.sop_version, e.source,
+           e.deviation, e.reason, e.campaign_type,
+           e.payload.empty() ? std::string("{}") : e.payload, recorded_us}};
+}
+
+// As it is, for copies between stores.
+SqlStatement RowOf(const Event& e) {
+  return RowOf(e, e.campaign, e.position, e.sequence, e.recorded_us);
+}
 
 constexpr const char* kInsertKey =
     "INSERT INTO idempotency (key, campaign, first_position, last_position, "
@@ -369,9 +384,22 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
     LIVESOP_RETURN_IF_ERROR(
         ExecOk("UPDATE positions SET last = (SELECT coalesce(max(position), "
                "0) FROM events) WHERE id = 1"));
-    return internal::RebuildReadModels(*this).status();
+    return internal::RebuildReadModels(*this, Batches()).status();
   }
   Status Commit() override { return ExecOk("COMMIT"); }
+  Status ReadEvents(int64_t after, std::vector<Event>& batch) override;
+  Status WriteEvents(const std::vector<Event>& events) override {
+    std::vector<SqlStatement> statements;
+    statements.reserve(events.size());
+    for (const Event& e : events) statements.push_back(RowOf(e));
+    return RunStatements(statements, /*then_commit=*/false);
+  }
+  // The events in batches, for rebuilds.
+  EventBatches Batches() {
+    return [this](int64_t after, std::vector<Event>& batch) {
+      return ReadEvents(after, batch);
+    };
+  }
   void Rollback() override {
     PgResult ignored(PQexec(conn_.get(), "ROLLBACK"));
   }
@@ -557,6 +585,31 @@ Result<PgResult> PostgresStore::Pipeline(const std::vector<PipelineItem>& items,
   return kept;
 }
 
+Status PostgresStore::ReadEvents(int64_t after, std::vector<Event>& batch) {
+  batch.clear();
+  return Query(kSelectEventRows, {after}, [&](const SqlRow& row) {
+    Event& e = batch.emplace_back();
+    e.position = row.Int(0);
+    e.sequence = row.Int(1);
+    e.campaign = row.Text(2);
+    e.type = row.Text(3);
+    e.activity = row.Text(4);
+    e.time_us = row.Int(5);
+    e.lifecycle = row.Text(6);
+    e.resource = row.Text(7);
+    e.role = row.Text(8);
+    e.step = row.Text(9);
+    e.sop_version = row.Text(10);
+    e.source = row.Text(11);
+    e.deviation = row.Text(12);
+    e.reason = row.Text(13);
+    e.campaign_type = row.Text(14);
+    e.payload = row.Text(15);
+    e.recorded_us = row.Int(16);
+    return OkStatus();
+  });
+}
+
 Result<int64_t> PostgresStore::RebuildReadModels() {
   if (options_.read_only) {
     return FailedPreconditionError(
@@ -572,7 +625,7 @@ Result<int64_t> PostgresStore::RebuildReadModels() {
     LIVESOP_RETURN_IF_ERROR(
         ExecOk("SELECT last FROM positions WHERE id = 1 FOR UPDATE"));
     LIVESOP_ASSIGN_OR_RETURN(int64_t replayed,
-                             internal::RebuildReadModels(*this));
+                             internal::RebuildReadModels(*this, Batches()));
     LIVESOP_RETURN_IF_ERROR(ExecOk("COMMIT"));
     return replayed;
   };
@@ -760,7 +813,8 @@ Status PostgresStore::Migrate() {
                  {std::to_string(v)}));
     }
     if (rebuild) {
-      LIVESOP_RETURN_IF_ERROR(internal::RebuildReadModels(*this).status());
+      LIVESOP_RETURN_IF_ERROR(
+          internal::RebuildReadModels(*this, Batches()).status());
     }
     return ExecOk("COMMIT");
   };
@@ -1022,13 +1076,9 @@ Result<std::vector<AppendResult>> PostgresStore::AppendInTransaction(
       for (size_t k = 0; k < requests[i].events.size(); ++k) {
         const Event& e = requests[i].events[k];
         const auto offset = static_cast<int64_t>(k);
-        statements.push_back(
-            {kInsertEventRow,
-             {plan[i].first_position + offset, requests[i].campaign,
-              plan[i].first_sequence + offset, e.type, e.activity, e.time_us,
-              e.lifecycle, e.resource, e.role, e.step, e.sop_version, e.source,
-              e.deviation, e.reason, e.campaign_type,
-              e.payload.empty() ? std::string("{}") : e.payload, recorded}});
+        statements.push_back(RowOf(e, requests[i].campaign,
+                                   plan[i].first_position + offset,
+                                   plan[i].first_sequence + offset, recorded));
       }
     }
   }

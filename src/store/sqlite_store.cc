@@ -86,18 +86,15 @@ CREATE TABLE idempotency (
   version INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
-      // The campaign version moves into the campaigns read model, which a
-      // rebuild recreates from the events like the other read models.
-      {"DROP TABLE campaigns_version;", true},
-      // The time index halved batched appends (events of many campaigns share
-      // times, so its inserts land all over the tree), and no read needs it:
-      // scans filter by time while streaming in position order, and the pages
-      // people look at read the read models.
-      {"DROP INDEX events_by_time;"},
-      // Campaign ids in place of their names: the (campaign, sequence)
-      // index is what most of an append's time went into, and numbers keep
-      // it small. `events_view` shows the names again, and is what the SQL
-      // shared with PostgreSQL reads and writes.
+      // The layout appends and scans are fast with (BENCHMARKS.md):
+      // - campaign ids in place of names, so the (campaign, sequence) index
+      //   holds numbers;
+      // - no time index: its inserts landed all over the tree, and time
+      //   filters stream in position order anyway;
+      // - the attributes no filter uses packed into one `detail` value
+      //   (PackDetail), so a scan decodes ten columns instead of seventeen;
+      // - the campaign version in the campaigns read model, which a rebuild
+      //   recreates from the events like the other read models.
       {R"sql(
 CREATE TABLE campaign_ids (
   id INTEGER PRIMARY KEY,
@@ -105,53 +102,99 @@ CREATE TABLE campaign_ids (
 );
 INSERT INTO campaign_ids (campaign)
   SELECT campaign FROM events GROUP BY campaign ORDER BY min(position);
-CREATE TABLE events_by_id (
+CREATE TABLE events_packed (
   position INTEGER PRIMARY KEY,
   campaign_id INTEGER NOT NULL,
   sequence INTEGER NOT NULL,
   type TEXT NOT NULL,
   activity TEXT NOT NULL,
   time_us INTEGER NOT NULL,
-  lifecycle TEXT NOT NULL,
-  resource TEXT NOT NULL DEFAULT '',
-  role TEXT NOT NULL DEFAULT '',
-  step TEXT NOT NULL DEFAULT '',
-  sop_version TEXT NOT NULL DEFAULT '',
   source TEXT NOT NULL,
-  deviation TEXT NOT NULL DEFAULT '',
-  reason TEXT NOT NULL DEFAULT '',
-  campaign_type TEXT NOT NULL DEFAULT '',
-  payload TEXT NOT NULL,
+  campaign_type TEXT NOT NULL,
   recorded_us INTEGER NOT NULL,
+  detail BLOB NOT NULL,
   UNIQUE (campaign_id, sequence)
 );
-INSERT INTO events_by_id
+INSERT INTO events_packed
   SELECT e.position, c.id, e.sequence, e.type, e.activity, e.time_us,
-         e.lifecycle, e.resource, e.role, e.step, e.sop_version, e.source,
-         e.deviation, e.reason, e.campaign_type, e.payload, e.recorded_us
-  FROM events e JOIN campaign_ids c ON c.campaign = e.campaign;
+         e.source, e.campaign_type, e.recorded_us,
+         livesop_pack_detail(e.lifecycle, e.resource, e.role, e.step,
+                             e.sop_version, e.deviation, e.reason, e.payload)
+  FROM events e JOIN campaign_ids c ON c.campaign = e.campaign
+  ORDER BY e.position;
 DROP TABLE events;
-ALTER TABLE events_by_id RENAME TO events;
-CREATE VIEW events_view AS
-  SELECT e.position, c.campaign, e.sequence, e.type, e.activity, e.time_us,
-         e.lifecycle, e.resource, e.role, e.step, e.sop_version, e.source,
-         e.deviation, e.reason, e.campaign_type, e.payload, e.recorded_us
-  FROM events e JOIN campaign_ids c ON c.id = e.campaign_id;
-CREATE TRIGGER events_view_insert INSTEAD OF INSERT ON events_view
-BEGIN
-  INSERT OR IGNORE INTO campaign_ids (campaign) VALUES (NEW.campaign);
-  INSERT INTO events VALUES (
-    NEW.position,
-    (SELECT id FROM campaign_ids WHERE campaign = NEW.campaign),
-    NEW.sequence, NEW.type, NEW.activity, NEW.time_us, NEW.lifecycle,
-    NEW.resource, NEW.role, NEW.step, NEW.sop_version, NEW.source,
-    NEW.deviation, NEW.reason, NEW.campaign_type, NEW.payload,
-    NEW.recorded_us);
-END;
-)sql"},
+ALTER TABLE events_packed RENAME TO events;
+DROP TABLE campaigns_version;
+)sql",
+       true},
   };
   return migrations;
 }
+
+// The attributes no filter uses, in one `detail` value: each of lifecycle,
+// resource, role, step, sop_version, deviation, reason and payload as a
+// 4-byte little-endian length and its bytes. Decoding one value is far
+// cheaper for SQLite than decoding eight columns (BENCHMARKS.md).
+constexpr int kDetailFields = 8;
+
+void AppendField(std::string& out, std::string_view field) {
+  const auto n = static_cast<uint32_t>(field.size());
+  const char length[4] = {
+      static_cast<char>(n & 0xff), static_cast<char>((n >> 8) & 0xff),
+      static_cast<char>((n >> 16) & 0xff), static_cast<char>((n >> 24) & 0xff)};
+  out.append(length, 4);
+  out.append(field);
+}
+
+void PackDetail(const Event& e, std::string& out) {
+  out.clear();
+  for (const std::string* field : {&e.lifecycle, &e.resource, &e.role, &e.step,
+                                   &e.sop_version, &e.deviation, &e.reason}) {
+    AppendField(out, *field);
+  }
+  AppendField(out, e.payload.empty() ? std::string_view("{}") : e.payload);
+}
+
+// False when `data` is not a whole detail value (a damaged row).
+bool UnpackDetail(const char* data, size_t size, Event& e) {
+  std::string* fields[kDetailFields] = {
+      &e.lifecycle,   &e.resource,  &e.role,   &e.step,
+      &e.sop_version, &e.deviation, &e.reason, &e.payload};
+  size_t at = 0;
+  for (std::string* field : fields) {
+    if (size - at < 4) return false;
+    const auto* b = reinterpret_cast<const unsigned char*>(data + at);
+    const size_t n =
+        b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<size_t>(b[3]) << 24);
+    at += 4;
+    if (size - at < n) return false;
+    field->assign(data + at, n);
+    at += n;
+  }
+  return at == size;
+}
+
+// livesop_pack_detail(lifecycle, …, payload): PackDetail for SQL, which the
+// migration to the packed layout uses.
+void PackDetailSql(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    const auto* text =
+        reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
+    AppendField(
+        out, text == nullptr
+                 ? std::string_view()
+                 : std::string_view(text, static_cast<size_t>(
+                                              sqlite3_value_bytes(argv[i]))));
+  }
+  sqlite3_result_blob(context, out.data(), static_cast<int>(out.size()),
+                      SQLITE_TRANSIENT);
+}
+
+// The columns a read decodes, in this order (ReadRow).
+constexpr const char* kEventColumns =
+    "position, sequence, recorded_us, campaign_id, type, activity, time_us, "
+    "source, campaign_type, detail";
 
 // A prepared statement, finalized on destruction.
 class Statement {
@@ -191,6 +234,10 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
 
   Status Initialize(const OpenOptions& options) {
     sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    sqlite3_create_function_v2(
+        db_, "livesop_pack_detail", kDetailFields,
+        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+        &PackDetailSql, nullptr, nullptr, nullptr);
     sqlite3_extended_result_codes(db_, 1);
     // Reading the schema first tells a non-database file apart before any
     // pragma could write to it.
@@ -264,7 +311,8 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
       }
     }
     if (rebuild) {
-      LIVESOP_RETURN_IF_ERROR(internal::RebuildReadModels(*this).status());
+      LIVESOP_RETURN_IF_ERROR(
+          internal::RebuildReadModels(*this, Batches()).status());
     }
     return Exec("PRAGMA user_version=" + std::to_string(known));
   }
@@ -325,7 +373,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
                                      "\" was opened read-only; cannot rebuild");
     }
     LIVESOP_RETURN_IF_ERROR(Step("BEGIN IMMEDIATE"));
-    Result<int64_t> replayed = internal::RebuildReadModels(*this);
+    Result<int64_t> replayed = internal::RebuildReadModels(*this, Batches());
     Status committed = replayed.ok() ? Step("COMMIT") : replayed.status();
     if (!committed.ok()) {
       (void)Step("ROLLBACK");
@@ -339,11 +387,8 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     // Keyset pagination by position: each batch is its own short read, so a
     // long scan neither holds a read transaction open (which would stop WAL
     // checkpoints) nor keeps more than one batch in memory.
-    std::string sql =
-        "SELECT position, sequence, recorded_us, campaign_id, type, "
-        "activity, time_us, lifecycle, resource, role, step, sop_version, "
-        "source, deviation, reason, campaign_type, payload FROM events "
-        "WHERE position > ?1";
+    std::string sql = std::string("SELECT ") + kEventColumns +
+                      " FROM events WHERE position > ?1";
     std::vector<std::string> texts;
     auto in_list = [&](const char* column,
                        const std::vector<std::string>& values) {
@@ -386,17 +431,15 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     while (true) {
       size_t count = 0;
       sqlite3_bind_int64(stmt.get(), 1, after);
-      while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      Status row;
+      while (row.ok() && (rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
         campaign_ids[count] = sqlite3_column_int64(stmt.get(), 3);
-        ReadEvent(stmt.get(), batch[count++]);
+        row = ReadRow(stmt.get(), batch[count++]);
       }
       sqlite3_reset(stmt.get());
+      LIVESOP_RETURN_IF_ERROR(row);
       if (rc != SQLITE_DONE) return Error(rc, "scanning events");
-      for (size_t i = 0; i < count; ++i) {
-        LIVESOP_ASSIGN_OR_RETURN(const std::string* name,
-                                 CampaignName(campaign_ids[i]));
-        batch[i].campaign = *name;
-      }
+      LIVESOP_RETURN_IF_ERROR(NameCampaigns(campaign_ids, batch, count));
       for (size_t i = 0; i < count; ++i) {
         LIVESOP_RETURN_IF_ERROR(visit(batch[i]));
       }
@@ -431,7 +474,38 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     return Step("BEGIN IMMEDIATE");
   }
   Status FinishCopy() override {
-    return internal::RebuildReadModels(*this).status();
+    return internal::RebuildReadModels(*this, Batches()).status();
+  }
+
+  Status ReadEvents(int64_t after, std::vector<Event>& batch) override {
+    static const std::string sql = std::string("SELECT ") + kEventColumns +
+                                   " FROM events WHERE position > ? ORDER BY "
+                                   "position LIMIT 2048";
+    LIVESOP_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql.c_str()));
+    sqlite3_bind_int64(stmt, 1, after);
+    batch.clear();
+    std::vector<int64_t> campaign_ids;
+    Status row;
+    int rc = SQLITE_OK;
+    while (row.ok() && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      campaign_ids.push_back(sqlite3_column_int64(stmt, 3));
+      row = ReadRow(stmt, batch.emplace_back());
+    }
+    sqlite3_reset(stmt);
+    LIVESOP_RETURN_IF_ERROR(row);
+    if (rc != SQLITE_DONE) return Error(rc, "reading events");
+    return NameCampaigns(campaign_ids, batch, batch.size());
+  }
+
+  // Writes events as they are: positions, sequences and recorded times.
+  Status WriteEvents(const std::vector<Event>& events) override {
+    for (const Event& e : events) {
+      LIVESOP_ASSIGN_OR_RETURN(const int64_t campaign_id,
+                               CampaignId(e.campaign));
+      LIVESOP_RETURN_IF_ERROR(
+          InsertRow(e, e.position, campaign_id, e.sequence, e.recorded_us));
+    }
+    return OkStatus();
   }
   Status Commit() override { return Step("COMMIT"); }
   void Rollback() override { (void)Step("ROLLBACK"); }
@@ -503,39 +577,13 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
                           std::to_string(request.expected_version) +
                           "; read it again and retry");
     }
-    LIVESOP_ASSIGN_OR_RETURN(
-        sqlite3_stmt * insert,
-        Prepare("INSERT INTO events (campaign_id, sequence, type, activity, "
-                "time_us, lifecycle, resource, role, step, sop_version, "
-                "source, deviation, reason, campaign_type, payload, "
-                "recorded_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?)"));
     LIVESOP_ASSIGN_OR_RETURN(const int64_t campaign_id,
                              CampaignId(request.campaign));
     const int64_t recorded = NowMicros();
     AppendResult result;
     for (const Event& e : request.events) {
       ++version;
-      sqlite3_bind_int64(insert, 1, campaign_id);
-      sqlite3_bind_int64(insert, 2, version);
-      BindText(insert, 3, e.type);
-      BindText(insert, 4, e.activity);
-      sqlite3_bind_int64(insert, 5, e.time_us);
-      BindText(insert, 6, e.lifecycle);
-      BindText(insert, 7, e.resource);
-      BindText(insert, 8, e.role);
-      BindText(insert, 9, e.step);
-      BindText(insert, 10, e.sop_version);
-      BindText(insert, 11, e.source);
-      BindText(insert, 12, e.deviation);
-      BindText(insert, 13, e.reason);
-      BindText(insert, 14, e.campaign_type);
-      static const std::string kEmptyObject = "{}";
-      BindText(insert, 15, e.payload.empty() ? kEmptyObject : e.payload);
-      sqlite3_bind_int64(insert, 16, recorded);
-      int rc = sqlite3_step(insert);
-      sqlite3_reset(insert);
-      if (rc != SQLITE_DONE) return Error(rc, "appending an event");
+      LIVESOP_RETURN_IF_ERROR(InsertRow(e, 0, campaign_id, version, recorded));
       const int64_t position = sqlite3_last_insert_rowid(db_);
       if (result.first_position == 0) result.first_position = position;
       result.last_position = position;
@@ -561,23 +609,72 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     return result;
   }
 
-  static void ReadEvent(sqlite3_stmt* stmt, Event& e) {
+  // Decodes a row of kEventColumns, all but the campaign's name.
+  Status ReadRow(sqlite3_stmt* stmt, Event& e) const {
     e.position = sqlite3_column_int64(stmt, 0);
     e.sequence = sqlite3_column_int64(stmt, 1);
     e.recorded_us = sqlite3_column_int64(stmt, 2);
     AssignText(stmt, 4, e.type);
     AssignText(stmt, 5, e.activity);
     e.time_us = sqlite3_column_int64(stmt, 6);
-    AssignText(stmt, 7, e.lifecycle);
-    AssignText(stmt, 8, e.resource);
-    AssignText(stmt, 9, e.role);
-    AssignText(stmt, 10, e.step);
-    AssignText(stmt, 11, e.sop_version);
-    AssignText(stmt, 12, e.source);
-    AssignText(stmt, 13, e.deviation);
-    AssignText(stmt, 14, e.reason);
-    AssignText(stmt, 15, e.campaign_type);
-    AssignText(stmt, 16, e.payload);
+    AssignText(stmt, 7, e.source);
+    AssignText(stmt, 8, e.campaign_type);
+    const auto* detail = static_cast<const char*>(sqlite3_column_blob(stmt, 9));
+    const auto size = static_cast<size_t>(sqlite3_column_bytes(stmt, 9));
+    if (!UnpackDetail(detail, size, e)) {
+      return DataLossError("SQLite (" + path_ + "): the event at position " +
+                           std::to_string(e.position) +
+                           " is damaged; restore the store from a backup");
+    }
+    return OkStatus();
+  }
+
+  // Inserts one event row; `position` 0 takes the next one.
+  Status InsertRow(const Event& e, int64_t position, int64_t campaign_id,
+                   int64_t sequence, int64_t recorded_us) {
+    LIVESOP_ASSIGN_OR_RETURN(
+        sqlite3_stmt * insert,
+        Prepare("INSERT INTO events (position, campaign_id, sequence, type, "
+                "activity, time_us, source, campaign_type, recorded_us, "
+                "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    if (position == 0) {
+      sqlite3_bind_null(insert, 1);
+    } else {
+      sqlite3_bind_int64(insert, 1, position);
+    }
+    sqlite3_bind_int64(insert, 2, campaign_id);
+    sqlite3_bind_int64(insert, 3, sequence);
+    BindText(insert, 4, e.type);
+    BindText(insert, 5, e.activity);
+    sqlite3_bind_int64(insert, 6, e.time_us);
+    BindText(insert, 7, e.source);
+    BindText(insert, 8, e.campaign_type);
+    sqlite3_bind_int64(insert, 9, recorded_us);
+    PackDetail(e, detail_);
+    sqlite3_bind_blob(insert, 10, detail_.data(),
+                      static_cast<int>(detail_.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(insert);
+    sqlite3_reset(insert);
+    return rc == SQLITE_DONE ? OkStatus() : Error(rc, "appending an event");
+  }
+
+  // Sets the campaign names of the first `count` events of `batch` from
+  // their ids.
+  Status NameCampaigns(const std::vector<int64_t>& campaign_ids,
+                       std::vector<Event>& batch, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+      LIVESOP_ASSIGN_OR_RETURN(const std::string* name,
+                               CampaignName(campaign_ids[i]));
+      batch[i].campaign = *name;
+    }
+    return OkStatus();
+  }
+
+  // The events in batches, for rebuilds.
+  EventBatches Batches() {
+    return [this](int64_t after, std::vector<Event>& batch) {
+      return ReadEvents(after, batch);
+    };
   }
 
   static void AssignText(sqlite3_stmt* stmt, int column, std::string& out) {
@@ -784,6 +881,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   bool read_only_;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
   std::unordered_map<int64_t, std::string> campaign_names_;
+  std::string detail_;  // reused by InsertRow
 };
 
 std::string SqliteRow::Text(int column) const {

@@ -4,10 +4,13 @@
 #ifndef LIVESOP_STORE_INTERNAL_RAW_H_
 #define LIVESOP_STORE_INTERNAL_RAW_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "store/internal/sql.h"
+#include "store/store.h"
 
 namespace livesop::store::internal {
 
@@ -20,6 +23,12 @@ class RawStore {
   virtual Status BeginSnapshot() = 0;
   // A write transaction that holds off every other writer.
   virtual Status BeginExclusive() = 0;
+  // Replaces `batch` with the next events after position `after`, in
+  // order, at most a few thousand; empty at the end.
+  virtual Status ReadEvents(int64_t after, std::vector<Event>& batch) = 0;
+  // Inside BeginExclusive: writes events as they are (positions, sequences
+  // and recorded times kept), without touching the read models.
+  virtual Status WriteEvents(const std::vector<Event>& events) = 0;
   // Inside BeginExclusive, after events were written with their own
   // positions: brings the backend's counters up to date and rebuilds the
   // read models.

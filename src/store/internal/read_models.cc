@@ -10,9 +10,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Events replayed per round trip by RebuildReadModels.
-constexpr int kRebuildBatch = 2048;
-
 constexpr const char* kSchema = R"sql(
 CREATE TABLE campaigns (
   campaign TEXT PRIMARY KEY,
@@ -128,16 +125,6 @@ constexpr const char* kSelectInbox =
     "read_us = 0) ORDER BY id";
 constexpr const char* kSelectVersion =
     "SELECT version FROM campaigns WHERE campaign = ?";
-constexpr const char* kSelectEvents =
-    "SELECT position, sequence, campaign, type, activity, time_us, "
-    "lifecycle, resource, role, step, sop_version, source, deviation, "
-    "reason, campaign_type, payload, recorded_us FROM events_view WHERE "
-    "position > ? ORDER BY position LIMIT 2048";
-constexpr const char* kInsertEvent =
-    "INSERT INTO events_view (position, sequence, campaign, type, activity, "
-    "time_us, lifecycle, resource, role, step, sop_version, source, "
-    "deviation, reason, campaign_type, payload, recorded_us) VALUES (?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kSelectKeys =
     "SELECT key, campaign, first_position, last_position, version FROM "
     "idempotency ORDER BY key";
@@ -255,46 +242,7 @@ Status ProjectOne(std::vector<SqlStatement>& sql, const std::string& campaign,
 
 const char* ReadModelSchema() { return kSchema; }
 
-Status ReadEventsAfter(SqlExecutor& sql, int64_t after,
-                       std::vector<Event>& batch) {
-  batch.clear();
-  return sql.Query(kSelectEvents, {after}, [&](const SqlRow& row) {
-    Event& e = batch.emplace_back();
-    e.position = row.Int(0);
-    e.sequence = row.Int(1);
-    e.campaign = row.Text(2);
-    e.type = row.Text(3);
-    e.activity = row.Text(4);
-    e.time_us = row.Int(5);
-    e.lifecycle = row.Text(6);
-    e.resource = row.Text(7);
-    e.role = row.Text(8);
-    e.step = row.Text(9);
-    e.sop_version = row.Text(10);
-    e.source = row.Text(11);
-    e.deviation = row.Text(12);
-    e.reason = row.Text(13);
-    e.campaign_type = row.Text(14);
-    e.payload = row.Text(15);
-    e.recorded_us = row.Int(16);
-    return OkStatus();
-  });
-}
-
-Status CopyEverything(SqlExecutor& from, SqlExecutor& to) {
-  std::vector<Event> batch;
-  int64_t after = 0;
-  do {
-    LIVESOP_RETURN_IF_ERROR(ReadEventsAfter(from, after, batch));
-    for (const Event& e : batch) {
-      LIVESOP_RETURN_IF_ERROR(to.Execute(
-          kInsertEvent,
-          {e.position, e.sequence, e.campaign, e.type, e.activity, e.time_us,
-           e.lifecycle, e.resource, e.role, e.step, e.sop_version, e.source,
-           e.deviation, e.reason, e.campaign_type, e.payload, e.recorded_us}));
-    }
-    if (!batch.empty()) after = batch.back().position;
-  } while (batch.size() == static_cast<size_t>(kRebuildBatch));
+Status CopyKeys(SqlExecutor& from, SqlExecutor& to) {
   return from.Query(kSelectKeys, {}, [&](const SqlRow& row) {
     return to.Execute(kInsertKey, {row.Text(0), row.Text(1), row.Int(2),
                                    row.Int(3), row.Int(4)});
@@ -340,7 +288,7 @@ Status CollectProjection(std::vector<SqlStatement>& statements,
   return OkStatus();
 }
 
-Result<int64_t> RebuildReadModels(SqlExecutor& sql) {
+Result<int64_t> RebuildReadModels(SqlExecutor& sql, const EventBatches& read) {
   for (const char* table :
        {"DELETE FROM campaigns", "DELETE FROM tasks", "DELETE FROM inbox"}) {
     LIVESOP_RETURN_IF_ERROR(sql.Execute(table, {}));
@@ -349,7 +297,9 @@ Result<int64_t> RebuildReadModels(SqlExecutor& sql) {
   int64_t after = 0;
   std::vector<Event> batch;
   while (true) {
-    LIVESOP_RETURN_IF_ERROR(ReadEventsAfter(sql, after, batch));
+    LIVESOP_RETURN_IF_ERROR(read(after, batch));
+    if (batch.empty()) break;
+    after = batch.back().position;
     // Runs of one campaign's consecutive events project as one append;
     // kUpsertCampaign merges so that the grouping does not matter.
     size_t begin = 0;
@@ -365,8 +315,6 @@ Result<int64_t> RebuildReadModels(SqlExecutor& sql) {
       begin = end;
     }
     replayed += static_cast<int64_t>(batch.size());
-    if (batch.size() < static_cast<size_t>(kRebuildBatch)) break;
-    after = batch.back().position;
   }
   return replayed;
 }

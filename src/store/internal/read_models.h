@@ -6,6 +6,7 @@
 #define LIVESOP_STORE_INTERNAL_READ_MODELS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,15 @@ Status CollectProjection(std::vector<SqlStatement>& statements,
                          const std::vector<Event>& events,
                          int64_t first_position, int64_t first_sequence);
 
-// Empties the read models and replays every event, a bounded batch at a
-// time. Returns the number of events replayed.
-Result<int64_t> RebuildReadModels(SqlExecutor& sql);
+// Replaces `batch` with the next events (all fields) after position
+// `after`, in order, at most a few thousand; empty at the end. Each backend
+// reads its own table layout.
+using EventBatches =
+    std::function<Status(int64_t after, std::vector<Event>& batch)>;
+
+// Empties the read models and replays every event `read` yields. Returns
+// the number of events replayed.
+Result<int64_t> RebuildReadModels(SqlExecutor& sql, const EventBatches& read);
 
 Result<std::vector<CampaignRecord>> QueryCampaigns(SqlExecutor& sql,
                                                    const CampaignQuery& query);
@@ -42,16 +49,9 @@ Result<std::vector<TaskRecord>> QueryTasks(SqlExecutor& sql,
 Result<std::vector<InboxItem>> QueryInbox(SqlExecutor& sql,
                                           const InboxQuery& query);
 
-// Replaces `batch` with the next events (all columns) after position
-// `after`, at most a few thousand.
-Status ReadEventsAfter(SqlExecutor& sql, int64_t after,
-                       std::vector<Event>& batch);
-
-// Copies every event (positions, sequences and recorded times kept) and
-// every idempotency key from `from` to `to`, a bounded batch at a time.
-// `to` must hold no events; its read models are not touched (rebuild them
-// afterwards). For backups and restores.
-Status CopyEverything(SqlExecutor& from, SqlExecutor& to);
+// Copies every idempotency key from `from` to `to`. For backups and
+// restores.
+Status CopyKeys(SqlExecutor& from, SqlExecutor& to);
 
 // The campaign's version from the read model, 0 when it has no events.
 Result<int64_t> QueryCampaignVersion(SqlExecutor& sql,

@@ -93,7 +93,7 @@ struct CampaignRecord {
   std::string sop_version;    // the last non-empty sop_version seen
   std::string title;          // campaign_created: payload "title"
   std::string owner;          // campaign_created: payload "owner" or resource
-  std::string status;         // "active", "completed" or "cancelled"
+  std::string status;         // "active", "completed", "rejected", "cancelled"
   int64_t version = 0;  // the last sequence number: the concurrency version
   int64_t event_count = 0;
   int64_t deviation_count = 0;  // events with a deviation

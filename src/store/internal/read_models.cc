@@ -180,10 +180,11 @@ Status ProjectOne(std::vector<SqlStatement>& sql, const std::string& campaign,
                 {Field(payload, "title"), owner, IntField(payload, "due_us"),
                  campaign});
   }
-  if (type == "campaign_completed" || type == "campaign_cancelled") {
+  if (type == "campaign_completed" || type == "campaign_cancelled" ||
+      type == "campaign_rejected") {
     return Emit(sql, kCampaignClosed,
-                {type == "campaign_completed" ? "completed" : "cancelled",
-                 e.time_us, campaign});
+                {type.substr(std::string_view("campaign_").size()), e.time_us,
+                 campaign});
   }
   if (type == "campaign_reopened") {
     return Emit(sql, kCampaignClosed,

@@ -1,0 +1,254 @@
+// Campaigns of the example department through the engine, on a SQLite
+// store: end to end, with decisions, revision loops, refusals and
+// cancellation; every returned state equals a replay of the events.
+#include "engine/engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "sop/loader.h"
+
+namespace livesop::engine {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::HasSubstr;
+
+class EngineTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    sop_ = new sop::LoadResult(sop::LoadDefinition(
+        std::string(LIVESOP_SOURCE_DIR) + "/examples/marketing-ops/sop.yaml"));
+  }
+  static void TearDownTestSuite() {
+    delete sop_;
+    sop_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_FALSE(sop_->diagnostics.has_errors());
+    dir_ = fs::temp_directory_path() /
+           ("livesop-engine-" + std::to_string(::getpid()) + "-" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = store::OpenStore((dir_ / "livesop.db").string());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    engine_ = std::make_unique<Engine>(*store_, sop_->definition, clock_);
+  }
+  void TearDown() override {
+    engine_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // The first person of the example who holds `role`.
+  static std::string PersonFor(const std::string& role) {
+    for (const sop::Person& p : sop_->definition.people) {
+      for (const std::string& r : p.roles) {
+        if (r == role) return p.id;
+      }
+    }
+    ADD_FAILURE() << "nobody holds " << role;
+    return "";
+  }
+
+  Result<CampaignState> SubmitLaunch(const std::string& id) {
+    SubmitCommand command;
+    command.campaign = id;
+    command.campaign_type = "product-launch";
+    command.title = "Spring launch";
+    command.actor = PersonFor("campaign-manager");
+    command.values = {{"budget", 50'000'000},
+                      {"urgent", false},
+                      {"channels", {"social", "email"}}};
+    return engine_->Submit(command);
+  }
+
+  const sop::ProcessGraph& Graph() {
+    static const sop::ProcessGraph graph = [] {
+      for (const sop::Process& p : sop_->definition.processes) {
+        if (p.id == "campaign-delivery") return sop::CompileGraph(p);
+      }
+      return sop::ProcessGraph();
+    }();
+    return graph;
+  }
+
+  // Moves every active step on once, each by someone allowed to: approvals
+  // and reviews are approved. Returns the last state.
+  CampaignState Round(CampaignState state) {
+    const std::set<int> active = state.flow.active;
+    for (int node : active) {
+      const sop::Step& step = *Graph().nodes[node].step;
+      Result<CampaignState> next = state;
+      if (step.type == sop::StepType::kApproval) {
+        auto plan = state.plans.at(step.id);
+        for (const std::string& role :
+             AwaitedRoles(plan, state.decisions[step.id])) {
+          next = engine_->Decide(state.campaign, step.id, PersonFor(role),
+                                 Verdict::kApprove, "ok");
+          EXPECT_TRUE(next.ok()) << step.id << ": " << next.status().ToString();
+          if (!next.ok()) return state;
+          state = *next;
+        }
+        continue;
+      }
+      if (step.type == sop::StepType::kReview) {
+        next = engine_->Decide(state.campaign, step.id, PersonFor(step.role),
+                               Verdict::kApprove, "fine");
+      } else {
+        const std::string actor = !step.person.empty() ? step.person
+                                  : !step.role.empty() ? PersonFor(step.role)
+                                                       : state.owner;
+        next = engine_->Complete(state.campaign, step.id, actor);
+      }
+      EXPECT_TRUE(next.ok()) << step.id << ": " << next.status().ToString();
+      if (!next.ok()) return state;
+      state = *next;
+    }
+    return state;
+  }
+
+  static sop::LoadResult* sop_;
+  fs::path dir_;
+  FakeClock clock_{1'767'225'600'000'000};  // 2026-01-01
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Engine> engine_;
+};
+
+sop::LoadResult* EngineTest::sop_ = nullptr;
+
+TEST_F(EngineTest, ProductLaunchRunsEndToEnd) {
+  auto submitted = SubmitLaunch("c-1");
+  ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
+  CampaignState state = *submitted;
+  EXPECT_EQ(state.status, "active");
+  EXPECT_EQ(state.flow.active.size(), 1u);
+  EXPECT_EQ(*engine_->Load("c-1"), state);
+  for (int round = 0; round < 40 && state.status == "active"; ++round) {
+    clock_.Advance(3'600'000'000);
+    state = Round(state);
+    ASSERT_EQ(*engine_->Load("c-1"), state) << "round " << round;
+  }
+  EXPECT_EQ(state.status, "completed");
+  EXPECT_TRUE(state.flow.active.empty());
+
+  // The read models followed every step.
+  auto campaigns = store_->Campaigns({});
+  ASSERT_TRUE(campaigns.ok());
+  ASSERT_EQ(campaigns->size(), 1u);
+  EXPECT_EQ((*campaigns)[0].status, "completed");
+  EXPECT_EQ((*campaigns)[0].title, "Spring launch");
+  store::TaskQuery open;
+  open.status = "open";
+  EXPECT_TRUE(store_->Tasks(open)->empty());
+  EXPECT_GT(store_->Tasks({})->size(), 20u);
+  // The matrix asked brand, budget, product and email approvers.
+  store::TaskQuery approval;
+  approval.campaign = "c-1";
+  int approval_tasks = 0;
+  auto tasks = store_->Tasks(approval);
+  ASSERT_TRUE(tasks.ok());
+  for (const store::TaskRecord& t : *tasks) {
+    if (t.step == "campaign-approval") {
+      ++approval_tasks;
+      EXPECT_EQ(t.decision, "approve");
+    }
+  }
+  EXPECT_EQ(approval_tasks, 5);  // brand, lead and ops, product, CRM
+}
+
+TEST_F(EngineTest, RevisionLoopAndRejection) {
+  ASSERT_TRUE(SubmitLaunch("c-2").ok());
+  const std::string manager = PersonFor("campaign-manager");
+  const std::string lead = PersonFor("campaign-lead");
+  ASSERT_TRUE(engine_->Complete("c-2", "plan", manager).ok());
+  auto changes = engine_->Decide("c-2", "internal-review", lead,
+                                 Verdict::kRequestChanges, "sharpen the KPIs");
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  EXPECT_EQ(changes->flow.active.count(Graph().Find("plan")), 1u);
+  ASSERT_TRUE(engine_->Complete("c-2", "plan", manager).ok());
+  auto dropped = engine_->Decide("c-2", "internal-review", lead,
+                                 Verdict::kReject, "not this quarter");
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped->status, "cancelled");  // brief-dropped ends as cancelled
+  EXPECT_EQ(*engine_->Load("c-2"), *dropped);
+  EXPECT_EQ(engine_->Complete("c-2", "plan", manager).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(EngineTest, RefusalsWriteNothing) {
+  ASSERT_TRUE(SubmitLaunch("c-3").ok());
+  const int64_t version = engine_->Load("c-3")->version;
+  // Not the role of the step.
+  auto denied = engine_->Complete("c-3", "plan", PersonFor("copywriter"));
+  EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(denied.status().message(), HasSubstr("campaign-manager"));
+  // Not active yet, unknown campaign, a decision on a task, a second
+  // submission with the same id, an unknown type.
+  EXPECT_EQ(
+      engine_->Complete("c-3", "reporting", PersonFor("marketing-analyst"))
+          .status()
+          .code(),
+      StatusCode::kFailedPrecondition);
+  EXPECT_EQ(engine_->Complete("nope", "plan", PersonFor("campaign-manager"))
+                .status()
+                .code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(engine_
+                ->Decide("c-3", "plan", PersonFor("campaign-manager"),
+                         Verdict::kApprove, "")
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(SubmitLaunch("c-3").status().code(), StatusCode::kAlreadyExists);
+  SubmitCommand unknown;
+  unknown.campaign = "c-4";
+  unknown.campaign_type = "product-lunch";
+  unknown.actor = PersonFor("campaign-manager");
+  auto typo = engine_->Submit(unknown);
+  EXPECT_EQ(typo.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(typo.status().message(), HasSubstr("product-launch"));
+  EXPECT_EQ(engine_->Load("c-3")->version, version);
+  EXPECT_EQ(engine_->Load("c-4").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(EngineTest, ApprovalWaitsForItsQuorumAndCancellationClosesTasks) {
+  auto state = SubmitLaunch("c-5");
+  ASSERT_TRUE(state.ok());
+  for (int round = 0; round < 4; ++round) *state = Round(*state);
+  const int approval = Graph().Find("campaign-approval");
+  ASSERT_EQ(state->flow.active.count(approval), 1u);
+  // One approver is not enough for a collect matrix.
+  auto one = engine_->Decide("c-5", "campaign-approval",
+                             PersonFor("brand-manager"), Verdict::kApprove, "");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->flow.active.count(approval), 1u);
+  // The same role again is no longer awaited.
+  EXPECT_EQ(engine_
+                ->Decide("c-5", "campaign-approval", PersonFor("brand-manager"),
+                         Verdict::kApprove, "")
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  auto cancelled =
+      engine_->Cancel("c-5", PersonFor("marketing-ops-lead"), "budget cut");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  EXPECT_EQ(cancelled->status, "cancelled");
+  EXPECT_EQ(*engine_->Load("c-5"), *cancelled);
+  store::TaskQuery open;
+  open.campaign = "c-5";
+  open.status = "open";
+  EXPECT_TRUE(store_->Tasks(open)->empty());
+  EXPECT_EQ(store_->Campaigns({})->at(0).status, "cancelled");
+}
+
+}  // namespace
+}  // namespace livesop::engine

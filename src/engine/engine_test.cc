@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <string>
 
 #include "sop/loader.h"
@@ -248,6 +249,71 @@ TEST_F(EngineTest, ApprovalWaitsForItsQuorumAndCancellationClosesTasks) {
   open.status = "open";
   EXPECT_TRUE(store_->Tasks(open)->empty());
   EXPECT_EQ(store_->Campaigns({})->at(0).status, "cancelled");
+}
+
+TEST_F(EngineTest, RandomCommandsAlwaysReplayToTheSameState) {
+  // Random decisions, completions, wrong actors and cancellations over
+  // several campaigns: after every command, accepted or refused, the state
+  // equals a replay of the stored events.
+  std::mt19937 random(20261128);
+  std::vector<std::string> people;
+  for (const sop::Person& p : sop_->definition.people) people.push_back(p.id);
+  int accepted = 0;
+  for (int c = 0; c < 10; ++c) {
+    const std::string id = "r-" + std::to_string(c);
+    auto state = SubmitLaunch(id);
+    ASSERT_TRUE(state.ok());
+    for (int n = 0; n < 60 && state->status == "active"; ++n) {
+      clock_.Advance(60'000'000);
+      const std::vector<int> active(state->flow.active.begin(),
+                                    state->flow.active.end());
+      ASSERT_FALSE(active.empty());
+      const sop::Step& step =
+          *Graph().nodes[active[random() % active.size()]].step;
+      // Mostly someone allowed, sometimes anyone.
+      std::string actor = people[random() % people.size()];
+      if (random() % 4 != 0) {
+        if (step.type == sop::StepType::kApproval) {
+          auto awaited =
+              AwaitedRoles(state->plans[step.id], state->decisions[step.id]);
+          if (!awaited.empty()) {
+            actor = PersonFor(awaited[random() % awaited.size()]);
+          }
+        } else if (!step.role.empty()) {
+          actor = PersonFor(step.role);
+        } else {
+          actor = state->owner;
+        }
+      }
+      Result<CampaignState> next = state;
+      const unsigned pick = random() % 50;
+      if (pick == 0) {
+        next = engine_->Cancel(id, actor, "random");
+      } else if (step.type == sop::StepType::kApproval ||
+                 step.type == sop::StepType::kReview) {
+        const Verdict verdict = pick < 42   ? Verdict::kApprove
+                                : pick < 48 ? Verdict::kRequestChanges
+                                            : Verdict::kReject;
+        next = engine_->Decide(id, step.id, actor, verdict, "");
+      } else {
+        next = engine_->Complete(id, step.id, actor);
+      }
+      auto replayed = engine_->Load(id);
+      ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
+      if (next.ok()) {
+        ++accepted;
+        ASSERT_EQ(*replayed, *next) << id << " after " << step.id;
+        state = next;
+      } else {
+        ASSERT_EQ(*replayed, *state) << "a refused command changed " << id;
+        ASSERT_TRUE(next.status().code() == StatusCode::kPermissionDenied ||
+                    next.status().code() == StatusCode::kInvalidArgument ||
+                    next.status().code() == StatusCode::kFailedPrecondition)
+            << next.status().ToString();
+      }
+    }
+  }
+  EXPECT_GT(accepted, 100);
 }
 
 }  // namespace

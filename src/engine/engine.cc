@@ -107,6 +107,45 @@ Engine::Engine(store::Store& store, const sop::Definition& sop,
   for (const sop::Process& process : sop_.processes) {
     graphs_.emplace(process.id, sop::CompileGraph(process));
   }
+  const sop::BusinessCalendar* calendar =
+      sop_.calendar ? sop_.FindCalendar(sop_.calendar->default_calendar)
+                    : nullptr;
+  if (calendar == nullptr && !sop_.calendars.empty()) {
+    calendar = &sop_.calendars.front();
+  }
+  if (calendar != nullptr) {
+    std::vector<std::string> holidays;
+    for (const sop::Holiday& h : calendar->holidays) holidays.push_back(h.date);
+    Result<WorkCalendar> made =
+        WorkCalendar::Make(calendar->timezone, calendar->working_days,
+                           calendar->working_hours, holidays);
+    if (made.ok()) calendar_ = std::move(*made);
+  }
+  if (!calendar_) {
+    Result<WorkCalendar> fallback = WorkCalendar::Make("UTC", {}, {}, {});
+    if (fallback.ok()) calendar_ = std::move(*fallback);
+  }
+}
+
+IntakeReport Engine::Check(const std::string& campaign_type,
+                           const nlohmann::json& values) const {
+  AddBusinessTime add;
+  if (calendar_) {
+    const WorkCalendar& calendar = *calendar_;
+    add = [&calendar](int64_t start, const sop::BusinessDuration& d) {
+      using Unit = sop::BusinessDuration::Unit;
+      switch (d.unit) {
+        case Unit::kDays:
+          return calendar.AddWorkingDays(start, d.amount);
+        case Unit::kWeeks:
+          return calendar.AddWorkingDays(start, d.amount * 5);
+        default:
+          return calendar.AddWorkingMinutes(
+              start, d.Minutes(calendar.MinutesPerWorkingDay()));
+      }
+    };
+  }
+  return CheckRequest(sop_, campaign_type, values, clock_.NowMicros(), add);
 }
 
 const sop::CampaignType* Engine::TypeOf(const std::string& id) const {
@@ -268,7 +307,7 @@ Result<CampaignState> Engine::Run(
 
 Status Engine::Add(Context& context, const std::string& type,
                    const std::string& activity, const std::string& step,
-                   const std::string& role, Json payload) {
+                   const std::string& role, const Json& payload) {
   store::Event event;
   event.campaign = context.state.campaign;
   event.type = type;
@@ -319,7 +358,7 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
         Json payload = {{"task", campaign + "/" + step.id}};
         if (!step.person.empty()) payload["assignee"] = step.person;
         LIVESOP_RETURN_IF_ERROR(Add(context, "task_created", step.name, step.id,
-                                    step.role, std::move(payload)));
+                                    step.role, payload));
       }
     }
   }
@@ -364,6 +403,15 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
   if (sop_.FindPerson(command.actor) == nullptr) {
     return PermissionDeniedError("\"" + command.actor +
                                  "\" is not a person of the SOP");
+  }
+  const IntakeReport report = Check(command.campaign_type, command.values);
+  if (!report.ok()) {
+    std::vector<std::string> problems;
+    for (const FieldProblem& p : report.problems) {
+      problems.push_back(p.field + ": " + p.message);
+    }
+    return InvalidArgumentError("the request for campaign " + command.campaign +
+                                " is not complete: " + Join(problems, "; "));
   }
   return Run(command.campaign, [&](Context& context) -> Status {
     if (context.state.version > 0) {

@@ -17,13 +17,16 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "engine/approvals.h"
 #include "engine/flow.h"
+#include "engine/intake.h"
 #include "sop/graph.h"
 #include "sop/model.h"
 #include "store/store.h"
@@ -64,10 +67,18 @@ class Engine {
   // valid definition (sop::Check without errors).
   Engine(store::Store& store, const sop::Definition& sop, const Clock& clock);
 
+  // The intake checks of a request (intake.h) on the SOP's default
+  // business calendar, at the clock's time: what Submit refuses, for a
+  // form to show next to its fields before submitting.
+  IntakeReport Check(const std::string& campaign_type,
+                     const nlohmann::json& values) const;
+
   // Opens a campaign of `command.campaign_type` with its form values and
   // starts its process. Errors: InvalidArgument for an unknown campaign
-  // type or an empty campaign id; AlreadyExists for a campaign id in use;
-  // PermissionDenied for an actor who is not a person of the SOP.
+  // type, an empty campaign id, or a request the intake checks refuse (the
+  // message lists every problem by field; Check gives them as data);
+  // AlreadyExists for a campaign id in use; PermissionDenied for an actor
+  // who is not a person of the SOP.
   Result<CampaignState> Submit(const SubmitCommand& command);
 
   // Finishes the active work step `step` (a task, checklist or wait) as
@@ -113,7 +124,7 @@ class Engine {
   // Appends an event of `type` to the command's events and applies it.
   Status Add(Context& context, const std::string& type,
              const std::string& activity, const std::string& step,
-             const std::string& role, nlohmann::json payload);
+             const std::string& role, const nlohmann::json& payload);
   // Emits the events of the steps a move activated (tasks, approval
   // requests; notifications are sent and passed at once).
   Status Activated(Context& context, const std::vector<int>& nodes);
@@ -126,6 +137,9 @@ class Engine {
   const sop::Definition& sop_;
   const Clock& clock_;
   std::map<std::string, sop::ProcessGraph> graphs_;  // by process id
+  // The SOP's default business calendar (Mon-Fri 09:00-17:00 UTC when the
+  // SOP names none or it cannot be built).
+  std::optional<WorkCalendar> calendar_;
 };
 
 }  // namespace livesop::engine

@@ -60,15 +60,36 @@ class EngineTest : public testing::Test {
     return "";
   }
 
+  // A complete Campaign Request Form for a product launch, three months
+  // after the fake clock's 2026-01-01.
+  static nlohmann::json ValidLaunch(const std::string& requester) {
+    return {{"campaign_name", "Spring launch"},
+            {"requester", requester},
+            {"campaign_type", "product-launch"},
+            {"objective", "awareness"},
+            {"target_audience", "Urban professionals, 25-40"},
+            {"key_message", "Lighter, faster, greener"},
+            {"strategic_outline", "SWOT done; supports the Q2 growth goal"},
+            {"campaign_brief", "https://drive.example.com/brief-v3"},
+            {"channels", {"instagram", "email"}},
+            {"asset_needs", "Reels, stories, one email"},
+            {"budget", 50'000'000},
+            {"cost_center", "CC-1234"},
+            {"finance_reference", "FIN-000123"},
+            {"brief_date", "2026-01-05"},
+            {"launch_date", "2026-04-01"},
+            {"end_date", "2026-04-30"},
+            {"timeline", "https://drive.example.com/timeline"},
+            {"urgent", false}};
+  }
+
   Result<CampaignState> SubmitLaunch(const std::string& id) {
     SubmitCommand command;
     command.campaign = id;
     command.campaign_type = "product-launch";
     command.title = "Spring launch";
     command.actor = PersonFor("campaign-manager");
-    command.values = {{"budget", 50'000'000},
-                      {"urgent", false},
-                      {"channels", {"social", "email"}}};
+    command.values = ValidLaunch(command.actor);
     return engine_->Submit(command);
   }
 
@@ -314,6 +335,31 @@ TEST_F(EngineTest, RandomCommandsAlwaysReplayToTheSameState) {
     }
   }
   EXPECT_GT(accepted, 100);
+}
+
+TEST_F(EngineTest, IncompleteRequestsAreRefusedWithEveryProblem) {
+  SubmitCommand command;
+  command.campaign = "c-6";
+  command.campaign_type = "product-launch";
+  command.actor = PersonFor("campaign-manager");
+  command.values = ValidLaunch(command.actor);
+  command.values.erase("key_message");
+  command.values["cost_center"] = "marketing";
+  command.values["launch_date"] = "2026-01-06";  // too soon
+  const IntakeReport report =
+      engine_->Check(command.campaign_type, command.values);
+  EXPECT_FALSE(report.ok());
+  std::vector<std::string> fields;
+  for (const FieldProblem& p : report.problems) fields.push_back(p.field);
+  EXPECT_THAT(fields, testing::IsSupersetOf(
+                          {"key_message", "cost_center", "launch_date"}));
+  auto refused = engine_->Submit(command);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("key_message"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("cost_center"));
+  EXPECT_EQ(engine_->Load("c-6").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(
+      engine_->Check("product-launch", ValidLaunch(command.actor)).ok());
 }
 
 }  // namespace

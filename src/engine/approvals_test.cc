@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/test_util.h"
 #include "sop/loader.h"
 
 namespace livesop::engine {
@@ -18,19 +19,9 @@ using testing::IsEmpty;
 
 class ApprovalsTest : public testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    result_ = new sop::LoadResult(sop::LoadDefinition(
-        std::string(LIVESOP_SOURCE_DIR) + "/examples/marketing-ops/sop.yaml"));
-  }
-  static void TearDownTestSuite() {
-    delete result_;
-    result_ = nullptr;
-  }
-  void SetUp() override { ASSERT_FALSE(result_->diagnostics.has_errors()); }
-
   static const sop::Step& StepOf(const std::string& process,
                                  const std::string& id) {
-    for (const sop::Process& p : result_->definition.processes) {
+    for (const sop::Process& p : ExampleSop().processes) {
       if (p.id != process) continue;
       for (const sop::Step& s : p.steps) {
         if (s.id == id) return s;
@@ -46,22 +37,18 @@ class ApprovalsTest : public testing::Test {
     for (const ApproverGroup& g : plan.groups) out.push_back(g.rule);
     return out;
   }
-
-  static sop::LoadResult* result_;
 };
-
-sop::LoadResult* ApprovalsTest::result_ = nullptr;
 
 TEST_F(ApprovalsTest, CollectMatrixGathersEveryMatchingRule) {
   const sop::Step& step = StepOf("campaign-delivery", "campaign-approval");
-  auto plan = PlanApproval(result_->definition, step,
+  auto plan = PlanApproval(ExampleSop(), step,
                            {"product-launch", "medium", {"email", "social"}});
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_THAT(Rules(*plan), ElementsAre("brand-fit", "medium-budget",
                                         "product-accuracy", "email-consent"));
   // Paid channels on a large budget: sequential leadership sign-off too.
-  auto large = PlanApproval(result_->definition, step,
-                            {"seasonal", "large", {"youtube"}});
+  auto large =
+      PlanApproval(ExampleSop(), step, {"seasonal", "large", {"youtube"}});
   ASSERT_TRUE(large.ok());
   EXPECT_THAT(Rules(*large),
               ElementsAre("brand-fit", "large-budget",
@@ -73,40 +60,40 @@ TEST_F(ApprovalsTest, CollectMatrixGathersEveryMatchingRule) {
 
 TEST_F(ApprovalsTest, UniqueMatrixPicksOneRule) {
   const sop::Step& step = StepOf("campaign-delivery", "content-approval");
-  auto product = PlanApproval(result_->definition, step,
+  auto product = PlanApproval(ExampleSop(), step,
                               {"product-launch", "medium", {"social"}});
   ASSERT_TRUE(product.ok()) << product.status().ToString();
   EXPECT_THAT(Rules(*product), ElementsAre("medium-product-content"));
-  auto other = PlanApproval(result_->definition, step,
-                            {"always-on", "medium", {"social"}});
+  auto other =
+      PlanApproval(ExampleSop(), step, {"always-on", "medium", {"social"}});
   ASSERT_TRUE(other.ok());
   EXPECT_THAT(Rules(*other), ElementsAre("medium-other-content"));
 }
 
 TEST_F(ApprovalsTest, StepApproversAndRefusals) {
   const sop::Step& finance = StepOf("campaign-delivery", "finance-approval");
-  auto plan = PlanApproval(result_->definition, finance,
-                           {"product-launch", "large", {}});
+  auto plan =
+      PlanApproval(ExampleSop(), finance, {"product-launch", "large", {}});
   ASSERT_TRUE(plan.ok());
   ASSERT_EQ(plan->groups.size(), 1u);
   EXPECT_THAT(plan->groups[0].roles, ElementsAre("finance-ops"));
   EXPECT_EQ(plan->groups[0].Needed(), 1);
 
   const sop::Step& task = StepOf("campaign-delivery", "plan");
-  EXPECT_EQ(PlanApproval(result_->definition, task, {}).status().code(),
+  EXPECT_EQ(PlanApproval(ExampleSop(), task, {}).status().code(),
             StatusCode::kInvalidArgument);
 
   sop::Step unknown = finance;
   unknown.matrix = "no-such-matrix";
-  auto missing = PlanApproval(result_->definition, unknown, {});
+  auto missing = PlanApproval(ExampleSop(), unknown, {});
   EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(missing.status().message(), HasSubstr("no-such-matrix"));
 
   // A budget band no rule knows: refused, never an approval without
   // approvers.
   const sop::Step& content = StepOf("campaign-delivery", "content-approval");
-  auto none = PlanApproval(result_->definition, content,
-                           {"product-launch", "enormous", {}});
+  auto none =
+      PlanApproval(ExampleSop(), content, {"product-launch", "enormous", {}});
   EXPECT_EQ(none.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(none.status().message(), HasSubstr("budget_band=enormous"));
 }

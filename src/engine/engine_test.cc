@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 
+#include "engine/test_util.h"
 #include "sop/loader.h"
 
 namespace livesop::engine {
@@ -22,17 +23,7 @@ using testing::HasSubstr;
 
 class EngineTest : public testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    sop_ = new sop::LoadResult(sop::LoadDefinition(
-        std::string(LIVESOP_SOURCE_DIR) + "/examples/marketing-ops/sop.yaml"));
-  }
-  static void TearDownTestSuite() {
-    delete sop_;
-    sop_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_FALSE(sop_->diagnostics.has_errors());
     dir_ = fs::temp_directory_path() /
            ("livesop-engine-" + std::to_string(::getpid()) + "-" +
             testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -41,7 +32,7 @@ class EngineTest : public testing::Test {
     auto store = store::OpenStore((dir_ / "livesop.db").string());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    engine_ = std::make_unique<Engine>(*store_, sop_->definition, clock_);
+    engine_ = std::make_unique<Engine>(*store_, ExampleSop(), clock_);
   }
   void TearDown() override {
     engine_.reset();
@@ -51,7 +42,7 @@ class EngineTest : public testing::Test {
 
   // The first person of the example who holds `role`.
   static std::string PersonFor(const std::string& role) {
-    for (const sop::Person& p : sop_->definition.people) {
+    for (const sop::Person& p : ExampleSop().people) {
       for (const std::string& r : p.roles) {
         if (r == role) return p.id;
       }
@@ -95,7 +86,7 @@ class EngineTest : public testing::Test {
 
   const sop::ProcessGraph& Graph() {
     static const sop::ProcessGraph graph = [] {
-      for (const sop::Process& p : sop_->definition.processes) {
+      for (const sop::Process& p : ExampleSop().processes) {
         if (p.id == "campaign-delivery") return sop::CompileGraph(p);
       }
       return sop::ProcessGraph();
@@ -138,14 +129,11 @@ class EngineTest : public testing::Test {
     return state;
   }
 
-  static sop::LoadResult* sop_;
   fs::path dir_;
   FakeClock clock_{1'767'225'600'000'000};  // 2026-01-01
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Engine> engine_;
 };
-
-sop::LoadResult* EngineTest::sop_ = nullptr;
 
 TEST_F(EngineTest, ProductLaunchRunsEndToEnd) {
   auto submitted = SubmitLaunch("c-1");
@@ -278,7 +266,7 @@ TEST_F(EngineTest, RandomCommandsAlwaysReplayToTheSameState) {
   // equals a replay of the stored events.
   std::mt19937 random(20261128);
   std::vector<std::string> people;
-  for (const sop::Person& p : sop_->definition.people) people.push_back(p.id);
+  for (const sop::Person& p : ExampleSop().people) people.push_back(p.id);
   int accepted = 0;
   for (int c = 0; c < 10; ++c) {
     const std::string id = "r-" + std::to_string(c);

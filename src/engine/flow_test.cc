@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/test_util.h"
 #include "sop/loader.h"
 
 namespace livesop::engine {
@@ -17,17 +18,8 @@ using testing::HasSubstr;
 
 class FlowTest : public testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    result_ = new sop::LoadResult(sop::LoadDefinition(
-        std::string(LIVESOP_SOURCE_DIR) + "/examples/marketing-ops/sop.yaml"));
-  }
-  static void TearDownTestSuite() {
-    delete result_;
-    result_ = nullptr;
-  }
   void SetUp() override {
-    ASSERT_FALSE(result_->diagnostics.has_errors());
-    for (const sop::Process& p : result_->definition.processes) {
+    for (const sop::Process& p : ExampleSop().processes) {
       if (p.id == "campaign-delivery") graph_ = sop::CompileGraph(p);
     }
     ASSERT_GE(graph_.start, 0);
@@ -53,13 +45,10 @@ class FlowTest : public testing::Test {
     return step.ok() ? Names(step->activated) : std::vector<std::string>{};
   }
 
-  static sop::LoadResult* result_;
   sop::ProcessGraph graph_;
   FlowState state_;
   sop::Case inputs_ = {{"budget_band", "medium"}, {"urgent", "false"}};
 };
-
-sop::LoadResult* FlowTest::result_ = nullptr;
 
 TEST_F(FlowTest, StandardRouteRunsToTheEnd) {
   auto started = Start(graph_, state_, inputs_);

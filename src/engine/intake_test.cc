@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "engine/test_util.h"
 #include "sop/loader.h"
 
 namespace livesop::engine {
@@ -53,12 +54,7 @@ std::string Day(int64_t at) { return FormatTimestamp(at).substr(0, 10); }
 // Monday 2026-01-05, 09:00 in Jakarta: a morning submission, not midnight.
 const int64_t kNow = At("2026-01-05T02:00:00Z");
 
-const sop::Definition& Example() {
-  static const sop::LoadResult loaded = sop::LoadDefinition(
-      std::string(LIVESOP_SOURCE_DIR) + "/examples/marketing-ops/sop.yaml");
-  EXPECT_FALSE(loaded.diagnostics.has_errors());
-  return loaded.definition;
-}
+const sop::Definition& Example() { return ExampleSop(); }
 
 const sop::CampaignType& TypeOf(const sop::Definition& sop,
                                 const std::string& id) {

@@ -215,7 +215,8 @@ ApprovalInputs Engine::ApprovalInputsOf(const CampaignState& state) const {
   return out;
 }
 
-Status Engine::Apply(CampaignState& state, const store::Event& event) const {
+Status Engine::Apply(CampaignState& state, const store::Event& event,
+                     FlowStep* moved) const {
   Json payload = Json::parse(event.payload, nullptr, false);
   if (!payload.is_object()) payload = Json::object();
   const std::string& type = event.type;
@@ -233,17 +234,19 @@ Status Engine::Apply(CampaignState& state, const store::Event& event) const {
           "campaign " + state.campaign +
           " has a type the SOP does not know: " + state.campaign_type);
     }
-    LIVESOP_RETURN_IF_ERROR(
-        Start(*graph, state.flow, InputsOf(state)).status());
+    LIVESOP_ASSIGN_OR_RETURN(FlowStep step,
+                             Start(*graph, state.flow, InputsOf(state)));
+    if (moved != nullptr) *moved = std::move(step);
   } else if (type == "step_finished") {
     const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
     if (graph == nullptr) return DataLossError("a step of an unknown process");
     const std::string step = payload.value("step", "");
     LIVESOP_ASSIGN_OR_RETURN(Outcome outcome,
                              OutcomeOf(payload.value("outcome", "")));
-    LIVESOP_RETURN_IF_ERROR(
-        Advance(*graph, state.flow, graph->Find(step), outcome, InputsOf(state))
-            .status());
+    LIVESOP_ASSIGN_OR_RETURN(FlowStep advanced,
+                             Advance(*graph, state.flow, graph->Find(step),
+                                     outcome, InputsOf(state)));
+    if (moved != nullptr) *moved = std::move(advanced);
     state.plans.erase(step);
     state.decisions.erase(step);
     if (state.flow.ended) state.status = state.flow.end_outcome;
@@ -307,7 +310,8 @@ Result<CampaignState> Engine::Run(
 
 Status Engine::Add(Context& context, const std::string& type,
                    const std::string& activity, const std::string& step,
-                   const std::string& role, const Json& payload) {
+                   const std::string& role, const Json& payload,
+                   FlowStep* moved) {
   store::Event event;
   event.campaign = context.state.campaign;
   event.type = type;
@@ -320,7 +324,7 @@ Status Engine::Add(Context& context, const std::string& type,
   event.campaign_type = context.state.campaign_type;
   event.payload = payload.dump();
   // Applied at once, so what a command returns is what a replay rebuilds.
-  LIVESOP_RETURN_IF_ERROR(Apply(context.state, event));
+  LIVESOP_RETURN_IF_ERROR(Apply(context.state, event, moved));
   context.events.push_back(std::move(event));
   return OkStatus();
 }
@@ -367,16 +371,10 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
 
 Status Engine::Finish(Context& context, int node, Outcome outcome) {
   const sop::Step& step = *context.graph->nodes[node].step;
-  const FlowState before = context.state.flow;
+  FlowStep moved;
   LIVESOP_RETURN_IF_ERROR(
       Add(context, "step_finished", step.name, step.id, "",
-          {{"step", step.id}, {"outcome", OutcomeName(outcome)}}));
-  // What the move activated: the active steps that were not active before,
-  // or active again after a loop back to themselves.
-  FlowState replay = before;
-  LIVESOP_ASSIGN_OR_RETURN(
-      FlowStep moved,
-      Advance(*context.graph, replay, node, outcome, InputsOf(context.state)));
+          {{"step", step.id}, {"outcome", OutcomeName(outcome)}}, &moved));
   LIVESOP_RETURN_IF_ERROR(Activated(context, moved.activated));
   if (moved.ended) {
     const std::string& how = context.state.flow.end_outcome;
@@ -426,15 +424,15 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
       return FailedPreconditionError("campaign type " + command.campaign_type +
                                      " names no process of the SOP");
     }
+    FlowStep started;
     LIVESOP_RETURN_IF_ERROR(Add(context, "campaign_created", "Submit request",
                                 "", "",
                                 {{"title", command.title},
                                  {"owner", command.actor},
-                                 {"values", command.values}}));
+                                 {"values", command.values}},
+                                &started));
     // The start was applied with the creation; its activations follow.
-    return Activated(context,
-                     std::vector<int>(context.state.flow.active.begin(),
-                                      context.state.flow.active.end()));
+    return Activated(context, started.activated);
   });
 }
 

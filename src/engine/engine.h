@@ -114,7 +114,10 @@ class Engine {
 
   Result<CampaignState> Run(const std::string& campaign,
                             const std::function<Status(Context&)>& command);
-  Status Apply(CampaignState& state, const store::Event& event) const;
+  // Applies `event` to `state`; when it moves the flow (a creation starts
+  // it, a finished step advances it), the move goes to `*moved`.
+  Status Apply(CampaignState& state, const store::Event& event,
+               FlowStep* moved = nullptr) const;
   const sop::CampaignType* TypeOf(const std::string& id) const;
   const sop::ProcessGraph* GraphOf(const std::string& campaign_type) const;
   sop::Case InputsOf(const CampaignState& state) const;
@@ -124,7 +127,8 @@ class Engine {
   // Appends an event of `type` to the command's events and applies it.
   Status Add(Context& context, const std::string& type,
              const std::string& activity, const std::string& step,
-             const std::string& role, const nlohmann::json& payload);
+             const std::string& role, const nlohmann::json& payload,
+             FlowStep* moved = nullptr);
   // Emits the events of the steps a move activated (tasks, approval
   // requests; notifications are sent and passed at once).
   Status Activated(Context& context, const std::vector<int>& nodes);

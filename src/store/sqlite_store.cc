@@ -211,6 +211,16 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// A text column of the current row; empty for NULL.
+std::string ColumnText(sqlite3_stmt* stmt, int column) {
+  const auto* text =
+      reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+  return text == nullptr
+             ? std::string()
+             : std::string(text, static_cast<size_t>(
+                                     sqlite3_column_bytes(stmt, column)));
+}
+
 class SqliteRow final : public SqlRow {
  public:
   explicit SqliteRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
@@ -725,15 +735,6 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     return sqlite3_last_insert_rowid(db_);
   }
 
-  static std::string ColumnText(sqlite3_stmt* stmt, int column) {
-    const auto* text =
-        reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-    return text == nullptr
-               ? std::string()
-               : std::string(text, static_cast<size_t>(
-                                       sqlite3_column_bytes(stmt, column)));
-  }
-
   // Binds without a copy: every caller steps and resets the statement
   // while `text` is alive.
   static void BindText(sqlite3_stmt* stmt, int index, const std::string& text) {
@@ -754,7 +755,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     return raw;
   }
 
-  Status Bind(sqlite3_stmt* stmt, const SqlParams& params) {
+  static void Bind(sqlite3_stmt* stmt, const SqlParams& params) {
     for (size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
       if (const auto* number = std::get_if<int64_t>(&params[i])) {
@@ -763,13 +764,12 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
         BindText(stmt, index, std::get<std::string>(params[i]));
       }
     }
-    return OkStatus();
   }
 
   // SqlExecutor: the shared read-model SQL runs on this connection.
   Status Execute(const char* sql, const SqlParams& params) override {
     LIVESOP_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
-    LIVESOP_RETURN_IF_ERROR(Bind(stmt, params));
+    Bind(stmt, params);
     int rc = sqlite3_step(stmt);
     while (rc == SQLITE_ROW) rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
@@ -780,7 +780,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   Status Query(const char* sql, const SqlParams& params,
                const std::function<Status(const SqlRow&)>& visit) override {
     LIVESOP_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
-    LIVESOP_RETURN_IF_ERROR(Bind(stmt, params));
+    Bind(stmt, params);
     const SqliteRow row(stmt);
     int rc = SQLITE_OK;
     Status status;
@@ -885,12 +885,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
 };
 
 std::string SqliteRow::Text(int column) const {
-  const auto* text =
-      reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return text == nullptr
-             ? std::string()
-             : std::string(text, static_cast<size_t>(
-                                     sqlite3_column_bytes(stmt_, column)));
+  return ColumnText(stmt_, column);
 }
 
 }  // namespace

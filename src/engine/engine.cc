@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "engine/facts.h"
 
 namespace livesop::engine {
 namespace {
@@ -107,45 +108,13 @@ Engine::Engine(store::Store& store, const sop::Definition& sop,
   for (const sop::Process& process : sop_.processes) {
     graphs_.emplace(process.id, sop::CompileGraph(process));
   }
-  const sop::BusinessCalendar* calendar =
-      sop_.calendar ? sop_.FindCalendar(sop_.calendar->default_calendar)
-                    : nullptr;
-  if (calendar == nullptr && !sop_.calendars.empty()) {
-    calendar = &sop_.calendars.front();
-  }
-  if (calendar != nullptr) {
-    std::vector<std::string> holidays;
-    for (const sop::Holiday& h : calendar->holidays) holidays.push_back(h.date);
-    Result<WorkCalendar> made =
-        WorkCalendar::Make(calendar->timezone, calendar->working_days,
-                           calendar->working_hours, holidays);
-    if (made.ok()) calendar_ = std::move(*made);
-  }
-  if (!calendar_) {
-    Result<WorkCalendar> fallback = WorkCalendar::Make("UTC", {}, {}, {});
-    if (fallback.ok()) calendar_ = std::move(*fallback);
-  }
+  calendar_ = DefaultCalendar(sop_);
 }
 
 IntakeReport Engine::Check(const std::string& campaign_type,
                            const nlohmann::json& values) const {
-  AddBusinessTime add;
-  if (calendar_) {
-    const WorkCalendar& calendar = *calendar_;
-    add = [&calendar](int64_t start, const sop::BusinessDuration& d) {
-      using Unit = sop::BusinessDuration::Unit;
-      switch (d.unit) {
-        case Unit::kDays:
-          return calendar.AddWorkingDays(start, d.amount);
-        case Unit::kWeeks:
-          return calendar.AddWorkingDays(start, d.amount * 5);
-        default:
-          return calendar.AddWorkingMinutes(
-              start, d.Minutes(calendar.MinutesPerWorkingDay()));
-      }
-    };
-  }
-  return CheckRequest(sop_, campaign_type, values, clock_.NowMicros(), add);
+  return CheckRequest(sop_, campaign_type, values, clock_.NowMicros(),
+                      BusinessTimeOn(*calendar_));
 }
 
 const sop::CampaignType* Engine::TypeOf(const std::string& id) const {
@@ -169,52 +138,6 @@ bool Engine::Holds(const std::string& person, const std::string& role) const {
          std::find(p->roles.begin(), p->roles.end(), role) != p->roles.end();
 }
 
-// The facts gateways and matrices read: the campaign type, every scalar
-// form value as text, and the budget band of the SOP's budget field.
-sop::Case Engine::InputsOf(const CampaignState& state) const {
-  sop::Case inputs = {{"campaign_type", state.campaign_type}};
-  for (const auto& [key, value] : state.values.items()) {
-    if (value.is_string()) {
-      inputs[key] = value.get<std::string>();
-    } else if (value.is_boolean() || value.is_number()) {
-      inputs[key] = value.dump();
-    }
-  }
-  if (sop_.budget && inputs.count("budget_band") == 0) {
-    auto amount = state.values.find(sop_.budget->field);
-    if (amount != state.values.end() && amount->is_number()) {
-      for (const sop::BudgetBand& band : sop_.budget->bands) {
-        if (!band.below || amount->get<double>() < *band.below) {
-          inputs["budget_band"] = band.id;
-          break;
-        }
-      }
-    }
-  }
-  return inputs;
-}
-
-ApprovalInputs Engine::ApprovalInputsOf(const CampaignState& state) const {
-  const sop::Case inputs = InputsOf(state);
-  ApprovalInputs out;
-  out.campaign_type = state.campaign_type;
-  if (auto it = inputs.find("budget_band"); it != inputs.end()) {
-    out.budget_band = it->second;
-  }
-  for (const char* key : {"channels", "channel"}) {
-    auto it = state.values.find(key);
-    if (it == state.values.end()) continue;
-    if (it->is_array()) {
-      for (const Json& c : *it) {
-        if (c.is_string()) out.channels.push_back(c.get<std::string>());
-      }
-    } else if (it->is_string()) {
-      out.channels.push_back(it->get<std::string>());
-    }
-  }
-  return out;
-}
-
 Status Engine::Apply(CampaignState& state, const store::Event& event,
                      FlowStep* moved) const {
   Json payload = Json::parse(event.payload, nullptr, false);
@@ -234,8 +157,10 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
           "campaign " + state.campaign +
           " has a type the SOP does not know: " + state.campaign_type);
     }
-    LIVESOP_ASSIGN_OR_RETURN(FlowStep step,
-                             Start(*graph, state.flow, InputsOf(state)));
+    LIVESOP_ASSIGN_OR_RETURN(
+        FlowStep step,
+        Start(*graph, state.flow,
+              CaseFacts(sop_, state.campaign_type, state.values)));
     if (moved != nullptr) *moved = std::move(step);
   } else if (type == "step_finished") {
     const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
@@ -243,9 +168,10 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     const std::string step = payload.value("step", "");
     LIVESOP_ASSIGN_OR_RETURN(Outcome outcome,
                              OutcomeOf(payload.value("outcome", "")));
-    LIVESOP_ASSIGN_OR_RETURN(FlowStep advanced,
-                             Advance(*graph, state.flow, graph->Find(step),
-                                     outcome, InputsOf(state)));
+    LIVESOP_ASSIGN_OR_RETURN(
+        FlowStep advanced,
+        Advance(*graph, state.flow, graph->Find(step), outcome,
+                CaseFacts(sop_, state.campaign_type, state.values)));
     if (moved != nullptr) *moved = std::move(advanced);
     state.plans.erase(step);
     state.decisions.erase(step);
@@ -337,7 +263,9 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
       case sop::StepType::kApproval: {
         LIVESOP_ASSIGN_OR_RETURN(
             ApprovalPlan plan,
-            PlanApproval(sop_, step, ApprovalInputsOf(context.state)));
+            PlanApproval(sop_, step,
+                         ApprovalFacts(sop_, context.state.campaign_type,
+                                       context.state.values)));
         LIVESOP_RETURN_IF_ERROR(
             Add(context, "approval_requested", step.name, step.id, "",
                 {{"step", step.id}, {"groups", PlanToJson(plan)}}));

@@ -120,8 +120,6 @@ class Engine {
                FlowStep* moved = nullptr) const;
   const sop::CampaignType* TypeOf(const std::string& id) const;
   const sop::ProcessGraph* GraphOf(const std::string& campaign_type) const;
-  sop::Case InputsOf(const CampaignState& state) const;
-  ApprovalInputs ApprovalInputsOf(const CampaignState& state) const;
   bool Holds(const std::string& person, const std::string& role) const;
 
   // Appends an event of `type` to the command's events and applies it.

@@ -1,0 +1,92 @@
+#include "engine/facts.h"
+
+#include <utility>
+#include <vector>
+
+namespace livesop::engine {
+
+using Json = nlohmann::json;
+
+sop::Case CaseFacts(const sop::Definition& sop,
+                    const std::string& campaign_type, const Json& values) {
+  sop::Case inputs = {{"campaign_type", campaign_type}};
+  if (!values.is_object()) return inputs;
+  for (const auto& [key, value] : values.items()) {
+    if (value.is_string()) {
+      inputs[key] = value.get<std::string>();
+    } else if (value.is_boolean() || value.is_number()) {
+      inputs[key] = value.dump();
+    }
+  }
+  if (sop.budget && inputs.count("budget_band") == 0) {
+    auto amount = values.find(sop.budget->field);
+    if (amount != values.end() && amount->is_number()) {
+      for (const sop::BudgetBand& band : sop.budget->bands) {
+        if (!band.below || amount->get<double>() < *band.below) {
+          inputs["budget_band"] = band.id;
+          break;
+        }
+      }
+    }
+  }
+  return inputs;
+}
+
+ApprovalInputs ApprovalFacts(const sop::Definition& sop,
+                             const std::string& campaign_type,
+                             const Json& values) {
+  const sop::Case inputs = CaseFacts(sop, campaign_type, values);
+  ApprovalInputs out;
+  out.campaign_type = campaign_type;
+  if (auto it = inputs.find("budget_band"); it != inputs.end()) {
+    out.budget_band = it->second;
+  }
+  if (!values.is_object()) return out;
+  for (const char* key : {"channels", "channel"}) {
+    auto it = values.find(key);
+    if (it == values.end()) continue;
+    if (it->is_array()) {
+      for (const Json& c : *it) {
+        if (c.is_string()) out.channels.push_back(c.get<std::string>());
+      }
+    } else if (it->is_string()) {
+      out.channels.push_back(it->get<std::string>());
+    }
+  }
+  return out;
+}
+
+WorkCalendar DefaultCalendar(const sop::Definition& sop) {
+  const sop::BusinessCalendar* calendar =
+      sop.calendar ? sop.FindCalendar(sop.calendar->default_calendar) : nullptr;
+  if (calendar == nullptr && !sop.calendars.empty()) {
+    calendar = &sop.calendars.front();
+  }
+  if (calendar != nullptr) {
+    std::vector<std::string> holidays;
+    for (const sop::Holiday& h : calendar->holidays) holidays.push_back(h.date);
+    Result<WorkCalendar> made =
+        WorkCalendar::Make(calendar->timezone, calendar->working_days,
+                           calendar->working_hours, holidays);
+    if (made.ok()) return std::move(*made);
+  }
+  Result<WorkCalendar> fallback = WorkCalendar::Make("UTC", {}, {}, {});
+  return std::move(*fallback);  // UTC with the defaults always builds
+}
+
+AddBusinessTime BusinessTimeOn(const WorkCalendar& calendar) {
+  return [&calendar](int64_t start, const sop::BusinessDuration& d) {
+    using Unit = sop::BusinessDuration::Unit;
+    switch (d.unit) {
+      case Unit::kDays:
+        return calendar.AddWorkingDays(start, d.amount);
+      case Unit::kWeeks:
+        return calendar.AddWorkingDays(start, d.amount * 5);
+      default:
+        return calendar.AddWorkingMinutes(
+            start, d.Minutes(calendar.MinutesPerWorkingDay()));
+    }
+  };
+}
+
+}  // namespace livesop::engine

@@ -1,0 +1,45 @@
+// The facts about a campaign that the SOP's conditions read, and the
+// business calendar its times are counted on. Shared by the engine, the
+// route preview and the intake checks, so a request is judged the same way
+// before and after it is submitted.
+#ifndef LIVESOP_ENGINE_FACTS_H_
+#define LIVESOP_ENGINE_FACTS_H_
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "core/calendar.h"
+#include "engine/approvals.h"
+#include "engine/intake.h"
+#include "sop/condition.h"
+#include "sop/model.h"
+
+namespace livesop::engine {
+
+// What gateways read: `campaign_type`, every scalar form value as text
+// (numbers and booleans as their JSON text), and `budget_band`, the band of
+// the SOP's budget field the budget falls in.
+sop::Case CaseFacts(const sop::Definition& sop,
+                    const std::string& campaign_type,
+                    const nlohmann::json& values);
+
+// What approval matrices read: the type, the budget band, and the
+// campaign's channels (the `channels` field, a list, or `channel`).
+ApprovalInputs ApprovalFacts(const sop::Definition& sop,
+                             const std::string& campaign_type,
+                             const nlohmann::json& values);
+
+// The SOP's default business calendar (`calendar.default_calendar`, else
+// its first calendar), or Monday to Friday 09:00-17:00 UTC when it names
+// none or the one named cannot be built.
+WorkCalendar DefaultCalendar(const sop::Definition& sop);
+
+// Adds a business duration on `calendar`: `d` in working days, `w` as five
+// working days, `h` and `m` in working minutes. `calendar` must outlive the
+// function returned.
+AddBusinessTime BusinessTimeOn(const WorkCalendar& calendar);
+
+}  // namespace livesop::engine
+
+#endif  // LIVESOP_ENGINE_FACTS_H_

@@ -112,7 +112,9 @@ Result<ApprovalPlan> PlanApproval(const sop::Definition& sop,
                                    " is UNIQUE but rules " + Join(ids, ", ") +
                                    " all match " + Facts(inputs));
   }
-  if (matrix->hit_policy != sop::HitPolicy::kCollect) matching.resize(1);
+  if (matrix->hit_policy != sop::HitPolicy::kCollect) {
+    matching.erase(matching.begin() + 1, matching.end());
+  }
   for (const sop::MatrixRule* rule : matching) {
     ApproverGroup group;
     group.rule = rule->id;

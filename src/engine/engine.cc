@@ -139,9 +139,7 @@ bool Engine::Holds(const std::string& person, const std::string& role) const {
 }
 
 Status Engine::Apply(CampaignState& state, const store::Event& event,
-                     FlowStep* moved) const {
-  Json payload = Json::parse(event.payload, nullptr, false);
-  if (!payload.is_object()) payload = Json::object();
+                     const Json& payload, FlowStep* moved) const {
   const std::string& type = event.type;
   if (type == "campaign_created") {
     state.campaign = event.campaign;
@@ -151,6 +149,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     state.owner = payload.value("owner", "");
     state.values = payload.value("values", Json::object());
     state.status = "active";
+    state.facts = CaseFacts(sop_, state.campaign_type, state.values);
     const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
     if (graph == nullptr) {
       return DataLossError(
@@ -159,23 +158,10 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     }
     LIVESOP_ASSIGN_OR_RETURN(
         FlowStep step,
-        Start(*graph, state.flow,
-              CaseFacts(sop_, state.campaign_type, state.values)));
+        Start(*graph, state.flow, state.facts));
     if (moved != nullptr) *moved = std::move(step);
   } else if (type == "step_finished") {
-    const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
-    if (graph == nullptr) return DataLossError("a step of an unknown process");
-    const std::string step = payload.value("step", "");
-    LIVESOP_ASSIGN_OR_RETURN(Outcome outcome,
-                             OutcomeOf(payload.value("outcome", "")));
-    LIVESOP_ASSIGN_OR_RETURN(
-        FlowStep advanced,
-        Advance(*graph, state.flow, graph->Find(step), outcome,
-                CaseFacts(sop_, state.campaign_type, state.values)));
-    if (moved != nullptr) *moved = std::move(advanced);
-    state.plans.erase(step);
-    state.decisions.erase(step);
-    if (state.flow.ended) state.status = state.flow.end_outcome;
+    LIVESOP_RETURN_IF_ERROR(AdvanceFlow(state, payload, moved));
   } else if (type == "approval_requested") {
     const std::string step = payload.value("step", "");
     state.plans[step] = PlanFromJson(payload.value("groups", Json::array()));
@@ -187,6 +173,13 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     if (state.plans.count(step) > 0) {
       state.decisions[step].push_back({event.role, event.resource, verdict});
     }
+    if (payload.contains("outcome")) {
+      LIVESOP_RETURN_IF_ERROR(AdvanceFlow(state, payload, moved));
+    }
+  } else if (type == "task_completed" || type == "notification_sent") {
+    if (payload.contains("outcome")) {
+      LIVESOP_RETURN_IF_ERROR(AdvanceFlow(state, payload, moved));
+    }
   } else if (type == "campaign_cancelled") {
     engine::Cancel(state.flow);
     state.plans.clear();
@@ -197,12 +190,75 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
   return OkStatus();
 }
 
+// A step's work is over: its token moves on with the payload's "outcome".
+Status Engine::AdvanceFlow(CampaignState& state, const Json& payload,
+                           FlowStep* moved) const {
+  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  if (graph == nullptr) return DataLossError("a step of an unknown process");
+  const std::string step = payload.value("step", "");
+  LIVESOP_ASSIGN_OR_RETURN(Outcome outcome,
+                           OutcomeOf(payload.value("outcome", "")));
+  LIVESOP_ASSIGN_OR_RETURN(
+      FlowStep advanced,
+      Advance(*graph, state.flow, graph->Find(step), outcome, state.facts));
+  if (moved != nullptr) *moved = std::move(advanced);
+  state.plans.erase(step);
+  state.decisions.erase(step);
+  if (state.flow.ended) state.status = state.flow.end_outcome;
+  return OkStatus();
+}
+
+std::vector<Awaited> Engine::AwaitedNow(const CampaignState& state) const {
+  std::vector<Awaited> out;
+  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  if (graph == nullptr) return out;
+  auto holders = [&](const std::string& role) {
+    std::vector<std::string> people;
+    for (const sop::Person& p : sop_.people) {
+      if (std::find(p.roles.begin(), p.roles.end(), role) != p.roles.end()) {
+        people.push_back(p.id);
+      }
+    }
+    return people;
+  };
+  for (int node : state.flow.active) {
+    const sop::Step& step = *graph->nodes[node].step;
+    if (step.type == sop::StepType::kApproval) {
+      auto plan = state.plans.find(step.id);
+      if (plan == state.plans.end()) continue;
+      auto decisions = state.decisions.find(step.id);
+      for (const std::string& role : AwaitedRoles(
+               plan->second, decisions == state.decisions.end()
+                                 ? std::vector<Decision>{}
+                                 : decisions->second)) {
+        out.push_back({step.id, step.name, true, role, holders(role)});
+      }
+      continue;
+    }
+    Awaited awaited{step.id, step.name,
+                    step.type == sop::StepType::kReview, step.role, {}};
+    if (!step.person.empty()) {
+      awaited.role.clear();
+      awaited.people = {step.person};
+    } else if (!step.role.empty()) {
+      awaited.people = holders(step.role);
+    } else {
+      awaited.people = {state.owner};
+      if (graph->process != nullptr) {
+        for (const std::string& p : holders(graph->process->owner)) {
+          if (p != state.owner) awaited.people.push_back(p);
+        }
+      }
+    }
+    out.push_back(std::move(awaited));
+  }
+  return out;
+}
+
 Result<CampaignState> Engine::Load(const std::string& campaign) {
   CampaignState state;
-  store::EventFilter filter;
-  filter.campaign = campaign;
-  LIVESOP_RETURN_IF_ERROR(store_.Scan(
-      filter, [&](const store::Event& e) { return Apply(state, e); }));
+  state.campaign = campaign;
+  LIVESOP_RETURN_IF_ERROR(ScanInto(state));
   if (state.version == 0) {
     return NotFoundError("no campaign " + campaign);
   }
@@ -212,26 +268,69 @@ Result<CampaignState> Engine::Load(const std::string& campaign) {
 Result<CampaignState> Engine::Run(
     const std::string& campaign,
     const std::function<Status(Context&)>& command) {
-  Context context;
-  context.now = clock_.NowMicros();
+  // The cached state is used when there is one; anything it makes go wrong
+  // (a refusal, a lost race) is tried once more on the state the store
+  // holds, since another process may have moved the campaign on.
+  for (int attempt = 0;; ++attempt) {
+    Context context;
+    context.now = clock_.NowMicros();
+    context.state.campaign = campaign;
+    auto cached = cache_.find(campaign);
+    const bool from_cache = cached != cache_.end() && attempt == 0;
+    if (from_cache) {
+      context.state = std::move(cached->second);
+      cache_.erase(cached);
+    } else {
+      // A new campaign (a submit) has no history to read.
+      LIVESOP_ASSIGN_OR_RETURN(int64_t stored, store_.CampaignVersion(campaign));
+      if (stored > 0) LIVESOP_RETURN_IF_ERROR(ScanInto(context.state));
+    }
+    const int64_t loaded = context.state.version;
+    Status status = command(context);
+    if (!status.ok()) {
+      if (from_cache) continue;
+      if (context.events.empty() && loaded > 0) Remember(context.state);
+      return status;
+    }
+    if (context.events.empty()) {
+      Remember(context.state);
+      return std::move(context.state);
+    }
+    store::AppendRequest request;
+    request.campaign = campaign;
+    request.expected_version = loaded;
+    request.idempotency_key = context.idempotency_key;
+    request.events = std::move(context.events);
+    Result<store::AppendResult> appended = store_.Append(request);
+    if (!appended.ok()) {
+      if (from_cache && appended.status().code() == StatusCode::kAborted) {
+        continue;
+      }
+      return appended.status();
+    }
+    if (appended->duplicate) return Load(campaign);
+    context.state.version = appended->version;
+    Remember(context.state);
+    return std::move(context.state);
+  }
+}
+
+void Engine::Remember(const CampaignState& state) {
+  if (state.status != "active") return;  // ended campaigns are rarely touched
+  if (cache_.size() >= cache_capacity_ && !cache_.empty()) {
+    cache_.erase(cache_.begin());
+  }
+  cache_[state.campaign] = state;
+}
+
+Status Engine::ScanInto(CampaignState& state) const {
   store::EventFilter filter;
-  filter.campaign = campaign;
-  context.state.campaign = campaign;
-  LIVESOP_RETURN_IF_ERROR(store_.Scan(
-      filter, [&](const store::Event& e) { return Apply(context.state, e); }));
-  const int64_t loaded = context.state.version;
-  LIVESOP_RETURN_IF_ERROR(command(context));
-  if (context.events.empty()) return context.state;
-  store::AppendRequest request;
-  request.campaign = campaign;
-  request.expected_version = loaded;
-  request.idempotency_key = context.idempotency_key;
-  request.events = std::move(context.events);
-  LIVESOP_ASSIGN_OR_RETURN(store::AppendResult appended,
-                           store_.Append(request));
-  if (appended.duplicate) return Load(campaign);
-  context.state.version = appended.version;
-  return context.state;
+  filter.campaign = state.campaign;
+  return store_.Scan(filter, [&](const store::Event& e) {
+    Json payload = Json::parse(e.payload, nullptr, false);
+    if (!payload.is_object()) payload = Json::object();
+    return Apply(state, e, payload);
+  });
 }
 
 Status Engine::Add(Context& context, const std::string& type,
@@ -250,7 +349,7 @@ Status Engine::Add(Context& context, const std::string& type,
   event.campaign_type = context.state.campaign_type;
   event.payload = payload.dump();
   // Applied at once, so what a command returns is what a replay rebuilds.
-  LIVESOP_RETURN_IF_ERROR(Apply(context.state, event, moved));
+  LIVESOP_RETURN_IF_ERROR(Apply(context.state, event, payload, moved));
   context.events.push_back(std::move(event));
   return OkStatus();
 }
@@ -278,12 +377,14 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
       }
       case sop::StepType::kNotification: {
         // Nothing to do by hand: the message goes out and the flow moves on.
-        LIVESOP_RETURN_IF_ERROR(Add(context, "notification_sent", step.name,
-                                    step.id, "",
-                                    {{"recipients", step.notify},
-                                     {"subject", step.name},
-                                     {"body", step.message}}));
-        LIVESOP_RETURN_IF_ERROR(Finish(context, node, Outcome::kDone));
+        FlowStep moved;
+        LIVESOP_RETURN_IF_ERROR(Finish(context, node, Outcome::kDone,
+                                       "notification_sent", "",
+                                       {{"recipients", step.notify},
+                                        {"subject", step.name},
+                                        {"body", step.message}},
+                                       &moved));
+        LIVESOP_RETURN_IF_ERROR(FollowUp(context, moved));
         break;
       }
       default: {
@@ -297,12 +398,16 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
   return OkStatus();
 }
 
-Status Engine::Finish(Context& context, int node, Outcome outcome) {
+Status Engine::Finish(Context& context, int node, Outcome outcome,
+                      const std::string& type, const std::string& role,
+                      Json payload, FlowStep* moved) {
   const sop::Step& step = *context.graph->nodes[node].step;
-  FlowStep moved;
-  LIVESOP_RETURN_IF_ERROR(
-      Add(context, "step_finished", step.name, step.id, "",
-          {{"step", step.id}, {"outcome", OutcomeName(outcome)}}, &moved));
+  payload["step"] = step.id;
+  payload["outcome"] = OutcomeName(outcome);
+  return Add(context, type, step.name, step.id, role, payload, moved);
+}
+
+Status Engine::FollowUp(Context& context, const FlowStep& moved) {
   LIVESOP_RETURN_IF_ERROR(Activated(context, moved.activated));
   if (moved.ended) {
     const std::string& how = context.state.flow.end_outcome;
@@ -360,7 +465,7 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
                                  {"values", command.values}},
                                 &started));
     // The start was applied with the creation; its activations follow.
-    return Activated(context, started.activated);
+    return FollowUp(context, started);
   });
 }
 
@@ -412,9 +517,11 @@ Result<CampaignState> Engine::Complete(const std::string& campaign,
            : !s.role.empty() ? "role " + s.role
                              : "the campaign owner or role " + process_owner));
     }
-    LIVESOP_RETURN_IF_ERROR(Add(context, "task_completed", s.name, s.id, s.role,
-                                {{"task", campaign + "/" + s.id}}));
-    return Finish(context, node, Outcome::kDone);
+    FlowStep moved;
+    LIVESOP_RETURN_IF_ERROR(Finish(context, node, Outcome::kDone,
+                                   "task_completed", s.role,
+                                   {{"task", campaign + "/" + s.id}}, &moved));
+    return FollowUp(context, moved);
   });
 }
 
@@ -432,21 +539,22 @@ Result<CampaignState> Engine::Decide(const std::string& campaign,
         return PermissionDeniedError(actor + " may not decide " + step +
                                      ": it belongs to role " + s.role);
       }
-      LIVESOP_RETURN_IF_ERROR(Add(context, "approval_decided", s.name, s.id,
-                                  s.role,
-                                  {{"task", campaign + "/" + s.id},
-                                   {"step", s.id},
-                                   {"decision", VerdictName(verdict)},
-                                   {"comment", comment}}));
-      return Finish(context, node, OutcomeFor(verdict));
+      FlowStep moved;
+      LIVESOP_RETURN_IF_ERROR(Finish(context, node, OutcomeFor(verdict),
+                                     "approval_decided", s.role,
+                                     {{"task", campaign + "/" + s.id},
+                                      {"decision", VerdictName(verdict)},
+                                      {"comment", comment}},
+                                     &moved));
+      return FollowUp(context, moved);
     }
     if (s.type != sop::StepType::kApproval) {
       return InvalidArgumentError("step " + step +
                                   " is completed, not decided");
     }
-    const ApprovalPlan& plan = context.state.plans[s.id];
-    const std::vector<std::string> awaited =
-        AwaitedRoles(plan, context.state.decisions[s.id]);
+    const ApprovalPlan plan = context.state.plans[s.id];
+    std::vector<Decision> decisions = context.state.decisions[s.id];
+    const std::vector<std::string> awaited = AwaitedRoles(plan, decisions);
     std::string role;
     for (const std::string& r : awaited) {
       if (Holds(actor, r)) {
@@ -459,16 +567,17 @@ Result<CampaignState> Engine::Decide(const std::string& campaign,
           actor + " may not decide " + step + " now; awaited: " +
           (awaited.empty() ? std::string("nobody") : Join(awaited, ", ")));
     }
-    LIVESOP_RETURN_IF_ERROR(Add(context, "approval_decided", s.name, s.id, role,
-                                {{"task", campaign + "/" + s.id + "/" + role},
-                                 {"step", s.id},
-                                 {"decision", VerdictName(verdict)},
-                                 {"comment", comment}}));
-    const std::vector<Decision>& decisions = context.state.decisions[s.id];
+    decisions.push_back({role, actor, verdict});
     const Tally tally = Count(plan, decisions);
-    const std::vector<std::string> now_awaited = AwaitedRoles(plan, decisions);
+    Json payload = {{"task", campaign + "/" + s.id + "/" + role},
+                    {"step", s.id},
+                    {"decision", VerdictName(verdict)},
+                    {"comment", comment}};
     if (tally == Tally::kPending) {
-      for (const std::string& r : now_awaited) {
+      LIVESOP_RETURN_IF_ERROR(
+          Add(context, "approval_decided", s.name, s.id, role, payload));
+      // In a sequential group, the next approver's turn comes.
+      for (const std::string& r : AwaitedRoles(plan, decisions)) {
         if (std::find(awaited.begin(), awaited.end(), r) != awaited.end()) {
           continue;
         }
@@ -478,13 +587,17 @@ Result<CampaignState> Engine::Decide(const std::string& campaign,
       }
       return OkStatus();
     }
-    // Decided: the approvers still asked are asked no more.
+    // This decision decides the approval: the approvers still asked are
+    // asked no more.
+    FlowStep moved;
+    LIVESOP_RETURN_IF_ERROR(Finish(context, node, OutcomeFor(tally),
+                                   "approval_decided", role, payload, &moved));
     for (const std::string& r : awaited) {
       if (r == role) continue;
       LIVESOP_RETURN_IF_ERROR(Add(context, "task_cancelled", s.name, s.id, r,
                                   {{"task", campaign + "/" + s.id + "/" + r}}));
     }
-    return Finish(context, node, OutcomeFor(tally));
+    return FollowUp(context, moved);
   });
 }
 

@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/calendar.h"
@@ -52,6 +53,7 @@ struct CampaignState {
   // "active", or how it ended: "completed", "rejected", "cancelled".
   std::string status;
   nlohmann::json values = nlohmann::json::object();
+  sop::Case facts;  // what gateways read (facts.h), from the values
   FlowState flow;
   // Approval steps under way: their approvers and the decisions so far.
   std::map<std::string, ApprovalPlan> plans;
@@ -59,6 +61,18 @@ struct CampaignState {
   int64_t version = 0;  // the campaign's last event sequence
 
   friend bool operator==(const CampaignState&, const CampaignState&) = default;
+};
+
+// An action the campaign waits for: a step to complete or decide, and who
+// may do it.
+struct Awaited {
+  std::string step;
+  std::string name;
+  bool decision = false;  // approve, reject or request changes; else complete
+  std::string role;       // the role awaited; empty for a person or a wait
+  std::vector<std::string> people;  // who may act, in the SOP's order
+
+  friend bool operator==(const Awaited&, const Awaited&) = default;
 };
 
 class Engine {
@@ -105,6 +119,11 @@ class Engine {
                                const std::string& actor,
                                const std::string& reason);
 
+  // What `state` waits for, step by step in process order: each approval's
+  // awaited roles, each other active step's role, person, or (for a wait)
+  // the campaign owner and the process owner's role.
+  std::vector<Awaited> AwaitedNow(const CampaignState& state) const;
+
   // The campaign's state, rebuilt from its events. NotFound when it has
   // none.
   Result<CampaignState> Load(const std::string& campaign);
@@ -116,8 +135,17 @@ class Engine {
                             const std::function<Status(Context&)>& command);
   // Applies `event` to `state`; when it moves the flow (a creation starts
   // it, a finished step advances it), the move goes to `*moved`.
+  // `payload` is the event's payload, parsed.
   Status Apply(CampaignState& state, const store::Event& event,
-               FlowStep* moved = nullptr) const;
+               const nlohmann::json& payload, FlowStep* moved = nullptr) const;
+  // Moves `state`'s flow on for the finished step and outcome in `payload`.
+  Status AdvanceFlow(CampaignState& state, const nlohmann::json& payload,
+                     FlowStep* moved) const;
+  // Applies the campaign's stored events to `state` (whose `campaign` is
+  // set).
+  Status ScanInto(CampaignState& state) const;
+  // Keeps an open campaign's state for its next command.
+  void Remember(const CampaignState& state);
   const sop::CampaignType* TypeOf(const std::string& id) const;
   const sop::ProcessGraph* GraphOf(const std::string& campaign_type) const;
   bool Holds(const std::string& person, const std::string& role) const;
@@ -130,8 +158,16 @@ class Engine {
   // Emits the events of the steps a move activated (tasks, approval
   // requests; notifications are sent and passed at once).
   Status Activated(Context& context, const std::vector<int>& nodes);
-  // Records that step `node` finished with `outcome`, and what follows.
-  Status Finish(Context& context, int node, Outcome outcome);
+  // Appends the event of `type` that finishes step `node` with `outcome`
+  // (a task completed, the deciding approval, a notification sent): its
+  // payload gets "step" and "outcome", and applying it moves the flow;
+  // the move goes to `*moved`.
+  Status Finish(Context& context, int node, Outcome outcome,
+                const std::string& type, const std::string& role,
+                nlohmann::json payload, FlowStep* moved);
+  // Emits what a move leads to: the activated steps' events, and the
+  // campaign's end when the process ended.
+  Status FollowUp(Context& context, const FlowStep& moved);
   // Checks the campaign is open and `step` active; sets `*node`.
   Status Active(Context& context, const std::string& step, int* node) const;
 
@@ -142,6 +178,12 @@ class Engine {
   // The SOP's default business calendar (Mon-Fri 09:00-17:00 UTC when the
   // SOP names none or it cannot be built).
   std::optional<WorkCalendar> calendar_;
+  // The states of open campaigns as the last command here left them. A
+  // state another process has since moved on is noticed by the append (its
+  // expected version no longer holds) or by a refusal, and the command is
+  // tried once more on the state rebuilt from the store.
+  std::unordered_map<std::string, CampaignState> cache_;
+  size_t cache_capacity_ = 200000;
 };
 
 }  // namespace livesop::engine

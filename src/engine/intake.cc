@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <regex>
+#include <unordered_map>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,30 @@ constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000 * 1000;
 // character, so a long enough value would exhaust the stack. Patterned
 // fields hold codes and references, far shorter than this.
 constexpr size_t kMaxPatternedLength = 1000;
+
+// A field's pattern, compiled once per thread and kept (SOPs have a few):
+// nullptr with `*error` set when it is not a valid regular expression.
+const std::regex* CompiledPattern(const std::string& pattern,
+                                  std::string* error) {
+  struct Compiled {
+    std::optional<std::regex> regex;
+    std::string error;
+  };
+  thread_local std::unordered_map<std::string, Compiled> compiled;
+  auto it = compiled.find(pattern);
+  if (it == compiled.end()) {
+    if (compiled.size() >= 256) compiled.clear();
+    Compiled entry;
+    try {
+      entry.regex.emplace(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      entry.error = e.what();
+    }
+    it = compiled.emplace(pattern, std::move(entry)).first;
+  }
+  *error = it->second.error;
+  return it->second.regex ? &*it->second.regex : nullptr;
+}
 
 std::string Label(const sop::FormField& field) {
   return field.label.empty() ? field.id : field.label;
@@ -430,18 +455,17 @@ class Checker {
                   FormatNumber(kMaxPatternedLength) + ".");
       return;
     }
-    std::regex pattern;
-    try {
-      pattern = std::regex(field.pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
+    std::string error;
+    const std::regex* pattern = CompiledPattern(field.pattern, &error);
+    if (pattern == nullptr) {
       SopError(field.id,
                "The form of " + Label(field) + " (" + field.pattern +
-                   ") is not a valid regular expression: " + e.what() + ".");
+                   ") is not a valid regular expression: " + error + ".");
       return;
     }
     bool matches = false;
     try {
-      matches = std::regex_search(text, pattern);
+      matches = std::regex_search(text, *pattern);
     } catch (const std::regex_error& e) {
       SopError(field.id, "The form of " + Label(field) + " (" + field.pattern +
                              ") could not be matched: " + e.what() + ".");

@@ -5,8 +5,9 @@
 //   engine_bench [--campaigns N] [--in-flight K] [--runs R]
 //       N campaigns of every example type in turn, K of them moving at once
 //       (each command acts on the next campaign in the ring), every step
-//       completed or approved by a person allowed to: campaigns/s, task
-//       completions/s (completes and decisions), commands/s
+//       completed or approved by a person allowed to, every checklist item
+//       ticked: campaigns/s, task completions/s (completes, decisions and
+//       ticks), commands/s
 //   engine_bench --open N [--commands C]
 //       opens N campaigns, then reports the memory per open campaign and
 //       the latency (median, p99) of C commands on random open campaigns
@@ -117,12 +118,13 @@ struct Bench {
       std::exit(1);
     }
     const Awaited& next = awaited.front();
-    auto moved = next.decision
-                     ? engine.Decide(state.campaign, next.step,
-                                     next.people.front(), Verdict::kApprove,
-                                     "ok")
-                     : engine.Complete(state.campaign, next.step,
-                                       next.people.front());
+    auto moved =
+        !next.item.empty() ? engine.Tick(state.campaign, next.step, next.item,
+                                         next.people.front())
+        : next.decision
+            ? engine.Decide(state.campaign, next.step, next.people.front(),
+                            Verdict::kApprove, "ok")
+            : engine.Complete(state.campaign, next.step, next.people.front());
     ++commands;
     ++task_commands;
     if (!moved.ok()) {
@@ -212,11 +214,12 @@ void OpenCampaigns(const livesop::sop::Definition& sop, const fs::path& dir,
   const int64_t engine_only = ResidentBytes();
   std::printf("opened %d campaigns in %.1f s (%.0f submits/s)\n", open,
               submit_seconds, open / submit_seconds);
-  std::printf("memory per open campaign: %.1f KiB (resident growth %.0f MiB;"
-              " %.0f MiB with the caller's copies)\n",
-              static_cast<double>(engine_only - before) / open / 1024.0,
-              static_cast<double>(engine_only - before) / 1048576.0,
-              static_cast<double>(with_copies - before) / 1048576.0);
+  std::printf(
+      "memory per open campaign: %.1f KiB (resident growth %.0f MiB;"
+      " %.0f MiB with the caller's copies)\n",
+      static_cast<double>(engine_only - before) / open / 1024.0,
+      static_cast<double>(engine_only - before) / 1048576.0,
+      static_cast<double>(with_copies - before) / 1048576.0);
   std::mt19937 random(42);
   std::uniform_int_distribution<int> pick(0, open - 1);
   std::vector<double> latencies;
@@ -229,10 +232,10 @@ void OpenCampaigns(const livesop::sop::Definition& sop, const fs::path& dir,
     bench.Step(*state);
     latencies.push_back(Seconds(start) * 1e6);
   }
-  std::printf("command latency with %d open campaigns: median %.0f us, "
-              "p99 %.0f us (%zu commands)\n",
-              open, Median(latencies), Percentile(latencies, 0.99),
-              latencies.size());
+  std::printf(
+      "command latency with %d open campaigns: median %.0f us, "
+      "p99 %.0f us (%zu commands)\n",
+      open, Median(latencies), Percentile(latencies, 0.99), latencies.size());
 }
 
 }  // namespace
@@ -272,7 +275,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const livesop::sop::LoadResult loaded = livesop::sop::LoadDefinition(sop_path);
+  const livesop::sop::LoadResult loaded =
+      livesop::sop::LoadDefinition(sop_path);
   if (loaded.diagnostics.has_errors()) {
     std::fprintf(stderr, "%s has errors; run livesop check on it\n",
                  sop_path.c_str());

@@ -4,24 +4,18 @@
 #include <map>
 
 #include "core/text.h"
+#include "engine/facts.h"
 
 namespace livesop::engine {
 namespace {
 
 // Whether `rule` holds for the campaign: with channels, for at least one of
-// them; a campaign without channels is matched with an empty channel.
+// them.
 bool RuleHolds(const sop::MatrixRule& rule, const ApprovalInputs& inputs) {
-  sop::Case c = {{"campaign_type", inputs.campaign_type},
-                 {"budget_band", inputs.budget_band}};
-  if (inputs.channels.empty()) {
-    c["channel"] = "";
-    return sop::Holds(rule.when, c);
-  }
-  return std::any_of(inputs.channels.begin(), inputs.channels.end(),
-                     [&](const std::string& channel) {
-                       c["channel"] = channel;
-                       return sop::Holds(rule.when, c);
-                     });
+  return HoldsForAnyChannel(rule.when,
+                            {{"campaign_type", inputs.campaign_type},
+                             {"budget_band", inputs.budget_band}},
+                            inputs.channels);
 }
 
 std::string Facts(const ApprovalInputs& inputs) {
@@ -57,6 +51,25 @@ GroupState StateOf(const ApproverGroup& group,
 }
 
 }  // namespace
+
+const char* VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kApprove:
+      return "approve";
+    case Verdict::kReject:
+      return "reject";
+    case Verdict::kRequestChanges:
+      return "request_changes";
+  }
+  return "approve";
+}
+
+std::optional<Verdict> ParseVerdict(std::string_view name) {
+  if (name == "approve") return Verdict::kApprove;
+  if (name == "reject") return Verdict::kReject;
+  if (name == "request_changes") return Verdict::kRequestChanges;
+  return std::nullopt;
+}
 
 int ApproverGroup::Needed() const {
   const int all = static_cast<int>(roles.size());

@@ -7,7 +7,9 @@
 #ifndef LIVESOP_ENGINE_APPROVALS_H_
 #define LIVESOP_ENGINE_APPROVALS_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -53,6 +55,11 @@ Result<ApprovalPlan> PlanApproval(const sop::Definition& sop,
                                   const ApprovalInputs& inputs);
 
 enum class Verdict { kApprove, kReject, kRequestChanges };
+
+// "approve", "reject", "request_changes": as events and the API write them.
+const char* VerdictName(Verdict verdict);
+// The verdict named so; nullopt for any other text.
+std::optional<Verdict> ParseVerdict(std::string_view name);
 
 // One approver's decision, as recorded.
 struct Decision {

@@ -6,29 +6,19 @@
 
 #include "core/text.h"
 #include "engine/facts.h"
+#include "engine/internal/context.h"
 
 namespace livesop::engine {
 namespace {
 
 using Json = nlohmann::json;
 
-const char* VerdictName(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kApprove:
-      return "approve";
-    case Verdict::kReject:
-      return "reject";
-    case Verdict::kRequestChanges:
-      return "request_changes";
-  }
-  return "approve";
-}
-
 Result<Verdict> VerdictOf(const std::string& name) {
-  if (name == "approve") return Verdict::kApprove;
-  if (name == "reject") return Verdict::kReject;
-  if (name == "request_changes") return Verdict::kRequestChanges;
-  return DataLossError("unknown decision \"" + name + "\" in the history");
+  std::optional<Verdict> verdict = ParseVerdict(name);
+  if (!verdict) {
+    return DataLossError("unknown decision \"" + name + "\" in the history");
+  }
+  return *verdict;
 }
 
 Result<Outcome> OutcomeOf(const std::string& name) {
@@ -92,16 +82,6 @@ Outcome OutcomeFor(Verdict verdict) {
 
 }  // namespace
 
-struct Engine::Context {
-  CampaignState state;
-  std::vector<store::Event> events;
-  const sop::ProcessGraph* graph = nullptr;
-  std::string actor;
-  int64_t now = 0;
-  std::string idempotency_key;
-  bool creates = false;  // the campaign must not exist yet
-};
-
 Engine::Engine(store::Store& store, const sop::Definition& sop,
                const Clock& clock)
     : store_(store), sop_(sop), clock_(clock) {
@@ -141,6 +121,7 @@ bool Engine::Holds(const std::string& person, const std::string& role) const {
 Status Engine::Apply(CampaignState& state, const store::Event& event,
                      const Json& payload, FlowStep* moved) const {
   const std::string& type = event.type;
+  const std::string step = payload.value("step", event.step);
   if (type == "campaign_created") {
     state.campaign = event.campaign;
     state.campaign_type = event.campaign_type;
@@ -156,30 +137,112 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
           "campaign " + state.campaign +
           " has a type the SOP does not know: " + state.campaign_type);
     }
-    LIVESOP_ASSIGN_OR_RETURN(
-        FlowStep step,
-        Start(*graph, state.flow, state.facts));
-    if (moved != nullptr) *moved = std::move(step);
+    LIVESOP_ASSIGN_OR_RETURN(FlowStep started,
+                             Start(*graph, state.flow, state.facts));
+    if (moved != nullptr) *moved = std::move(started);
   } else if (type == "step_finished") {
+    state.done_early.erase(step);
     LIVESOP_RETURN_IF_ERROR(AdvanceFlow(state, payload, moved));
   } else if (type == "approval_requested") {
-    const std::string step = payload.value("step", "");
-    state.plans[step] = PlanFromJson(payload.value("groups", Json::array()));
+    ApprovalPlan plan = PlanFromJson(payload.value("groups", Json::array()));
+    state.plans[step] = std::move(plan);
     state.decisions[step].clear();
   } else if (type == "approval_decided") {
     LIVESOP_ASSIGN_OR_RETURN(Verdict verdict,
                              VerdictOf(payload.value("decision", "")));
-    const std::string step = payload.value("step", "");
     if (state.plans.count(step) > 0) {
       state.decisions[step].push_back({event.role, event.resource, verdict});
     }
+    if (payload.value("held", false)) {
+      if (auto held = state.held.find(step); held != state.held.end()) {
+        std::erase_if(held->second, [&](const HeldApproval& h) {
+          return h.approver == event.resource;
+        });
+        if (held->second.empty()) state.held.erase(held);
+      }
+    }
     if (payload.contains("outcome")) {
       LIVESOP_RETURN_IF_ERROR(AdvanceFlow(state, payload, moved));
     }
-  } else if (type == "task_completed" || type == "notification_sent") {
+  } else if (type == "approval_held") {
+    LIVESOP_ASSIGN_OR_RETURN(Verdict verdict,
+                             VerdictOf(payload.value("decision", "")));
+    std::vector<HeldApproval>& held = state.held[step];
+    // A later word from the same approver replaces the earlier one.
+    std::erase_if(held, [&](const HeldApproval& h) {
+      return h.approver == event.resource;
+    });
+    held.push_back({event.resource, event.source, event.time_us, verdict,
+                    event.deviation, event.reason});
+  } else if (type == "task_completed") {
+    if (payload.value("early", false)) state.done_early.insert(step);
+    if (auto adhoc = state.adhoc.find(step);
+        adhoc != state.adhoc.end() && payload.value("adhoc", false)) {
+      adhoc->second.done = true;
+    }
     if (payload.contains("outcome")) {
       LIVESOP_RETURN_IF_ERROR(AdvanceFlow(state, payload, moved));
     }
+  } else if (type == "notification_sent") {
+    if (payload.contains("outcome")) {
+      LIVESOP_RETURN_IF_ERROR(AdvanceFlow(state, payload, moved));
+    }
+  } else if (type == "task_skipped") {
+    state.skip_planned.erase(step);
+    if (payload.contains("outcome")) {
+      LIVESOP_RETURN_IF_ERROR(AdvanceFlow(state, payload, moved));
+    }
+  } else if (type == "step_skip_planned") {
+    state.skip_planned.insert(step);
+  } else if (type == "task_created") {
+    if (payload.value("adhoc", false)) {
+      AdHocStep adhoc;
+      adhoc.id = step;
+      adhoc.name = event.activity;
+      adhoc.role = event.role;
+      adhoc.person = payload.value("assignee", "");
+      adhoc.description = payload.value("description", "");
+      state.adhoc[step] = std::move(adhoc);
+    }
+  } else if (type == "task_assigned") {
+    state.assignees[payload.value("task", "")] = payload.value("assignee", "");
+  } else if (type == "checklist_item_ticked") {
+    const std::string item = payload.value("item", "");
+    if (payload.value("ticked", true)) {
+      state.ticked[step].insert(item);
+    } else {
+      state.ticked[step].erase(item);
+    }
+  } else if (type == "campaign_expedited") {
+    Expedite& how = state.expedite;
+    how.fast_track = how.fast_track || payload.value("fast_track", false);
+    how.parallel_approvals =
+        how.parallel_approvals || payload.value("parallel_approvals", false);
+    how.sla_factor = std::min(how.sla_factor, payload.value("sla_factor", 1.0));
+    if (payload.value("fast_track", false)) {
+      state.values[payload.value("field", "urgent")] = true;
+      state.facts = CaseFacts(sop_, state.campaign_type, state.values);
+    }
+    if (how.parallel_approvals) {
+      for (auto& [id, plan] : state.plans) {
+        for (ApproverGroup& group : plan.groups) {
+          group.mode = sop::ApprovalMode::kParallel;
+        }
+      }
+    }
+  } else if (type == "step_reopened") {
+    const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+    const int node = graph == nullptr ? -1 : graph->Find(step);
+    if (node < 0) {
+      return DataLossError("step " + step + " of campaign " + state.campaign +
+                           " was reopened but is not in its process");
+    }
+    state.flow.active.insert(node);
+    state.flow.ended = false;
+    state.flow.end_outcome.clear();
+    state.status = "active";
+    state.ticked.erase(step);
+    if (moved != nullptr) moved->activated = {node};
   } else if (type == "campaign_cancelled") {
     engine::Cancel(state.flow);
     state.plans.clear();
@@ -202,6 +265,7 @@ Status Engine::AdvanceFlow(CampaignState& state, const Json& payload,
       FlowStep advanced,
       Advance(*graph, state.flow, graph->Find(step), outcome, state.facts));
   if (moved != nullptr) *moved = std::move(advanced);
+  state.finished.insert(step);
   state.plans.erase(step);
   state.decisions.erase(step);
   if (state.flow.ended) state.status = state.flow.end_outcome;
@@ -227,17 +291,37 @@ std::vector<Awaited> Engine::AwaitedNow(const CampaignState& state) const {
       auto plan = state.plans.find(step.id);
       if (plan == state.plans.end()) continue;
       auto decisions = state.decisions.find(step.id);
-      for (const std::string& role : AwaitedRoles(
-               plan->second, decisions == state.decisions.end()
-                                 ? std::vector<Decision>{}
-                                 : decisions->second)) {
-        out.push_back({step.id, step.name, true, role, holders(role)});
+      for (const std::string& role :
+           AwaitedRoles(plan->second, decisions == state.decisions.end()
+                                          ? std::vector<Decision>{}
+                                          : decisions->second)) {
+        auto given =
+            state.assignees.find(state.campaign + "/" + step.id + "/" + role);
+        out.push_back({step.id, step.name, true, "", role,
+                       given != state.assignees.end()
+                           ? std::vector<std::string>{given->second}
+                           : holders(role)});
       }
       continue;
     }
-    Awaited awaited{step.id, step.name,
-                    step.type == sop::StepType::kReview, step.role, {}};
-    if (!step.person.empty()) {
+    if (step.type == sop::StepType::kChecklist) {
+      const sop::Checklist* checklist = FindChecklist(step.checklist);
+      for (const std::string& item : OpenItems(state, step)) {
+        for (const sop::ChecklistItem& i : checklist->items) {
+          if (i.id != item) continue;
+          const std::string& role = i.role.empty() ? step.role : i.role;
+          out.push_back({step.id, i.text, false, item, role, holders(role)});
+        }
+      }
+    }
+    const std::string task = state.campaign + "/" + step.id;
+    Awaited awaited{step.id, step.name, step.type == sop::StepType::kReview,
+                    "",      step.role, {}};
+    if (auto given = state.assignees.find(task);
+        given != state.assignees.end()) {
+      awaited.role.clear();
+      awaited.people = {given->second};
+    } else if (!step.person.empty()) {
       awaited.role.clear();
       awaited.people = {step.person};
     } else if (!step.role.empty()) {
@@ -266,13 +350,14 @@ Result<CampaignState> Engine::Load(const std::string& campaign) {
 }
 
 Result<CampaignState> Engine::Run(
-    const std::string& campaign,
+    const std::string& campaign, const char* name,
     const std::function<Status(Context&)>& command) {
   // The cached state is used when there is one; anything it makes go wrong
   // (a refusal, a lost race) is tried once more on the state the store
   // holds, since another process may have moved the campaign on.
   for (int attempt = 0;; ++attempt) {
     Context context;
+    context.command = name;
     context.now = clock_.NowMicros();
     context.state.campaign = campaign;
     auto cached = cache_.find(campaign);
@@ -282,14 +367,17 @@ Result<CampaignState> Engine::Run(
       cache_.erase(cached);
     } else {
       // A new campaign (a submit) has no history to read.
-      LIVESOP_ASSIGN_OR_RETURN(int64_t stored, store_.CampaignVersion(campaign));
+      LIVESOP_ASSIGN_OR_RETURN(int64_t stored,
+                               store_.CampaignVersion(campaign));
       if (stored > 0) LIVESOP_RETURN_IF_ERROR(ScanInto(context.state));
     }
     const int64_t loaded = context.state.version;
     Status status = command(context);
     if (!status.ok()) {
       if (from_cache) continue;
-      if (context.events.empty() && loaded > 0) Remember(context.state);
+      if (status.code() == StatusCode::kPermissionDenied && loaded > 0) {
+        RecordRefusal(context, status);
+      }
       return status;
     }
     if (context.events.empty()) {
@@ -312,6 +400,31 @@ Result<CampaignState> Engine::Run(
     context.state.version = appended->version;
     Remember(context.state);
     return std::move(context.state);
+  }
+}
+
+// A command refused for want of the right is itself recorded (who tried
+// what, and why it was refused), in an append of its own that any version
+// takes; the refusal is returned whether or not that append succeeds.
+void Engine::RecordRefusal(Context& context, const Status& refusal) {
+  store::Event event;
+  event.campaign = context.state.campaign;
+  event.type = "command_refused";
+  event.activity = "Refused: " + context.command;
+  event.time_us = context.now;
+  event.resource = context.actor;
+  event.sop_version = context.state.sop_version;
+  event.campaign_type = context.state.campaign_type;
+  event.payload =
+      Json{{"command", context.command}, {"message", refusal.message()}}.dump();
+  store::AppendRequest request;
+  request.campaign = context.state.campaign;
+  request.expected_version = store::kAnyVersion;
+  request.events.push_back(std::move(event));
+  Result<store::AppendResult> appended = store_.Append(request);
+  if (appended.ok() && context.events.empty()) {
+    context.state.version = appended->version;
+    Remember(context.state);
   }
 }
 
@@ -341,15 +454,35 @@ Status Engine::Add(Context& context, const std::string& type,
   event.campaign = context.state.campaign;
   event.type = type;
   event.activity = activity;
-  event.time_us = context.now;
-  event.resource = context.actor;
+  event.time_us = context.time_us != 0 ? context.time_us : context.now;
+  event.resource = !context.resource.empty() ? context.resource : context.actor;
   event.role = role;
   event.step = step;
   event.sop_version = sop_.sop.version;
   event.campaign_type = context.state.campaign_type;
-  event.payload = payload.dump();
-  // Applied at once, so what a command returns is what a replay rebuilds.
-  LIVESOP_RETURN_IF_ERROR(Apply(context.state, event, payload, moved));
+  if (!context.source.empty()) event.source = context.source;
+  if (context.departure == nullptr) {
+    event.payload = payload.dump();
+    // Applied at once, so what a command returns is what a replay rebuilds.
+    LIVESOP_RETURN_IF_ERROR(Apply(context.state, event, payload, moved));
+    context.events.push_back(std::move(event));
+    return OkStatus();
+  }
+  const Departure& departure = *context.departure;
+  event.deviation = context.deviation;
+  event.reason = departure.reason;
+  if (!departure.source.empty() && context.source.empty()) {
+    event.source = departure.source;
+  }
+  Json marked = payload;
+  if (departure.actor != event.resource)
+    marked["recorded_by"] = departure.actor;
+  if (!departure.evidence.empty()) marked["evidence"] = departure.evidence;
+  if (!departure.evidence_sha256.empty()) {
+    marked["evidence_sha256"] = departure.evidence_sha256;
+  }
+  event.payload = marked.dump();
+  LIVESOP_RETURN_IF_ERROR(Apply(context.state, event, marked, moved));
   context.events.push_back(std::move(event));
   return OkStatus();
 }
@@ -358,13 +491,30 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
   const std::string& campaign = context.state.campaign;
   for (int node : nodes) {
     const sop::Step& step = *context.graph->nodes[node].step;
+    const bool decided = step.type == sop::StepType::kApproval ||
+                         step.type == sop::StepType::kReview;
+    // Departures recorded ahead of the step take effect now.
+    if (context.state.skip_planned.count(step.id) > 0) {
+      FlowStep moved;
+      LIVESOP_RETURN_IF_ERROR(Finish(
+          context, node, decided ? Outcome::kApproved : Outcome::kDone,
+          "task_skipped", step.role,
+          {{"task", campaign + "/" + step.id}, {"planned", true}}, &moved));
+      LIVESOP_RETURN_IF_ERROR(FollowUp(context, moved));
+      continue;
+    }
+    if (context.state.done_early.count(step.id) > 0 && !decided) {
+      FlowStep moved;
+      LIVESOP_RETURN_IF_ERROR(Finish(context, node, Outcome::kDone,
+                                     "step_finished", step.role,
+                                     {{"early", true}}, &moved));
+      LIVESOP_RETURN_IF_ERROR(FollowUp(context, moved));
+      continue;
+    }
     switch (step.type) {
       case sop::StepType::kApproval: {
-        LIVESOP_ASSIGN_OR_RETURN(
-            ApprovalPlan plan,
-            PlanApproval(sop_, step,
-                         ApprovalFacts(sop_, context.state.campaign_type,
-                                       context.state.values)));
+        LIVESOP_ASSIGN_OR_RETURN(ApprovalPlan plan,
+                                 PlanFor(context.state, step));
         LIVESOP_RETURN_IF_ERROR(
             Add(context, "approval_requested", step.name, step.id, "",
                 {{"step", step.id}, {"groups", PlanToJson(plan)}}));
@@ -373,6 +523,7 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
               Add(context, "task_created", step.name, step.id, role,
                   {{"task", campaign + "/" + step.id + "/" + role}}));
         }
+        LIVESOP_RETURN_IF_ERROR(ApplyHeld(context, node));
         break;
       }
       case sop::StepType::kNotification: {
@@ -392,10 +543,157 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
         if (!step.person.empty()) payload["assignee"] = step.person;
         LIVESOP_RETURN_IF_ERROR(Add(context, "task_created", step.name, step.id,
                                     step.role, payload));
+        if (step.type == sop::StepType::kReview) {
+          LIVESOP_RETURN_IF_ERROR(ApplyHeld(context, node));
+        }
       }
     }
   }
   return OkStatus();
+}
+
+Result<ApprovalPlan> Engine::PlanFor(const CampaignState& state,
+                                     const sop::Step& step) const {
+  LIVESOP_ASSIGN_OR_RETURN(
+      ApprovalPlan plan,
+      PlanApproval(sop_, step,
+                   ApprovalFacts(sop_, state.campaign_type, state.values)));
+  if (state.expedite.parallel_approvals) {
+    for (ApproverGroup& group : plan.groups) {
+      group.mode = sop::ApprovalMode::kParallel;
+    }
+  }
+  return plan;
+}
+
+// Approvals given before approval or review `node` was reached count now,
+// in the order they were given, as long as the step waits for their
+// approver; the others stay held.
+Status Engine::ApplyHeld(Context& context, int node) {
+  const sop::Step& step = *context.graph->nodes[node].step;
+  auto held = context.state.held.find(step.id);
+  if (held == context.state.held.end()) return OkStatus();
+  std::vector<HeldApproval> waiting = held->second;
+  std::stable_sort(waiting.begin(), waiting.end(),
+                   [](const HeldApproval& a, const HeldApproval& b) {
+                     return a.occurred_us < b.occurred_us;
+                   });
+  for (const HeldApproval& h : waiting) {
+    if (context.state.flow.active.count(node) == 0) break;  // decided
+    const std::string role = AwaitedRoleOf(context, node, h.approver);
+    if (role.empty()) continue;
+    // Recorded as it was given: by its approver, when and where.
+    Departure given;
+    given.actor = h.approver;
+    given.reason = h.reason;
+    given.source = h.channel;
+    context.departure = &given;
+    context.deviation = h.deviation;
+    context.resource = h.approver;
+    context.time_us = h.occurred_us;
+    Status decided = DecideAs(context, node, role, h.verdict, {{"held", true}});
+    context.departure = nullptr;
+    context.deviation.clear();
+    context.resource.clear();
+    context.time_us = 0;
+    LIVESOP_RETURN_IF_ERROR(decided);
+  }
+  return OkStatus();
+}
+
+// The role in which `person` may decide active step `node` now: for an
+// approval, an awaited role they hold or whose task was given to them; for
+// a review, its role. Empty when they may not.
+std::string Engine::AwaitedRoleOf(const Context& context, int node,
+                                  const std::string& person) const {
+  const sop::Step& step = *context.graph->nodes[node].step;
+  const std::string& campaign = context.state.campaign;
+  if (step.type == sop::StepType::kReview) {
+    return MayDo(context.state, step, campaign + "/" + step.id, person)
+               ? step.role
+               : "";
+  }
+  auto plan = context.state.plans.find(step.id);
+  if (plan == context.state.plans.end()) return "";
+  auto decisions = context.state.decisions.find(step.id);
+  for (const std::string& role :
+       AwaitedRoles(plan->second, decisions == context.state.decisions.end()
+                                      ? std::vector<Decision>{}
+                                      : decisions->second)) {
+    const std::string task = campaign + "/" + step.id + "/" + role;
+    auto given = context.state.assignees.find(task);
+    if (given != context.state.assignees.end() ? given->second == person
+                                               : Holds(person, role)) {
+      return role;
+    }
+  }
+  return "";
+}
+
+// Whether `person` may complete or decide `task` of `step`: the person it
+// was given to when it was given by hand; else the step's person, else a
+// holder of its role; a step with neither (a wait) is the campaign owner's
+// or the process owner's.
+bool Engine::MayDo(const CampaignState& state, const sop::Step& step,
+                   const std::string& task, const std::string& person) const {
+  if (auto given = state.assignees.find(task); given != state.assignees.end()) {
+    return given->second == person;
+  }
+  if (!step.person.empty()) return step.person == person;
+  if (!step.role.empty()) return Holds(person, step.role);
+  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  return person == state.owner ||
+         (graph != nullptr && graph->process != nullptr &&
+          Holds(person, graph->process->owner));
+}
+
+// Records `role`'s decision on active approval or review `node` (the
+// context's resource or actor decides); when it decides the step, the flow
+// moves on and the approvers still asked are asked no more.
+Status Engine::DecideAs(Context& context, int node, const std::string& role,
+                        Verdict verdict, Json payload) {
+  const sop::Step& s = *context.graph->nodes[node].step;
+  const std::string& campaign = context.state.campaign;
+  const std::string person =
+      !context.resource.empty() ? context.resource : context.actor;
+  payload["step"] = s.id;
+  payload["decision"] = VerdictName(verdict);
+  if (s.type == sop::StepType::kReview) {
+    payload["task"] = campaign + "/" + s.id;
+    FlowStep moved;
+    LIVESOP_RETURN_IF_ERROR(Finish(context, node, OutcomeFor(verdict),
+                                   "approval_decided", role, payload, &moved));
+    return FollowUp(context, moved);
+  }
+  payload["task"] = campaign + "/" + s.id + "/" + role;
+  const ApprovalPlan plan = context.state.plans[s.id];
+  std::vector<Decision> decisions = context.state.decisions[s.id];
+  const std::vector<std::string> awaited = AwaitedRoles(plan, decisions);
+  decisions.push_back({role, person, verdict});
+  const Tally tally = Count(plan, decisions);
+  if (tally == Tally::kPending) {
+    LIVESOP_RETURN_IF_ERROR(
+        Add(context, "approval_decided", s.name, s.id, role, payload));
+    // In a sequential group, the next approver's turn comes.
+    for (const std::string& r : AwaitedRoles(plan, decisions)) {
+      if (std::find(awaited.begin(), awaited.end(), r) != awaited.end()) {
+        continue;
+      }
+      LIVESOP_RETURN_IF_ERROR(Add(context, "task_created", s.name, s.id, r,
+                                  {{"task", campaign + "/" + s.id + "/" + r}}));
+    }
+    return OkStatus();
+  }
+  FlowStep moved;
+  LIVESOP_RETURN_IF_ERROR(Finish(context, node, OutcomeFor(tally),
+                                 "approval_decided", role, payload, &moved));
+  Context::Plain plain(context);
+  for (const std::string& r : awaited) {
+    if (r == role) continue;
+    LIVESOP_RETURN_IF_ERROR(Add(context, "task_cancelled", s.name, s.id, r,
+                                {{"task", campaign + "/" + s.id + "/" + r}}));
+  }
+  return FollowUp(context, moved);
 }
 
 Status Engine::Finish(Context& context, int node, Outcome outcome,
@@ -408,6 +706,7 @@ Status Engine::Finish(Context& context, int node, Outcome outcome,
 }
 
 Status Engine::FollowUp(Context& context, const FlowStep& moved) {
+  Context::Plain plain(context);
   LIVESOP_RETURN_IF_ERROR(Activated(context, moved.activated));
   if (moved.ended) {
     const std::string& how = context.state.flow.end_outcome;
@@ -444,7 +743,7 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
     return InvalidArgumentError("the request for campaign " + command.campaign +
                                 " is not complete: " + Join(problems, "; "));
   }
-  return Run(command.campaign, [&](Context& context) -> Status {
+  return Run(command.campaign, "submit", [&](Context& context) -> Status {
     if (context.state.version > 0) {
       return AlreadyExistsError("campaign " + command.campaign +
                                 " exists already");
@@ -480,9 +779,29 @@ Status Engine::Active(Context& context, const std::string& step_id,
   }
   context.graph = GraphOf(context.state.campaign_type);
   *node = context.graph == nullptr ? -1 : context.graph->Find(step_id);
-  if (*node < 0 || context.state.flow.active.count(*node) == 0) {
-    return FailedPreconditionError("step " + step_id + " of campaign " +
-                                   context.state.campaign + " is not active");
+  if (*node < 0 || context.graph->nodes[*node].step == nullptr) {
+    std::vector<std::string> known;
+    if (context.graph != nullptr && context.graph->process != nullptr) {
+      for (const sop::Step& s : context.graph->process->steps) {
+        known.push_back(s.id);
+      }
+    }
+    std::string hint = ClosestMatch(step_id, known);
+    return NotFoundError("campaign " + context.state.campaign +
+                         " has no step " + step_id +
+                         (hint.empty() ? "" : "; did you mean " + hint + "?"));
+  }
+  if (context.state.flow.active.count(*node) == 0) {
+    std::vector<std::string> active;
+    for (int n : context.state.flow.active) {
+      active.push_back(context.graph->nodes[n].step->id);
+    }
+    return FailedPreconditionError(
+        "step " + step_id + " of campaign " + context.state.campaign +
+        (context.state.finished.count(step_id) > 0 ? " is finished"
+                                                   : " is not reached yet") +
+        "; active now: " +
+        (active.empty() ? std::string("none") : Join(active, ", ")));
   }
   return OkStatus();
 }
@@ -490,10 +809,14 @@ Status Engine::Active(Context& context, const std::string& step_id,
 Result<CampaignState> Engine::Complete(const std::string& campaign,
                                        const std::string& step,
                                        const std::string& actor) {
-  return Run(campaign, [&](Context& context) -> Status {
+  return Run(campaign, "complete", [&](Context& context) -> Status {
+    context.actor = actor;
+    if (auto adhoc = context.state.adhoc.find(step);
+        adhoc != context.state.adhoc.end() && context.state.version > 0) {
+      return CompleteAdHoc(context, adhoc->second);
+    }
     int node = -1;
     LIVESOP_RETURN_IF_ERROR(Active(context, step, &node));
-    context.actor = actor;
     const sop::Step& s = *context.graph->nodes[node].step;
     if (s.type == sop::StepType::kApproval ||
         s.type == sop::StepType::kReview) {
@@ -501,104 +824,136 @@ Result<CampaignState> Engine::Complete(const std::string& campaign,
                                   " is decided, not completed: approve, "
                                   "reject or request changes");
     }
-    // A step without a role or person (a wait) is the campaign's: its owner
-    // or the process owner's role says when it is over.
-    const std::string& process_owner = context.graph->process != nullptr
-                                           ? context.graph->process->owner
-                                           : s.role;
-    const bool allowed = !s.person.empty() ? s.person == actor
-                         : !s.role.empty() ? Holds(actor, s.role)
-                                           : actor == context.state.owner ||
-                                                 Holds(actor, process_owner);
-    if (!allowed) {
-      return PermissionDeniedError(
-          actor + " may not complete " + step + ": it belongs to " +
-          (!s.person.empty() ? s.person
-           : !s.role.empty() ? "role " + s.role
-                             : "the campaign owner or role " + process_owner));
+    const std::string task = campaign + "/" + s.id;
+    if (!MayDo(context.state, s, task, actor)) {
+      return PermissionDeniedError(actor + " may not complete " + step +
+                                   ": it belongs to " +
+                                   Owner(context.state, s, task));
+    }
+    if (s.type == sop::StepType::kChecklist) {
+      const std::vector<std::string> open = OpenItems(context.state, s);
+      if (!open.empty()) {
+        return FailedPreconditionError(
+            "checklist " + step + " of campaign " + campaign +
+            " has required items not ticked: " + Join(open, ", ") +
+            "; tick them, or skip the step with a reason to go on without "
+            "them");
+      }
     }
     FlowStep moved;
     LIVESOP_RETURN_IF_ERROR(Finish(context, node, Outcome::kDone,
-                                   "task_completed", s.role,
-                                   {{"task", campaign + "/" + s.id}}, &moved));
+                                   "task_completed", s.role, {{"task", task}},
+                                   &moved));
     return FollowUp(context, moved);
   });
+}
+
+Status Engine::CompleteAdHoc(Context& context, const AdHocStep& step) {
+  if (step.done) {
+    return FailedPreconditionError("ad-hoc step " + step.id + " of campaign " +
+                                   context.state.campaign + " is done already");
+  }
+  const bool allowed = !step.person.empty() ? step.person == context.actor
+                       : !step.role.empty()
+                           ? Holds(context.actor, step.role)
+                           : context.actor == context.state.owner;
+  if (!allowed) {
+    return PermissionDeniedError(
+        context.actor + " may not complete " + step.id + ": it belongs to " +
+        (!step.person.empty() ? step.person
+         : !step.role.empty() ? "role " + step.role
+                              : "the campaign owner " + context.state.owner));
+  }
+  return Add(
+      context, "task_completed", step.name, step.id, step.role,
+      {{"task", context.state.campaign + "/" + step.id}, {"adhoc", true}});
+}
+
+// Who may act on `task` of `step`, in words, for refusals.
+std::string Engine::Owner(const CampaignState& state, const sop::Step& step,
+                          const std::string& task) const {
+  if (auto given = state.assignees.find(task); given != state.assignees.end()) {
+    return given->second + " (given to them by hand)";
+  }
+  if (!step.person.empty()) return step.person;
+  if (!step.role.empty()) return "role " + step.role;
+  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  return "the campaign owner " + state.owner +
+         (graph != nullptr && graph->process != nullptr
+              ? " or role " + graph->process->owner
+              : std::string());
+}
+
+// The required items of checklist `step` that apply to the campaign and are
+// not ticked, in the checklist's order.
+std::vector<std::string> Engine::OpenItems(const CampaignState& state,
+                                           const sop::Step& step) const {
+  std::vector<std::string> open;
+  const sop::Checklist* checklist = FindChecklist(step.checklist);
+  if (checklist == nullptr) return open;
+  auto ticked = state.ticked.find(step.id);
+  for (const sop::ChecklistItem& item : checklist->items) {
+    if (!item.required || !Applies(state, item)) continue;
+    if (ticked == state.ticked.end() || ticked->second.count(item.id) == 0) {
+      open.push_back(item.id);
+    }
+  }
+  return open;
+}
+
+const sop::Checklist* Engine::FindChecklist(const std::string& id) const {
+  for (const sop::Checklist& c : sop_.checklists) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+bool Engine::Applies(const CampaignState& state,
+                     const sop::ChecklistItem& item) const {
+  return !item.when ||
+         HoldsForAnyChannel(
+             *item.when, state.facts,
+             ApprovalFacts(sop_, state.campaign_type, state.values).channels);
 }
 
 Result<CampaignState> Engine::Decide(const std::string& campaign,
                                      const std::string& step,
                                      const std::string& actor, Verdict verdict,
                                      const std::string& comment) {
-  return Run(campaign, [&](Context& context) -> Status {
-    int node = -1;
-    LIVESOP_RETURN_IF_ERROR(Active(context, step, &node));
+  return Run(campaign, "decide", [&](Context& context) -> Status {
     context.actor = actor;
-    const sop::Step& s = *context.graph->nodes[node].step;
-    if (s.type == sop::StepType::kReview) {
-      if (!Holds(actor, s.role)) {
-        return PermissionDeniedError(actor + " may not decide " + step +
-                                     ": it belongs to role " + s.role);
-      }
-      FlowStep moved;
-      LIVESOP_RETURN_IF_ERROR(Finish(context, node, OutcomeFor(verdict),
-                                     "approval_decided", s.role,
-                                     {{"task", campaign + "/" + s.id},
-                                      {"decision", VerdictName(verdict)},
-                                      {"comment", comment}},
-                                     &moved));
-      return FollowUp(context, moved);
+    int node = -1;
+    Status active = Active(context, step, &node);
+    if (active.code() == StatusCode::kFailedPrecondition &&
+        context.state.status == "active" &&
+        context.state.finished.count(step) == 0) {
+      // An approval given before its step is reached is held for it.
+      return HoldEarly(context, context.graph->Find(step), verdict, comment);
     }
-    if (s.type != sop::StepType::kApproval) {
+    LIVESOP_RETURN_IF_ERROR(active);
+    const sop::Step& s = *context.graph->nodes[node].step;
+    if (s.type != sop::StepType::kApproval &&
+        s.type != sop::StepType::kReview) {
       return InvalidArgumentError("step " + step +
                                   " is completed, not decided");
     }
-    const ApprovalPlan plan = context.state.plans[s.id];
-    std::vector<Decision> decisions = context.state.decisions[s.id];
-    const std::vector<std::string> awaited = AwaitedRoles(plan, decisions);
-    std::string role;
-    for (const std::string& r : awaited) {
-      if (Holds(actor, r)) {
-        role = r;
-        break;
-      }
-    }
+    const std::string role = AwaitedRoleOf(context, node, actor);
     if (role.empty()) {
-      return PermissionDeniedError(
-          actor + " may not decide " + step + " now; awaited: " +
-          (awaited.empty() ? std::string("nobody") : Join(awaited, ", ")));
+      return PermissionDeniedError(actor + " may not decide " + step +
+                                   " now; " + AwaitedText(context, node));
     }
-    decisions.push_back({role, actor, verdict});
-    const Tally tally = Count(plan, decisions);
-    Json payload = {{"task", campaign + "/" + s.id + "/" + role},
-                    {"step", s.id},
-                    {"decision", VerdictName(verdict)},
-                    {"comment", comment}};
-    if (tally == Tally::kPending) {
-      LIVESOP_RETURN_IF_ERROR(
-          Add(context, "approval_decided", s.name, s.id, role, payload));
-      // In a sequential group, the next approver's turn comes.
-      for (const std::string& r : AwaitedRoles(plan, decisions)) {
-        if (std::find(awaited.begin(), awaited.end(), r) != awaited.end()) {
-          continue;
-        }
-        LIVESOP_RETURN_IF_ERROR(
-            Add(context, "task_created", s.name, s.id, r,
-                {{"task", campaign + "/" + s.id + "/" + r}}));
-      }
-      return OkStatus();
-    }
-    // This decision decides the approval: the approvers still asked are
-    // asked no more.
-    FlowStep moved;
-    LIVESOP_RETURN_IF_ERROR(Finish(context, node, OutcomeFor(tally),
-                                   "approval_decided", role, payload, &moved));
-    for (const std::string& r : awaited) {
-      if (r == role) continue;
-      LIVESOP_RETURN_IF_ERROR(Add(context, "task_cancelled", s.name, s.id, r,
-                                  {{"task", campaign + "/" + s.id + "/" + r}}));
-    }
-    return FollowUp(context, moved);
+    return DecideAs(context, node, role, verdict, {{"comment", comment}});
   });
+}
+
+// Who step `node` waits for, in words, for refusals.
+std::string Engine::AwaitedText(const Context& context, int node) const {
+  std::vector<std::string> names;
+  for (const Awaited& a : AwaitedNow(context.state)) {
+    if (a.step != context.graph->nodes[node].step->id) continue;
+    names.push_back(!a.role.empty() ? "role " + a.role : Join(a.people, ", "));
+  }
+  return names.empty() ? "it awaits nobody" : "it awaits " + Join(names, "; ");
 }
 
 Result<CampaignState> Engine::Cancel(const std::string& campaign,
@@ -608,7 +963,7 @@ Result<CampaignState> Engine::Cancel(const std::string& campaign,
     return PermissionDeniedError("\"" + actor +
                                  "\" is not a person of the SOP");
   }
-  return Run(campaign, [&](Context& context) -> Status {
+  return Run(campaign, "cancel", [&](Context& context) -> Status {
     if (context.state.version == 0)
       return NotFoundError("no campaign " + campaign);
     if (context.state.status != "active") {

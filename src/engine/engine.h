@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +44,68 @@ struct SubmitCommand {
   std::string idempotency_key;  // optional: a retried submit adds nothing
 };
 
+// A departure from the SOP's path, as it is recorded: who records it, why,
+// where it happened and what shows it. Every departure command needs a
+// reason; the evidence is optional (a message's text, a link, a file's
+// SHA-256).
+struct Departure {
+  std::string actor;            // who records it: a person of the SOP
+  std::string reason;           // why, in people's words; required
+  std::string evidence;         // the message, a link, a note
+  std::string evidence_sha256;  // of a file kept elsewhere, 64 hex digits
+  // Where it happened: "engine" (default), "whatsapp", "email", "slack",
+  // "phone", "meeting", "sheet", ...
+  std::string source;
+};
+
+// An approval given outside livesop (a WhatsApp "ok", an email reply).
+struct InformalApproval {
+  std::string approver;     // the person who approved
+  std::string channel;      // where: "whatsapp", "email", "phone", ...
+  int64_t occurred_us = 0;  // when it really happened; 0: now
+  Verdict verdict = Verdict::kApprove;
+  std::string comment;
+};
+
+// An approval given before its step was active, kept until the step is
+// reached (then it counts as that approver's decision) and never dropped.
+struct HeldApproval {
+  std::string approver;
+  std::string channel;
+  int64_t occurred_us = 0;
+  Verdict verdict = Verdict::kApprove;
+  std::string deviation;  // "informal_approval", or "reorder" (given early)
+  std::string reason;
+
+  friend bool operator==(const HeldApproval&, const HeldApproval&) = default;
+};
+
+// A step added to one campaign by hand, next to the SOP's steps: it does not
+// hold the flow up; it is done when someone completes it.
+struct AdHocStep {
+  std::string id;  // unique in the campaign, not a step id of the SOP
+  std::string name;
+  std::string role;    // who may complete it: a role ...
+  std::string person;  // ... or a person (else the campaign owner)
+  std::string description;
+  bool done = false;
+
+  friend bool operator==(const AdHocStep&, const AdHocStep&) = default;
+};
+
+// How a campaign was expedited.
+struct Expedite {
+  // Take the SOP's fast track: the request's `urgent` field is set, so the
+  // gateways that read it choose the fast branch from here on.
+  bool fast_track = false;
+  // Approvals ask every approver at once, also in sequential groups.
+  bool parallel_approvals = false;
+  // SLAs are multiplied by this (0.5: half the time); 1 leaves them.
+  double sla_factor = 1.0;
+
+  friend bool operator==(const Expedite&, const Expedite&) = default;
+};
+
 // A campaign as its events left it.
 struct CampaignState {
   std::string campaign;
@@ -58,6 +121,19 @@ struct CampaignState {
   // Approval steps under way: their approvers and the decisions so far.
   std::map<std::string, ApprovalPlan> plans;
   std::map<std::string, std::vector<Decision>> decisions;
+  std::set<std::string> finished;  // work steps finished at least once
+  // Who a task was given to by hand (task id → person); tasks not here go
+  // to their step's role or person.
+  std::map<std::string, std::string> assignees;
+  // Departures waiting for their step: approvals given early, steps done
+  // early, steps to skip when reached.
+  std::map<std::string, std::vector<HeldApproval>> held;
+  std::set<std::string> done_early;
+  std::set<std::string> skip_planned;
+  std::map<std::string, AdHocStep> adhoc;  // by id
+  Expedite expedite;
+  // Checklist steps: the items ticked so far.
+  std::map<std::string, std::set<std::string>> ticked;
   int64_t version = 0;  // the campaign's last event sequence
 
   friend bool operator==(const CampaignState&, const CampaignState&) = default;
@@ -69,6 +145,7 @@ struct Awaited {
   std::string step;
   std::string name;
   bool decision = false;  // approve, reject or request changes; else complete
+  std::string item;       // a checklist item to tick first; else the step
   std::string role;       // the role awaited; empty for a person or a wait
   std::vector<std::string> people;  // who may act, in the SOP's order
 
@@ -121,8 +198,77 @@ class Engine {
 
   // What `state` waits for, step by step in process order: each approval's
   // awaited roles, each other active step's role, person, or (for a wait)
-  // the campaign owner and the process owner's role.
+  // the campaign owner and the process owner's role; a checklist's required
+  // items not ticked come before the checklist itself.
   std::vector<Awaited> AwaitedNow(const CampaignState& state) const;
+
+  // Departures (docs/engine.md lists who may record each kind). Each is
+  // recorded with the departure's actor, reason and evidence, and with its
+  // kind as the events' `deviation`; none is refused for leaving the SOP's
+  // path, only for being impossible (an unknown step, a step finished
+  // already) or for an actor without the right.
+
+  // Skips `step`: an active step is passed at once (approvals and reviews
+  // as approved, its open tasks marked skipped); a step not reached yet is
+  // passed when it is reached. Deviation "skip".
+  Result<CampaignState> Skip(const std::string& campaign,
+                             const std::string& step,
+                             const Departure& departure);
+
+  // Does a task or checklist step of the process before its turn: when the
+  // flow reaches it, it is passed at once. Deviation "reorder".
+  Result<CampaignState> CompleteEarly(const std::string& campaign,
+                                      const std::string& step,
+                                      const Departure& departure);
+
+  // Records an approval given outside livesop, as the approver's decision
+  // on approval or review `step`: at once when the step is active (the
+  // approver must hold an awaited role), else held until it is reached.
+  // The event's time is when it happened, its source the channel.
+  // Deviation "informal_approval".
+  Result<CampaignState> RecordInformalApproval(const std::string& campaign,
+                                               const std::string& step,
+                                               const InformalApproval& approval,
+                                               const Departure& departure);
+
+  // Adds a step to this campaign only. Deviation "ad_hoc_step".
+  Result<CampaignState> AddStep(const std::string& campaign,
+                                const AdHocStep& step,
+                                const Departure& departure);
+
+  // Expedites the campaign (see Expedite). Deviation "expedite".
+  Result<CampaignState> ExpediteCampaign(const std::string& campaign,
+                                         const Expedite& how,
+                                         const Departure& departure);
+
+  // Gives the open task of active `step` (for an approval: the task of
+  // `role`) to person `to`, who may then act on it. Deviation "reassign".
+  Result<CampaignState> Reassign(const std::string& campaign,
+                                 const std::string& step,
+                                 const std::string& role, const std::string& to,
+                                 const Departure& departure);
+
+  // Makes work step `step` active again (a step finished, or a campaign
+  // that ended: it is open again). Deviation "reopen".
+  Result<CampaignState> Reopen(const std::string& campaign,
+                               const std::string& step,
+                               const Departure& departure);
+
+  // Ticks (or unticks) `item` of active checklist step `step`: the item's
+  // role, else the step's, may. Completing the step needs every required
+  // item that applies to the campaign ticked; skip the step to go on
+  // without them.
+  Result<CampaignState> Tick(const std::string& campaign,
+                             const std::string& step, const std::string& item,
+                             const std::string& actor, bool ticked = true);
+
+  // Adds a comment to the campaign (or to one of its steps). `@person` and
+  // `@role` mentions notify those people (an inbox item each); an unknown
+  // mention is refused with the closest known name.
+  Result<CampaignState> Comment(const std::string& campaign,
+                                const std::string& step,
+                                const std::string& actor,
+                                const std::string& text);
 
   // The campaign's state, rebuilt from its events. NotFound when it has
   // none.
@@ -131,8 +277,11 @@ class Engine {
  private:
   struct Context;  // one command's state and the events it appends
 
-  Result<CampaignState> Run(const std::string& campaign,
+  // Runs `command` (named `name` in refusals) on the campaign's state and
+  // appends the events it added.
+  Result<CampaignState> Run(const std::string& campaign, const char* name,
                             const std::function<Status(Context&)>& command);
+  void RecordRefusal(Context& context, const Status& refusal);
   // Applies `event` to `state`; when it moves the flow (a creation starts
   // it, a finished step advances it), the move goes to `*moved`.
   // `payload` is the event's payload, parsed.
@@ -168,6 +317,43 @@ class Engine {
   // Emits what a move leads to: the activated steps' events, and the
   // campaign's end when the process ended.
   Status FollowUp(Context& context, const FlowStep& moved);
+  // The plan of approval `step` for the campaign (expedited: every group
+  // in parallel).
+  Result<ApprovalPlan> PlanFor(const CampaignState& state,
+                               const sop::Step& step) const;
+  Status ApplyHeld(Context& context, int node);
+  std::string AwaitedRoleOf(const Context& context, int node,
+                            const std::string& person) const;
+  std::string AwaitedText(const Context& context, int node) const;
+  bool MayDo(const CampaignState& state, const sop::Step& step,
+             const std::string& task, const std::string& person) const;
+  std::string Owner(const CampaignState& state, const sop::Step& step,
+                    const std::string& task) const;
+  Status DecideAs(Context& context, int node, const std::string& role,
+                  Verdict verdict, nlohmann::json payload);
+  Status HoldEarly(Context& context, int node, Verdict verdict,
+                   const std::string& comment);
+  Status MayApprove(const Context& context, const sop::Step& step,
+                    const std::string& person) const;
+  Status CompleteAdHoc(Context& context, const AdHocStep& step);
+  std::vector<std::string> OpenItems(const CampaignState& state,
+                                     const sop::Step& step) const;
+  const sop::Checklist* FindChecklist(const std::string& id) const;
+  bool Applies(const CampaignState& state,
+               const sop::ChecklistItem& item) const;
+  // Checks the campaign exists (and is open, when `must_be_active`); sets
+  // the context's graph.
+  Status Open(Context& context, bool must_be_active) const;
+  // The node of work step `step` of the campaign's process; NotFound with
+  // the closest step id otherwise.
+  Result<int> StepNode(const Context& context, const std::string& step) const;
+  // Checks a departure of `kind` may be recorded by its actor (the process
+  // owner's role and the SOP's owner always; see docs/engine.md; plus
+  // `also_allowed`) and marks the events that follow with it.
+  Status Depart(Context& context, const Departure& departure,
+                const std::string& kind, const sop::Step* step,
+                const std::string& also_allowed) const;
+
   // Checks the campaign is open and `step` active; sets `*node`.
   Status Active(Context& context, const std::string& step, int* node) const;
 

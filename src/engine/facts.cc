@@ -1,5 +1,6 @@
 #include "engine/facts.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -54,6 +55,19 @@ ApprovalInputs ApprovalFacts(const sop::Definition& sop,
     }
   }
   return out;
+}
+
+bool HoldsForAnyChannel(const sop::Condition& condition, sop::Case facts,
+                        const std::vector<std::string>& channels) {
+  if (channels.empty()) {
+    facts["channel"] = "";
+    return sop::Holds(condition, facts);
+  }
+  return std::any_of(channels.begin(), channels.end(),
+                     [&](const std::string& channel) {
+                       facts["channel"] = channel;
+                       return sop::Holds(condition, facts);
+                     });
 }
 
 WorkCalendar DefaultCalendar(const sop::Definition& sop) {

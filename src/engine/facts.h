@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 #include "core/calendar.h"
 #include "engine/approvals.h"
@@ -29,6 +30,12 @@ sop::Case CaseFacts(const sop::Definition& sop,
 ApprovalInputs ApprovalFacts(const sop::Definition& sop,
                              const std::string& campaign_type,
                              const nlohmann::json& values);
+
+// Whether `condition` holds for a campaign with `facts`, reading `channel`
+// as any of `channels` (as approval matrices and checklist items do); a
+// campaign without channels is judged with an empty channel.
+bool HoldsForAnyChannel(const sop::Condition& condition, sop::Case facts,
+                        const std::vector<std::string>& channels);
 
 // The SOP's default business calendar (`calendar.default_calendar`, else
 // its first calendar), or Monday to Friday 09:00-17:00 UTC when it names

@@ -66,7 +66,20 @@ Status Flow(const ProcessGraph& graph, FlowState& state,
             FlowStep& step) {
   std::deque<int> pending(edges.begin(), edges.end());
   bool completed = false;
-  while (!pending.empty()) {
+  while (true) {
+    if (pending.empty()) {
+      // A join never waits for a branch that can no longer arrive: with no
+      // work step active anywhere, a join holding tokens lets them on.
+      // Sound processes never get here; departures can (a step reopened
+      // inside a parallel region).
+      if (!state.active.empty() || state.join_arrivals.empty()) break;
+      const int join = state.join_arrivals.begin()->first;
+      state.join_arrivals.erase(join);
+      step.passed.push_back(join);
+      const std::vector<int>& out = graph.nodes[join].out;
+      pending.insert(pending.end(), out.begin(), out.end());
+      continue;
+    }
     const sop::GraphEdge& edge = graph.edges[pending.front()];
     pending.pop_front();
     const int node = edge.to;

@@ -3,10 +3,17 @@
 #define LIVESOP_ENGINE_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "core/clock.h"
+#include "engine/engine.h"
 #include "sop/loader.h"
+#include "store/store.h"
 
 namespace livesop::engine {
 
@@ -18,6 +25,111 @@ inline const sop::Definition& ExampleSop() {
   EXPECT_FALSE(loaded.diagnostics.has_errors());
   return loaded.definition;
 }
+
+// An engine on a fresh SQLite store in a temporary folder, running the
+// example SOP on a fake clock at 2026-01-01, with helpers to submit and
+// move campaigns.
+class EngineFixture : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("livesop-engine-" + std::to_string(::getpid()) + "-" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = store::OpenStore((dir_ / "livesop.db").string());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    engine_ = std::make_unique<Engine>(*store_, ExampleSop(), clock_);
+  }
+  void TearDown() override {
+    engine_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // The first person of the example who holds `role`.
+  static std::string PersonFor(const std::string& role) {
+    for (const sop::Person& p : ExampleSop().people) {
+      for (const std::string& r : p.roles) {
+        if (r == role) return p.id;
+      }
+    }
+    ADD_FAILURE() << "nobody holds " << role;
+    return "";
+  }
+
+  // A complete Campaign Request Form for a product launch, three months
+  // after the fake clock's 2026-01-01.
+  static nlohmann::json ValidLaunch(const std::string& requester) {
+    return {{"campaign_name", "Spring launch"},
+            {"requester", requester},
+            {"campaign_type", "product-launch"},
+            {"objective", "awareness"},
+            {"target_audience", "Urban professionals, 25-40"},
+            {"key_message", "Lighter, faster, greener"},
+            {"strategic_outline", "SWOT done; supports the Q2 growth goal"},
+            {"campaign_brief", "https://drive.example.com/brief-v3"},
+            {"channels", {"instagram", "email"}},
+            {"asset_needs", "Reels, stories, one email"},
+            {"budget", 50'000'000},
+            {"cost_center", "CC-1234"},
+            {"finance_reference", "FIN-000123"},
+            {"brief_date", "2026-01-05"},
+            {"launch_date", "2026-04-01"},
+            {"end_date", "2026-04-30"},
+            {"timeline", "https://drive.example.com/timeline"},
+            {"urgent", false}};
+  }
+
+  Result<CampaignState> SubmitLaunch(const std::string& id) {
+    SubmitCommand command;
+    command.campaign = id;
+    command.campaign_type = "product-launch";
+    command.title = "Spring launch";
+    command.actor = PersonFor("campaign-manager");
+    command.values = ValidLaunch(command.actor);
+    return engine_->Submit(command);
+  }
+
+  const sop::ProcessGraph& Graph() {
+    static const sop::ProcessGraph graph = [] {
+      for (const sop::Process& p : ExampleSop().processes) {
+        if (p.id == "campaign-delivery") return sop::CompileGraph(p);
+      }
+      return sop::ProcessGraph();
+    }();
+    return graph;
+  }
+
+  // Does what the campaign waits for first (AwaitedNow), as the first
+  // person allowed to: ticks a checklist item, completes a step, or
+  // approves. Returns the new state.
+  CampaignState Round(CampaignState state) {
+    const std::vector<Awaited> awaited = engine_->AwaitedNow(state);
+    if (awaited.empty() || awaited.front().people.empty()) {
+      std::string active;
+      for (int n : state.flow.active) active += " " + std::to_string(n);
+      ADD_FAILURE() << "campaign " << state.campaign << " (" << state.status
+                    << ", active nodes" << active << ") waits for nobody";
+      return state;
+    }
+    const Awaited& a = awaited.front();
+    const std::string& person = a.people.front();
+    Result<CampaignState> next =
+        !a.item.empty() ? engine_->Tick(state.campaign, a.step, a.item, person)
+        : a.decision    ? engine_->Decide(state.campaign, a.step, person,
+                                          Verdict::kApprove, "ok")
+                        : engine_->Complete(state.campaign, a.step, person);
+    EXPECT_TRUE(next.ok()) << a.step << ": " << next.status().ToString();
+    return next.ok() ? *next : state;
+  }
+
+  std::filesystem::path dir_;
+  FakeClock clock_{1'767'225'600'000'000};  // 2026-01-01
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Engine> engine_;
+};
 
 }  // namespace livesop::engine
 

@@ -407,9 +407,7 @@ Result<CampaignState> Engine::ExpediteCampaign(const std::string& campaign,
         if (std::find(before.begin(), before.end(), role) != before.end()) {
           continue;
         }
-        LIVESOP_RETURN_IF_ERROR(
-            Add(context, "task_created", s->name, step, role,
-                {{"task", campaign + "/" + step + "/" + role}}));
+        LIVESOP_RETURN_IF_ERROR(CreateTask(context, *s, role));
       }
     }
     return OkStatus();

@@ -249,6 +249,36 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     state.decisions.clear();
     state.status = "cancelled";
   }
+  // Deadlines: a task's comes with it and goes when it ends.
+  if (type == "task_created") {
+    const int64_t due = payload.value("due_us", int64_t{0});
+    const std::string kind = payload.value("timer", "");
+    if (due > 0 || kind == "escalation") {
+      Timer& timer = state.timers[payload.value("task", "")];
+      timer.kind = kind.empty() ? "sla" : kind;
+      timer.due_us = due;
+      timer.step = event.step;
+      timer.breached = false;
+      timer.rule = payload.value("rule", "");
+      timer.subject = payload.value("subject", "");
+      timer.since_us = payload.value("since_us", int64_t{0});
+      timer.fired = payload.value("fired", 0);
+    }
+  } else if (type == "task_completed" || type == "approval_decided" ||
+             type == "task_skipped" || type == "task_cancelled") {
+    state.timers.erase(payload.value("task", ""));
+  } else if (type == "sla_breached") {
+    if (auto t = state.timers.find(payload.value("task", ""));
+        t != state.timers.end()) {
+      t->second.breached = true;
+    }
+  } else if (type == "campaign_completed" || type == "campaign_rejected" ||
+             type == "campaign_cancelled") {
+    // Work has no deadlines left; escalations to acknowledge go on.
+    std::erase_if(state.timers, [](const auto& entry) {
+      return entry.second.kind != "escalation";
+    });
+  }
   if (event.sequence > 0) state.version = event.sequence;
   return OkStatus();
 }
@@ -466,7 +496,7 @@ Status Engine::Add(Context& context, const std::string& type,
     // Applied at once, so what a command returns is what a replay rebuilds.
     LIVESOP_RETURN_IF_ERROR(Apply(context.state, event, payload, moved));
     context.events.push_back(std::move(event));
-    return OkStatus();
+    return Ended(context, type, payload);
   }
   const Departure& departure = *context.departure;
   event.deviation = context.deviation;
@@ -484,6 +514,22 @@ Status Engine::Add(Context& context, const std::string& type,
   event.payload = marked.dump();
   LIVESOP_RETURN_IF_ERROR(Apply(context.state, event, marked, moved));
   context.events.push_back(std::move(event));
+  return Ended(context, type, payload);
+}
+
+// After an event that ends a task: the escalations chasing it stop.
+Status Engine::Ended(Context& context, const std::string& type,
+                     const Json& payload) {
+  if (type != "task_completed" && type != "approval_decided" &&
+      type != "task_skipped" && type != "task_cancelled") {
+    return OkStatus();
+  }
+  const std::string task = payload.value("task", "");
+  for (const auto& [id, timer] : context.state.timers) {
+    if (timer.kind == "escalation" && timer.subject == task) {
+      return CloseEscalations(context, task, false);
+    }
+  }
   return OkStatus();
 }
 
@@ -519,9 +565,7 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
             Add(context, "approval_requested", step.name, step.id, "",
                 {{"step", step.id}, {"groups", PlanToJson(plan)}}));
         for (const std::string& role : AwaitedRoles(plan, {})) {
-          LIVESOP_RETURN_IF_ERROR(
-              Add(context, "task_created", step.name, step.id, role,
-                  {{"task", campaign + "/" + step.id + "/" + role}}));
+          LIVESOP_RETURN_IF_ERROR(CreateTask(context, step, role));
         }
         LIVESOP_RETURN_IF_ERROR(ApplyHeld(context, node));
         break;
@@ -539,10 +583,7 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
         break;
       }
       default: {
-        Json payload = {{"task", campaign + "/" + step.id}};
-        if (!step.person.empty()) payload["assignee"] = step.person;
-        LIVESOP_RETURN_IF_ERROR(Add(context, "task_created", step.name, step.id,
-                                    step.role, payload));
+        LIVESOP_RETURN_IF_ERROR(CreateTask(context, step, ""));
         if (step.type == sop::StepType::kReview) {
           LIVESOP_RETURN_IF_ERROR(ApplyHeld(context, node));
         }
@@ -663,6 +704,9 @@ Status Engine::DecideAs(Context& context, int node, const std::string& role,
     FlowStep moved;
     LIVESOP_RETURN_IF_ERROR(Finish(context, node, OutcomeFor(verdict),
                                    "approval_decided", role, payload, &moved));
+    if (verdict == Verdict::kReject) {
+      LIVESOP_RETURN_IF_ERROR(Rejected(context, s));
+    }
     return FollowUp(context, moved);
   }
   payload["task"] = campaign + "/" + s.id + "/" + role;
@@ -679,8 +723,7 @@ Status Engine::DecideAs(Context& context, int node, const std::string& role,
       if (std::find(awaited.begin(), awaited.end(), r) != awaited.end()) {
         continue;
       }
-      LIVESOP_RETURN_IF_ERROR(Add(context, "task_created", s.name, s.id, r,
-                                  {{"task", campaign + "/" + s.id + "/" + r}}));
+      LIVESOP_RETURN_IF_ERROR(CreateTask(context, s, r));
     }
     return OkStatus();
   }
@@ -688,6 +731,7 @@ Status Engine::DecideAs(Context& context, int node, const std::string& role,
   LIVESOP_RETURN_IF_ERROR(Finish(context, node, OutcomeFor(tally),
                                  "approval_decided", role, payload, &moved));
   Context::Plain plain(context);
+  if (tally == Tally::kRejected) LIVESOP_RETURN_IF_ERROR(Rejected(context, s));
   for (const std::string& r : awaited) {
     if (r == role) continue;
     LIVESOP_RETURN_IF_ERROR(Add(context, "task_cancelled", s.name, s.id, r,
@@ -709,6 +753,7 @@ Status Engine::FollowUp(Context& context, const FlowStep& moved) {
   Context::Plain plain(context);
   LIVESOP_RETURN_IF_ERROR(Activated(context, moved.activated));
   if (moved.ended) {
+    LIVESOP_RETURN_IF_ERROR(CloseEscalations(context, "", true));
     const std::string& how = context.state.flow.end_outcome;
     LIVESOP_RETURN_IF_ERROR(Add(context, "campaign_" + how, "Campaign " + how,
                                 "", "", Json::object()));
@@ -764,7 +809,20 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
                                  {"values", command.values}},
                                 &started));
     // The start was applied with the creation; its activations follow.
-    return FollowUp(context, started);
+    LIVESOP_RETURN_IF_ERROR(FollowUp(context, started));
+    // Escalations the request's facts raise at once ("urgent and large").
+    const std::vector<std::string> channels =
+        ApprovalFacts(sop_, context.state.campaign_type, context.state.values)
+            .channels;
+    for (const sop::EscalationRule& rule : sop_.escalations) {
+      if (rule.trigger != "condition" || !rule.when ||
+          !HoldsForAnyChannel(*rule.when, context.state.facts, channels)) {
+        continue;
+      }
+      LIVESOP_RETURN_IF_ERROR(
+          OpenEscalation(context, rule, command.campaign, "", context.now));
+    }
+    return OkStatus();
   });
 }
 
@@ -989,6 +1047,12 @@ Result<CampaignState> Engine::Cancel(const std::string& campaign,
             Add(context, "task_cancelled", s.name, s.id, "", {{"task", task}}));
       }
     }
+    for (const auto& [id, adhoc] : context.state.adhoc) {
+      if (adhoc.done) continue;
+      LIVESOP_RETURN_IF_ERROR(Add(context, "task_cancelled", adhoc.name, id,
+                                  adhoc.role, {{"task", campaign + "/" + id}}));
+    }
+    LIVESOP_RETURN_IF_ERROR(CloseEscalations(context, "", true));
     return Add(context, "campaign_cancelled", "Campaign cancelled", "", "",
                {{"reason", reason}});
   });

@@ -106,6 +106,30 @@ struct Expedite {
   friend bool operator==(const Expedite&, const Expedite&) = default;
 };
 
+// A deadline the engine watches for a task: its SLA, the end of a wait,
+// or the next notice of an escalation (whose own task is acknowledged by its
+// recipients).
+struct Timer {
+  std::string kind;    // "sla", "wait" or "escalation"
+  int64_t due_us = 0;  // 0: nothing more to fire
+  std::string step;
+  bool breached = false;  // sla: the breach is recorded
+  // Escalations:
+  std::string rule;      // the SOP's escalation rule
+  std::string subject;   // the task (or campaign) it chases
+  int64_t since_us = 0;  // when it started: the breach, the rejection
+  int fired = 0;         // notices raised so far (levels, then repeats)
+
+  friend bool operator==(const Timer&, const Timer&) = default;
+};
+
+// What a sweep of the due timers did.
+struct SweepReport {
+  int campaigns = 0;                  // campaigns with something due
+  int64_t events = 0;                 // events written
+  std::vector<std::string> problems;  // campaigns that could not be swept
+};
+
 // A campaign as its events left it.
 struct CampaignState {
   std::string campaign;
@@ -134,7 +158,8 @@ struct CampaignState {
   Expedite expedite;
   // Checklist steps: the items ticked so far.
   std::map<std::string, std::set<std::string>> ticked;
-  int64_t version = 0;  // the campaign's last event sequence
+  std::map<std::string, Timer> timers;  // by task id
+  int64_t version = 0;                  // the campaign's last event sequence
 
   friend bool operator==(const CampaignState&, const CampaignState&) = default;
 };
@@ -270,6 +295,21 @@ class Engine {
                                 const std::string& actor,
                                 const std::string& text);
 
+  // Fires what is due at the clock's time, on every campaign with a task
+  // due (from the tasks read model): a wait that is over moves on; an SLA
+  // passed is recorded (`sla_breached`) and opens the SOP's escalations for
+  // it; escalation notices due are raised to their recipients (an inbox
+  // item each) until the escalation stops. Each campaign is its own command;
+  // a campaign that cannot be swept is reported and the others go on.
+  // Several engines may sweep at once: each notice is written once.
+  Result<SweepReport> Sweep();
+
+  // Acknowledges the escalation whose task is `escalation` (its recipients,
+  // and the process owner's role, may): it raises no more notices.
+  Result<CampaignState> Acknowledge(const std::string& campaign,
+                                    const std::string& escalation,
+                                    const std::string& actor);
+
   // The campaign's state, rebuilt from its events. NotFound when it has
   // none.
   Result<CampaignState> Load(const std::string& campaign);
@@ -353,6 +393,40 @@ class Engine {
   Status Depart(Context& context, const Departure& departure,
                 const std::string& kind, const sop::Step* step,
                 const std::string& also_allowed) const;
+
+  // Adds the task of `step` (for an approval, the task of approver `role`),
+  // with its deadline: the SLA (shortened when expedited), or a wait's end.
+  Status Ended(Context& context, const std::string& type,
+               const nlohmann::json& payload);
+  Status CreateTask(Context& context, const sop::Step& step,
+                    const std::string& role);
+  int64_t DueFor(const CampaignState& state, const sop::Step& step,
+                 int64_t now) const;
+  int64_t AddBusiness(int64_t start, const sop::BusinessDuration& d) const;
+  Status FireDue(Context& context);
+  // Starts escalation `rule` chasing `subject` (a task, or the campaign)
+  // from `since`, unless it runs already, and raises what is due.
+  Status OpenEscalation(Context& context, const sop::EscalationRule& rule,
+                        const std::string& subject, const std::string& step,
+                        int64_t since);
+  Status RaiseDue(Context& context, const std::string& escalation);
+  // When notice `fired` (0-based) of `rule` from `since` is due; 0: never.
+  int64_t NoticeDue(const sop::EscalationRule& rule, int64_t since,
+                    int fired) const;
+  std::vector<std::string> Recipients(const CampaignState& state,
+                                      const sop::EscalationLevel& level,
+                                      const Timer& timer) const;
+  // Cancels the open escalations chasing `subject` (all when empty) that
+  // stop when it is done.
+  // Opens the escalations that watch rejections of `step`.
+  Status Rejected(Context& context, const sop::Step& step);
+  Status CloseEscalations(Context& context, const std::string& subject,
+                          bool all);
+  const sop::EscalationRule* FindEscalation(const std::string& id) const;
+  // The escalation rules with `trigger` that watch `step`.
+  std::vector<const sop::EscalationRule*> Watching(const std::string& trigger,
+                                                   const CampaignState& state,
+                                                   const sop::Step& step) const;
 
   // Checks the campaign is open and `step` active; sets `*node`.
   Status Active(Context& context, const std::string& step, int* node) const;

@@ -9,9 +9,9 @@
 #include <map>
 #include <optional>
 #include <regex>
-#include <unordered_map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "core/text.h"
@@ -458,9 +458,9 @@ class Checker {
     std::string error;
     const std::regex* pattern = CompiledPattern(field.pattern, &error);
     if (pattern == nullptr) {
-      SopError(field.id,
-               "The form of " + Label(field) + " (" + field.pattern +
-                   ") is not a valid regular expression: " + error + ".");
+      SopError(field.id, "The form of " + Label(field) + " (" + field.pattern +
+                             ") is not a valid regular expression: " + error +
+                             ".");
       return;
     }
     bool matches = false;

@@ -47,8 +47,8 @@ Json Fill(const sop::Definition& sop, const sop::Form& form,
         values[f.id] = f.min ? *f.min : (f.max ? *f.max : 1.0);
         break;
       case sop::FieldType::kDate:
-        values[f.id] = dates.count(f.id) != 0 ? dates.at(f.id)
-                                              : Day(now + 14 * kDay);
+        values[f.id] =
+            dates.count(f.id) != 0 ? dates.at(f.id) : Day(now + 14 * kDay);
         break;
       case sop::FieldType::kChoice:
         values[f.id] = f.id == "campaign_type" ? type : f.options.front();

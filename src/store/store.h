@@ -149,6 +149,8 @@ struct TaskQuery {
   std::string campaign;
   std::string assignee;
   std::string status;
+  // When set: only tasks with a deadline (due_us > 0) at or before it.
+  int64_t due_by_us = 0;
 };
 struct InboxQuery {
   std::string recipient;

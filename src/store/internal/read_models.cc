@@ -118,7 +118,8 @@ constexpr const char* kSelectTasks =
     "SELECT task, campaign, step, activity, role, assignee, status, "
     "decision, completed_by, created_us, due_us, completed_us FROM tasks "
     "WHERE (? = '' OR campaign = ?) AND (? = '' OR assignee = ?) AND "
-    "(? = '' OR status = ?) ORDER BY task";
+    "(? = '' OR status = ?) AND (? = 0 OR (due_us > 0 AND due_us <= ?)) "
+    "ORDER BY task";
 constexpr const char* kSelectInbox =
     "SELECT id, recipient, campaign, task, subject, body, created_us, "
     "read_us FROM inbox WHERE (? = '' OR recipient = ?) AND (? = 0 OR "
@@ -352,7 +353,7 @@ Result<std::vector<TaskRecord>> QueryTasks(SqlExecutor& sql,
   LIVESOP_RETURN_IF_ERROR(
       sql.Query(kSelectTasks,
                 {query.campaign, query.campaign, query.assignee, query.assignee,
-                 query.status, query.status},
+                 query.status, query.status, query.due_by_us, query.due_by_us},
                 [&](const SqlRow& row) {
                   TaskRecord& t = out.emplace_back();
                   t.task = row.Text(0);

@@ -1,0 +1,257 @@
+// Deadlines on the business calendar and the sweep that fires them: SLA
+// breaches escalated level by level, waits that end by themselves,
+// escalations raised by the request's facts and by rejections.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine/facts.h"
+#include "engine/test_util.h"
+
+namespace livesop::engine {
+namespace {
+
+using testing::HasSubstr;
+
+constexpr int64_t kHour = int64_t{3600} * 1'000'000;
+
+class TimersTest : public EngineFixture {
+ protected:
+  std::vector<store::Event> OfType(const std::string& campaign,
+                                   const std::string& type) {
+    std::vector<store::Event> out;
+    store::EventFilter filter;
+    filter.campaign = campaign;
+    EXPECT_TRUE(store_
+                    ->Scan(filter,
+                           [&](const store::Event& e) {
+                             if (e.type == type) out.push_back(e);
+                             return OkStatus();
+                           })
+                    .ok());
+    return out;
+  }
+
+  size_t InboxOf(const std::string& person) {
+    store::InboxQuery query;
+    query.recipient = person;
+    auto items = store_->Inbox(query);
+    EXPECT_TRUE(items.ok());
+    return items.ok() ? items->size() : 0;
+  }
+
+  CampaignState Until(CampaignState state, const std::string& step) {
+    const int node = Graph().Find(step);
+    for (int i = 0; i < 300 && state.flow.active.count(node) == 0 &&
+                    state.status == "active";
+         ++i) {
+      state = Round(state);
+    }
+    EXPECT_EQ(state.flow.active.count(node), 1u) << step << " never reached";
+    return state;
+  }
+
+  int64_t Sweep() {
+    auto report = engine_->Sweep();
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    if (!report.ok()) return -1;
+    EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+    return report->events;
+  }
+
+  const WorkCalendar calendar_ = DefaultCalendar(ExampleSop());
+};
+
+TEST_F(TimersTest, TasksAreDueAfterTheirSlaInWorkingTime) {
+  auto state = SubmitLaunch("t-1");
+  ASSERT_TRUE(state.ok());
+  // The plan has a 5-day SLA on the Jakarta calendar.
+  const int64_t due = calendar_.AddWorkingDays(clock_.NowMicros(), 5);
+  ASSERT_EQ(state->timers.count("t-1/plan"), 1u);
+  EXPECT_EQ(state->timers.at("t-1/plan").due_us, due);
+  EXPECT_EQ(state->timers.at("t-1/plan").kind, "sla");
+  store::TaskQuery query;
+  query.campaign = "t-1";
+  auto tasks = store_->Tasks(query);
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1u);
+  EXPECT_EQ((*tasks)[0].due_us, due);
+  // Done in time: no timer is left and nothing fires.
+  auto done = engine_->Complete("t-1", "plan", PersonFor("campaign-manager"));
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->timers.count("t-1/plan"), 0u);
+  clock_.Advance(6 * 24 * kHour);
+  EXPECT_GE(Sweep(), 0);
+  EXPECT_TRUE(OfType("t-1", "sla_breached").empty() ||
+              OfType("t-1", "sla_breached")[0].step != "plan");
+}
+
+TEST_F(TimersTest, ALateApprovalIsEscalatedLevelByLevelOnce) {
+  auto state = SubmitLaunch("t-2");
+  ASSERT_TRUE(state.ok());
+  CampaignState s = Until(*state, "campaign-approval");
+  const std::string task = "t-2/campaign-approval/brand-manager";
+  ASSERT_EQ(s.timers.count(task), 1u);
+  const int64_t due = s.timers.at(task).due_us;
+  const std::string ops = PersonFor("marketing-ops-lead");
+  const size_t ops_inbox = InboxOf(ops);
+  // Due, but the first level waits 2 working hours after the breach.
+  clock_.Set(due + 1);
+  EXPECT_GT(Sweep(), 0);
+  EXPECT_FALSE(OfType("t-2", "sla_breached").empty());
+  EXPECT_TRUE(OfType("t-2", "escalation_raised").empty());
+  EXPECT_EQ(Sweep(), 0);  // nothing twice
+  clock_.Set(calendar_.AddWorkingMinutes(due, 2 * 60) + 1);
+  EXPECT_GT(Sweep(), 0);
+  auto raised = OfType("t-2", "escalation_raised");
+  // One escalation per approver task that is late (the whole matrix was
+  // asked at once), each to the Marketing Ops Lead.
+  ASSERT_FALSE(raised.empty());
+  for (const store::Event& e : raised) {
+    EXPECT_EQ(e.role, "marketing-ops-lead");
+    EXPECT_THAT(e.payload, HasSubstr("\"notice\":1"));
+  }
+  EXPECT_EQ(InboxOf(ops), ops_inbox + raised.size());
+  const size_t first = raised.size();
+  EXPECT_EQ(Sweep(), 0);
+  // A working day after the breach: the Head of Marketing.
+  clock_.Set(calendar_.AddWorkingDays(due, 1) + 1);
+  EXPECT_GT(Sweep(), 0);
+  raised = OfType("t-2", "escalation_raised");
+  ASSERT_EQ(raised.size(), 2 * first);
+  EXPECT_EQ(raised.back().role, "head-of-marketing");
+  // Then three repeats, four working hours apart, and no more.
+  clock_.Set(calendar_.AddWorkingDays(due, 10));
+  EXPECT_GT(Sweep(), 0);
+  EXPECT_EQ(OfType("t-2", "escalation_raised").size(), 5 * first);
+  clock_.Advance(30 * 24 * kHour);
+  EXPECT_EQ(Sweep(), 0);
+  // Deciding the approval closes what chases it.
+  auto now = engine_->Load("t-2");
+  ASSERT_TRUE(now.ok());
+  ASSERT_TRUE(engine_
+                  ->Decide("t-2", "campaign-approval",
+                           PersonFor("brand-manager"), Verdict::kApprove, "")
+                  .ok());
+  auto after = engine_->Load("t-2");
+  EXPECT_EQ(after->timers.count(task + "#delayed-approval"), 0u);
+  EXPECT_EQ(after->timers.count(task), 0u);
+}
+
+TEST_F(TimersTest, TwoEnginesSweepingAtOnceRaiseEachNoticeOnce) {
+  auto state = SubmitLaunch("t-3");
+  ASSERT_TRUE(state.ok());
+  CampaignState s = Until(*state, "campaign-approval");
+  const int64_t due = s.timers.at("t-3/campaign-approval/brand-manager").due_us;
+  auto other_store = store::OpenStore((dir_ / "livesop.db").string());
+  ASSERT_TRUE(other_store.ok());
+  Engine other(**other_store, ExampleSop(), clock_);
+  clock_.Set(calendar_.AddWorkingMinutes(due, 2 * 60) + 1);
+  ASSERT_TRUE(other.Sweep().ok());
+  const size_t raised = OfType("t-3", "escalation_raised").size();
+  ASSERT_GT(raised, 0u);
+  // This engine's cached state is behind; its sweep finds nothing left.
+  EXPECT_EQ(Sweep(), 0);
+  EXPECT_EQ(OfType("t-3", "escalation_raised").size(), raised);
+  // Each late task's breach is recorded once.
+  std::set<std::string> late;
+  const auto breaches = OfType("t-3", "sla_breached");
+  for (const store::Event& e : breaches) late.insert(e.payload);
+  EXPECT_EQ(late.size(), breaches.size());
+  EXPECT_GT(breaches.size(), 0u);
+}
+
+TEST_F(TimersTest, AWaitEndsByItself) {
+  auto state = SubmitLaunch("t-4");
+  ASSERT_TRUE(state.ok());
+  CampaignState s = Until(*state, "live-period");
+  ASSERT_EQ(s.timers.at("t-4/live-period").kind, "wait");
+  const int64_t end = s.timers.at("t-4/live-period").due_us;
+  EXPECT_EQ(end, calendar_.AddWorkingDays(clock_.NowMicros(), 10));
+  clock_.Set(end - 1);
+  EXPECT_EQ(Sweep(), 0);
+  clock_.Set(end);
+  EXPECT_GT(Sweep(), 0);
+  auto after = engine_->Load("t-4");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->flow.active.count(Graph().Find("live-period")), 0u);
+  EXPECT_EQ(after->flow.active.count(Graph().Find("post-launch")), 1u);
+  EXPECT_TRUE(OfType("t-4", "sla_breached").empty() ||
+              OfType("t-4", "sla_breached").back().step != "live-period");
+}
+
+TEST_F(TimersTest, AnExpeditedCampaignGetsShorterSlas) {
+  ASSERT_TRUE(SubmitLaunch("t-5").ok());
+  Expedite how;
+  how.sla_factor = 0.5;
+  Departure d;
+  d.actor = PersonFor("campaign-manager");
+  d.reason = "launch moved forward";
+  ASSERT_TRUE(engine_->ExpediteCampaign("t-5", how, d).ok());
+  auto done = engine_->Complete("t-5", "plan", PersonFor("campaign-manager"));
+  ASSERT_TRUE(done.ok());
+  // The internal review's 2 days (2 x 8 working hours in Jakarta) become
+  // 8 hours.
+  EXPECT_EQ(done->timers.at("t-5/internal-review").due_us,
+            calendar_.AddWorkingMinutes(clock_.NowMicros(), 8 * 60));
+}
+
+TEST_F(TimersTest, AnUrgentLargeRequestIsEscalatedUntilAcknowledged) {
+  SubmitCommand command;
+  command.campaign = "t-6";
+  command.campaign_type = "product-launch";
+  command.title = "Flash sale";
+  command.actor = PersonFor("campaign-manager");
+  command.values = ValidLaunch(command.actor);
+  command.values["urgent"] = true;
+  command.values["budget"] = 400'000'000;  // large
+  command.values["urgency_reason"] = "competitor launch";
+  auto state = engine_->Submit(command);
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const std::string id = "t-6#urgent-large-campaign";
+  ASSERT_EQ(state->timers.count(id), 1u);
+  const std::string head = PersonFor("head-of-marketing");
+  const size_t before = InboxOf(head);
+  clock_.Set(calendar_.AddWorkingMinutes(clock_.NowMicros(), 60) + 1);
+  EXPECT_GT(Sweep(), 0);
+  EXPECT_EQ(InboxOf(head), before + 1);
+  EXPECT_EQ(
+      engine_->Acknowledge("t-6", id, PersonFor("copywriter")).status().code(),
+      StatusCode::kPermissionDenied);
+  EXPECT_EQ(engine_->Acknowledge("t-6", "t-6#nope", head).status().code(),
+            StatusCode::kNotFound);
+  auto acknowledged = engine_->Acknowledge("t-6", id, head);
+  ASSERT_TRUE(acknowledged.ok()) << acknowledged.status().ToString();
+  EXPECT_EQ(acknowledged->timers.count(id), 0u);
+  EXPECT_EQ(*engine_->Load("t-6"), *acknowledged);
+}
+
+TEST_F(TimersTest, ARejectionIsFollowedUpAfterTheCampaignEnds) {
+  auto state = SubmitLaunch("t-7");
+  ASSERT_TRUE(state.ok());
+  CampaignState s = Until(*state, "campaign-approval");
+  auto rejected =
+      engine_->Decide("t-7", "campaign-approval", PersonFor("brand-manager"),
+                      Verdict::kReject, "off brand");
+  ASSERT_TRUE(rejected.ok()) << rejected.status().ToString();
+  EXPECT_EQ(rejected->status, "rejected");
+  const std::string id = "t-7#campaign-rejected";
+  ASSERT_EQ(rejected->timers.count(id), 1u);
+  // The approvers' SLA timers went with the campaign.
+  EXPECT_EQ(rejected->timers.size(), 1u);
+  clock_.Set(calendar_.AddWorkingMinutes(clock_.NowMicros(), 60) + 1);
+  EXPECT_GT(Sweep(), 0);
+  auto raised = OfType("t-7", "escalation_raised");
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].role, "campaign-lead");
+  auto done = engine_->Acknowledge("t-7", id, PersonFor("campaign-lead"));
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_TRUE(done->timers.empty());
+}
+
+}  // namespace
+}  // namespace livesop::engine

@@ -11,7 +11,7 @@ packages=(
   graphviz libgraphviz-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libxml2-dev zlib1g-dev libcsv-dev libhowardhinnant-date-dev tzdata
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libssl-dev
   libpq-dev postgresql
   python3
 )

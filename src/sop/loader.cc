@@ -1,5 +1,6 @@
 #include "sop/loader.h"
 
+#include <openssl/evp.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
@@ -7,6 +8,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -613,10 +617,17 @@ bool ReadTeam(Context& ctx, const YAML::Node& node, const std::string& path,
   return true;
 }
 
+const std::vector<std::string>& AssignmentPolicies() {
+  static const std::vector<std::string> kPolicies(
+      std::begin(kAssignmentPolicies), std::end(kAssignmentPolicies));
+  return kPolicies;
+}
+
 bool ReadRole(Context& ctx, const YAML::Node& node, const std::string& path,
               Role* out) {
-  MapReader r(ctx, node, path,
-              {"id", "name", "team", "description", "responsibilities"});
+  MapReader r(
+      ctx, node, path,
+      {"id", "name", "team", "description", "responsibilities", "assignment"});
   if (!r.ok()) return false;
   out->where = r.where();
   out->at = r.Locations();
@@ -625,6 +636,7 @@ bool ReadRole(Context& ctx, const YAML::Node& node, const std::string& path,
   out->team = r.Id("team");
   out->description = r.String("description");
   out->responsibilities = r.Strings("responsibilities");
+  out->assignment = r.Enum("assignment", AssignmentPolicies());
   return true;
 }
 
@@ -881,6 +893,8 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
                "description",
                "role",
                "person",
+               "assignment",
+               "assignee_from",
                "consulted",
                "informed",
                "sla",
@@ -918,6 +932,8 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
   out->description = r.String("description");
   out->role = r.Id("role");
   out->person = r.Id("person");
+  out->assignment = r.Enum("assignment", AssignmentPolicies());
+  out->assignee_from = r.Id("assignee_from");
   out->consulted = r.Ids("consulted");
   out->informed = r.Ids("informed");
   out->sla = r.Duration("sla");
@@ -976,6 +992,12 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
   if (out->type != StepType::kApproval) {
     for (const char* key : {"matrix", "approvers", "quorum", "mode"}) {
       forbid(key, "only approval steps have approvers");
+    }
+  }
+  if (gateway || out->type == StepType::kEnd ||
+      out->type == StepType::kNotification || out->type == StepType::kWait) {
+    for (const char* key : {"assignment", "assignee_from"}) {
+      forbid(key, "only steps with tasks are given to people");
     }
   }
   if (out->type != StepType::kEnd) forbid("outcome", "only end steps");
@@ -1392,15 +1414,29 @@ void ReadList(MapReader& top, Context& ctx, const std::string& key,
 
 class Loader {
  public:
-  Loader(const LoadOptions& options, LoadResult* result)
-      : options_(options), result_(result) {}
+  // Reads files from disk, or only from `bundle` when it is given.
+  Loader(const LoadOptions& options, LoadResult* result,
+         const Bundle* bundle = nullptr)
+      : options_(options), result_(result), bundle_(bundle) {}
+
+  // When set, called with each file's path and text once it has been read.
+  std::function<void(const std::string& path, const std::string& text)> on_read;
+
+  // The first file that could not be read, if any: ReadBundle's error.
+  const std::optional<Diagnostic>& read_failure() const {
+    return read_failure_;
+  }
 
   // Loads one file given by `path` as written by the user (or an include).
   void LoadFile(const std::string& path, const SourceLocation& included_from,
                 int depth) {
-    std::error_code ec;
-    fs::path canonical = fs::weakly_canonical(path, ec);
-    const std::string key = ec ? path : canonical.string();
+    // A bundle has no links to resolve and must not look at the disk.
+    std::string key = fs::path(path).lexically_normal().string();
+    if (bundle_ == nullptr) {
+      std::error_code ec;
+      fs::path canonical = fs::weakly_canonical(path, ec);
+      key = ec ? path : canonical.string();
+    }
     if (std::find(stack_.begin(), stack_.end(), key) != stack_.end()) {
       result_->diagnostics.Error(
           included_from, "include-cycle",
@@ -1419,7 +1455,11 @@ class Loader {
     if (!loaded_.insert(key).second) return;  // a diamond: read once
 
     std::string text;
-    if (!ReadText(path, included_from, depth, &text)) return;
+    const bool read = bundle_ != nullptr
+                          ? ReadFromBundle(path, included_from, depth, &text)
+                          : ReadText(path, included_from, depth, &text);
+    if (!read) return;
+    if (on_read) on_read(path, text);
     result_->definition.files.push_back(path);
     stack_.push_back(key);
     stack_display_.push_back(path);
@@ -1482,6 +1522,7 @@ class Loader {
       SourceLocation where =
           depth == 0 ? SourceLocation{path, 0, 0} : included_from;
       result_->diagnostics.Error(where, code, message, hint);
+      if (!read_failure_) read_failure_ = result_->diagnostics.items().back();
     };
     std::error_code ec;
     fs::file_status status = fs::status(path, ec);
@@ -1542,6 +1583,51 @@ class Loader {
            "pass the SOP's YAML file");
       return false;
     }
+    return true;
+  }
+
+  // ReadText for a file of the bundle: the same limits and diagnostics, but
+  // a file the bundle does not hold is not looked for anywhere else.
+  bool ReadFromBundle(const std::string& path,
+                      const SourceLocation& included_from, int depth,
+                      std::string* text) {
+    auto fail = [&](const std::string& code, const std::string& message,
+                    const std::string& hint) {
+      SourceLocation where =
+          depth == 0 ? SourceLocation{path, 0, 0} : included_from;
+      result_->diagnostics.Error(where, code, message, hint);
+    };
+    auto found =
+        bundle_->files.find(fs::path(path).lexically_normal().string());
+    if (found == bundle_->files.end()) {
+      if (depth == 0) {
+        result_->io_failure = true;
+        fail("io-error",
+             "the bundle does not hold its root file \"" + path + "\"",
+             "publish the SOP again");
+      } else {
+        fail("include-not-found",
+             "included file \"" + path + "\" is not in the bundle",
+             "a published SOP holds the files it included when it was "
+             "published; publish it again with the file in place");
+      }
+      return false;
+    }
+    if (found->second.size() > options_.max_file_bytes) {
+      result_->io_failure = true;
+      fail("file-too-large",
+           "\"" + path + "\" is larger than " +
+               std::to_string(options_.max_file_bytes / (size_t{1024} * 1024)) +
+               " MiB",
+           "an SOP is a few hundred KiB at most; split it with `include:`");
+      return false;
+    }
+    if (found->second.find('\0') != std::string::npos) {
+      fail("yaml-syntax", "\"" + path + "\" is a binary file, not YAML",
+           "pass the SOP's YAML file");
+      return false;
+    }
+    *text = found->second;
     return true;
   }
 
@@ -1634,6 +1720,8 @@ class Loader {
 
   const LoadOptions& options_;
   LoadResult* result_;
+  const Bundle* bundle_;
+  std::optional<Diagnostic> read_failure_;
   std::vector<std::string> stack_;
   std::vector<std::string> stack_display_;
   std::set<std::string> loaded_;
@@ -1679,6 +1767,158 @@ LoadResult LoadDefinitionFromString(const std::string& text,
   loader.LoadText(text, name, 0);
   FinishLoad(&result);
   return result;
+}
+
+Result<Bundle> ReadBundle(const std::string& root_path,
+                          const LoadOptions& options) {
+  const fs::path root = fs::path(root_path).lexically_normal();
+  const fs::path folder =
+      root.has_parent_path() ? root.parent_path() : fs::path(".");
+  Bundle bundle;
+  bundle.root = root.filename().string();
+  LoadResult disk;
+  disk.definition.root_file = root_path;
+  Loader loader(options, &disk);
+  Status problem;
+  loader.on_read = [&](const std::string& path, const std::string& text) {
+    if (!problem.ok()) return;
+    const std::string relative =
+        fs::path(path).lexically_normal().lexically_relative(folder).string();
+    if (relative.empty()) {
+      problem = InvalidArgumentError("cannot bundle \"" + path +
+                                     "\": it has no path relative to \"" +
+                                     folder.string() + "\"");
+      return;
+    }
+    try {
+      // Only to learn whether the text is UTF-8: dump() throws if not.
+      (void)nlohmann::json(text).dump();
+    } catch (const nlohmann::json::exception&) {
+      problem = InvalidArgumentError(
+          "\"" + path +
+          "\" is not UTF-8 text; save it as UTF-8 (YAML files are)");
+      return;
+    }
+    bundle.files.emplace(relative, text);
+  };
+  loader.LoadFile(root_path, {root_path, 0, 0}, 0);
+  if (const std::optional<Diagnostic>& failure = loader.read_failure()) {
+    std::error_code ec;
+    const bool missing =
+        failure->code == "include-not-found" || !fs::exists(root_path, ec);
+    const std::string message =
+        "cannot read the SOP's files: " + FormatDiagnostic(*failure);
+    return missing ? NotFoundError(message) : InvalidArgumentError(message);
+  }
+  LIVESOP_RETURN_IF_ERROR(problem);
+  // Each file must be found again from inside the bundle: an include by
+  // absolute path, for one, would not be.
+  LoadResult bundled = LoadDefinitionFromBundle(bundle, options);
+  for (const Diagnostic& d : bundled.diagnostics.items()) {
+    if (d.code == "include-not-found" || d.code == "io-error") {
+      return InvalidArgumentError(
+          "cannot bundle the SOP: " + FormatDiagnostic(d) +
+          " (write includes as paths relative to the including file)");
+    }
+  }
+  if (bundled.definition.files.size() != disk.definition.files.size()) {
+    return InvalidArgumentError(
+        "cannot bundle the SOP: its includes name " +
+        std::to_string(disk.definition.files.size()) +
+        " files, of which the bundle resolves " +
+        std::to_string(bundled.definition.files.size()) +
+        "; write includes as paths relative to the including file");
+  }
+  return bundle;
+}
+
+LoadResult LoadDefinitionFromBundle(const Bundle& bundle,
+                                    const LoadOptions& options) {
+  LoadResult result;
+  result.definition.root_file = bundle.root;
+  Loader loader(options, &result, &bundle);
+  loader.LoadFile(bundle.root, {bundle.root, 0, 0}, 0);
+  if (!result.io_failure) FinishLoad(&result);
+  return result;
+}
+
+std::string BundleToJson(const Bundle& bundle) {
+  nlohmann::json doc = {
+      {"format", 1}, {"root", bundle.root}, {"files", bundle.files}};
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<Bundle> BundleFromJson(const std::string& json) {
+  auto invalid = [](const std::string& what) {
+    return InvalidArgumentError("not an SOP bundle: " + what);
+  };
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(json);
+  } catch (const nlohmann::json::exception& e) {
+    return invalid(std::string("the JSON does not parse (") + e.what() + ")");
+  }
+  if (!doc.is_object()) return invalid("the JSON is not an object");
+  const auto format = doc.find("format");
+  if (format == doc.end() || !format->is_number_integer() || *format != 1) {
+    return invalid("\"format\" is not 1");
+  }
+  const auto root = doc.find("root");
+  if (root == doc.end() || !root->is_string() ||
+      root->get_ref<const std::string&>().empty()) {
+    return invalid("\"root\" is not a file name");
+  }
+  const auto files = doc.find("files");
+  if (files == doc.end() || !files->is_object()) {
+    return invalid("\"files\" is not an object");
+  }
+  Bundle bundle;
+  bundle.root = root->get<std::string>();
+  for (const auto& [path, content] : files->items()) {
+    if (path.empty() || fs::path(path).is_absolute() ||
+        fs::path(path).lexically_normal().string() != path) {
+      return invalid("the file path \"" + path +
+                     "\" is not a normal relative path");
+    }
+    if (!content.is_string()) {
+      return invalid("the content of \"" + path + "\" is not a string");
+    }
+    bundle.files.emplace(path, content.get<std::string>());
+  }
+  if (!bundle.files.contains(bundle.root)) {
+    return invalid("it does not hold its root file \"" + bundle.root + "\"");
+  }
+  return bundle;
+}
+
+std::string BundleDigest(const Bundle& bundle) {
+  std::string canonical = "livesop-sop-bundle-1\n";
+  auto add = [&](const std::string& field) {
+    canonical += std::to_string(field.size());
+    canonical += ':';
+    canonical += field;
+  };
+  add(bundle.root);
+  for (const auto& [path, content] : bundle.files) {
+    add(path);
+    add(content);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(canonical.data(), canonical.size(), digest, &size,
+                 EVP_sha256(), nullptr) != 1) {
+    // Only when OpenSSL cannot run SHA-256 at all (a broken installation);
+    // an empty digest never equals a real one.
+    return {};
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(size_t{2} * size);
+  for (unsigned int i = 0; i < size; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
 }
 
 }  // namespace livesop::sop

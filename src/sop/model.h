@@ -90,6 +90,16 @@ struct Team {
   std::string description;
 };
 
+// How a role's task is given to a person when it is created:
+//   queue         open to everyone holding the role (the default)
+//   explicit      open to the role until the process owner gives it to
+//                 someone (the engine's Assign)
+//   round_robin   to the holders in turn
+//   least_loaded  to the holder with the fewest open tasks
+// People who are away are passed over; their delegates stand in.
+inline constexpr const char* kAssignmentPolicies[] = {
+    "queue", "explicit", "round_robin", "least_loaded"};
+
 struct Role {
   SourceLocation where;
   KeyLocations at;
@@ -98,6 +108,7 @@ struct Role {
   std::string team;  // team id, optional
   std::string description;
   std::vector<std::string> responsibilities;
+  std::string assignment;  // a policy above; empty: queue
 };
 
 struct Person {
@@ -269,8 +280,10 @@ struct Step {
   StepType type = StepType::kTask;
   bool type_known = false;  // false when `type` was missing or misspelt
   std::string description;
-  std::string role;                     // who does it: role id
-  std::string person;                   // or a named person
+  std::string role;           // who does it: role id
+  std::string person;         // or a named person
+  std::string assignment;     // policy (kAssignmentPolicies); else the role's
+  std::string assignee_from;  // a person field of the request: its person
   std::vector<std::string> consulted;   // RACI: role ids
   std::vector<std::string> informed;    // RACI: role ids
   std::optional<BusinessDuration> sla;  // due time after the step starts

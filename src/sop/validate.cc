@@ -497,6 +497,28 @@ class Validator {
                    "name a date field such as launch_date");
       }
     }
+    if (!s.assignee_from.empty()) {
+      const FormField* field = nullptr;
+      for (const Form* f : forms) {
+        if (field == nullptr) field = FindField(s.assignee_from, f);
+      }
+      if (forms.empty()) field = FindField(s.assignee_from, nullptr);
+      if (field == nullptr || field->type != FieldType::kPerson) {
+        out_.Error(LocationOf(s.at, "assignee_from", s.where),
+                   "unknown-reference",
+                   what + " takes its person from `" + s.assignee_from +
+                       "`, which is not a person field of the request form",
+                   "name a field of type person");
+      }
+    }
+    if (!s.person.empty() &&
+        (!s.assignment.empty() || !s.assignee_from.empty())) {
+      out_.Error(LocationOf(s.at, "person", s.where), "invalid-value",
+                 what +
+                     " names its person, so it needs no `assignment` or "
+                     "`assignee_from`",
+                 "keep `person:`, or give the step a role and a policy");
+    }
     const bool needs_actor = s.type_known && (s.type == StepType::kTask ||
                                               s.type == StepType::kReview ||
                                               s.type == StepType::kChecklist);

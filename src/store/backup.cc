@@ -6,8 +6,10 @@
 #include <memory>
 #include <vector>
 
+#include "store/internal/absences.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
+#include "store/internal/sop_versions.h"
 #include "store/internal/sqlite_store.h"
 
 namespace livesop::store {
@@ -49,6 +51,8 @@ Status Copy(RawStore& from, RawStore& to) {
     status = to.WriteEvents(batch);
   }
   if (status.ok()) status = internal::CopyKeys(from.sql(), to.sql());
+  if (status.ok()) status = internal::CopyAbsences(from.sql(), to.sql());
+  if (status.ok()) status = internal::CopySopVersions(from.sql(), to.sql());
   if (status.ok()) status = to.FinishCopy();
   if (status.ok()) status = to.Commit();
   from.Rollback();  // ends the read snapshot

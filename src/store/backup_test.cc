@@ -161,5 +161,44 @@ TEST_F(BackupTest, RestoreRefusesNonEmptyTargetsAndForeignFiles) {
   EXPECT_EQ(*empty->LastPosition(), 0);
 }
 
+SopVersionRecord SopVersionOf(const std::string& version, char digest) {
+  SopVersionRecord r;
+  r.version = version;
+  r.sop_id = "marketing-ops";
+  r.digest = std::string(64, digest);
+  r.bundle = R"({"format":1,"root":"sop.yaml","files":{"sop.yaml":"x: 1\n"}})";
+  r.published_by = "ana";
+  r.published_us = 1'700'000'000'000'000 + digest;
+  r.note = "note";
+  return r;
+}
+
+TEST_F(BackupTest, RoundTripKeepsPublishedSopVersions) {
+  ASSERT_TRUE(source_->PublishSop(SopVersionOf("1.0.0", 'a')).ok());
+  ASSERT_TRUE(source_->PublishSop(SopVersionOf("1.1.0", 'b')).ok());
+  const std::string file = (dir_ / "sops.livesop").string();
+  ASSERT_TRUE(BackupStore(*source_, file).ok());
+  auto target = OpenAt("restored.db");
+  ASSERT_TRUE(RestoreStore(file, *target).ok());
+  EXPECT_EQ(*target->SopVersions(), *source_->SopVersions());
+  EXPECT_EQ(*target->SopVersion("1.1.0"), SopVersionOf("1.1.0", 'b'));
+
+  // A target that publishes the same version with the same content takes
+  // the restore; with other content it refuses all of it.
+  auto same = OpenAt("same.db");
+  ASSERT_TRUE(same->PublishSop(SopVersionOf("1.0.0", 'a')).ok());
+  ASSERT_TRUE(RestoreStore(file, *same).ok());
+  EXPECT_EQ(same->SopVersions()->size(), 2u);
+  auto other = OpenAt("other.db");
+  ASSERT_TRUE(other->PublishSop(SopVersionOf("1.1.0", 'z')).ok());
+  auto refused = RestoreStore(file, *other);
+  EXPECT_EQ(refused.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_THAT(refused.status().message(), HasSubstr("1.1.0"));
+  EXPECT_EQ(*other->LastPosition(), 0);
+  SopVersionRecord kept = SopVersionOf("1.1.0", 'z');
+  kept.bundle.clear();  // lists hold no bundles
+  EXPECT_EQ(*other->SopVersions(), std::vector<SopVersionRecord>{kept});
+}
+
 }  // namespace
 }  // namespace livesop::store

@@ -29,8 +29,10 @@
 #include <unordered_map>
 
 #include "core/text.h"
+#include "store/internal/absences.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
+#include "store/internal/sop_versions.h"
 #include "store/internal/sql.h"
 
 namespace livesop::store::internal {
@@ -138,6 +140,33 @@ INSERT INTO positions (id, last) VALUES (1, 0);
     // time index goes: its inserts landed all over the tree and halved
     // batched appends, and time filters stream in position order anyway.
     {"DROP TABLE campaigns_version; DROP INDEX events_time_us;", true},
+    // People's absences, for the engine's delegates.
+    {R"sql(
+CREATE TABLE absences (
+  id bigserial PRIMARY KEY,
+  person text NOT NULL,
+  from_us bigint NOT NULL,
+  until_us bigint NOT NULL,
+  delegate text NOT NULL,
+  note text NOT NULL,
+  recorded_by text NOT NULL,
+  recorded_us bigint NOT NULL
+);
+CREATE INDEX absences_by_person ON absences (person, from_us);
+)sql"},
+    // Published SOP versions (Store::PublishSop): each campaign runs on the
+    // version it started with, so every one is kept, files and all.
+    {R"sql(
+CREATE TABLE sop_versions (
+  version text PRIMARY KEY,
+  sop_id text NOT NULL,
+  digest text NOT NULL,
+  bundle text NOT NULL,
+  published_by text NOT NULL,
+  published_us bigint NOT NULL,
+  note text NOT NULL
+);
+)sql"},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -357,6 +386,36 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   Result<std::vector<InboxItem>> Inbox(const InboxQuery& query) override {
     LIVESOP_RETURN_IF_ERROR(EnsureConnected());
     return QueryInbox(*this, query);
+  }
+  Result<int64_t> RecordAbsence(const Absence& absence) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::InsertAbsence(*this, absence);
+  }
+  Status CancelAbsence(int64_t id) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::DeleteAbsence(*this, id);
+  }
+  Result<std::vector<Absence>> Absences(const std::string& person,
+                                        int64_t at_us) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryAbsences(*this, person, at_us);
+  }
+  Status PublishSop(const SopVersionRecord& record) override {
+    if (options_.read_only) {
+      return FailedPreconditionError(
+          "the PostgreSQL store was opened read-only; cannot publish an SOP "
+          "version");
+    }
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return PublishSopVersion(*this, record);
+  }
+  Result<SopVersionRecord> SopVersion(const std::string& version) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return QuerySopVersion(*this, version);
+  }
+  Result<std::vector<SopVersionRecord>> SopVersions() override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return QuerySopVersions(*this);
   }
   Result<int64_t> RebuildReadModels() override;
 

@@ -562,6 +562,13 @@ TEST_F(PostgresStoreTest, BackupAndRestoreThroughAFile) {
     r.events[0].type = i % 2 == 0 ? "task_created" : "note";
     ASSERT_TRUE(store->Append(r).ok());
   }
+  SopVersionRecord sop;
+  sop.version = "1.0.0";
+  sop.sop_id = "marketing-ops";
+  sop.digest = std::string(64, 'a');
+  sop.bundle = R"({"format":1,"root":"sop.yaml","files":{"sop.yaml":"x"}})";
+  sop.published_us = 1000;
+  ASSERT_TRUE(store->PublishSop(sop).ok());
   const std::string file =
       (std::filesystem::temp_directory_path() / (database_ + ".livesop"))
           .string();
@@ -581,6 +588,7 @@ TEST_F(PostgresStoreTest, BackupAndRestoreThroughAFile) {
     EXPECT_EQ(ScanAll(**target, {}), ScanAll(*store, {}));
     EXPECT_EQ(*(*target)->Campaigns({}), *store->Campaigns({}));
     EXPECT_EQ(*(*target)->Tasks({}), *store->Tasks({}));
+    EXPECT_EQ(*(*target)->SopVersion("1.0.0"), sop);
     auto retry = (*target)->Append(
         Request("c1", kAnyVersion, {MakeEvent("again")}, "key-1"));
     ASSERT_TRUE(retry.ok());
@@ -601,6 +609,7 @@ TEST_F(PostgresStoreTest, BackupAndRestoreThroughAFile) {
     ASSERT_TRUE(target.ok());
     ASSERT_TRUE(RestoreStore(file, **target).ok());
     EXPECT_EQ(ScanAll(**target, {}), ScanAll(*store, {}));
+    EXPECT_EQ(*(*target)->SopVersion("1.0.0"), sop);
   }
   std::filesystem::remove(file);
   std::filesystem::remove(sqlite_path);
@@ -626,6 +635,32 @@ TEST_F(PostgresStoreTest, NewerSchemaIsRefusedAndNothingChanges) {
   read_only.read_only = true;
   EXPECT_EQ(OpenPostgresStore(url_, read_only).status().code(),
             StatusCode::kFailedPrecondition);
+}
+
+TEST_F(PostgresStoreTest, OlderDatabaseGainsSopVersionsKeepingItsHistory) {
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(
+        store->Append(Request("c", kAnyVersion, {MakeEvent("a")})).ok());
+  }
+  // Back to schema version 3, before the SOP versions (migration 4); a
+  // later migration's tables go here too.
+  Sql sql(url_);
+  sql.Run("DROP TABLE sop_versions");
+  sql.Run("DELETE FROM livesop_schema WHERE version >= 4");
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion().value(), CurrentSchemaVersion());
+  EXPECT_EQ(store->CampaignVersion("c").value(), 1);
+  EXPECT_TRUE(store->SopVersions()->empty());
+  SopVersionRecord sop;
+  sop.version = "1.0.0";
+  sop.sop_id = "marketing-ops";
+  sop.digest = std::string(64, 'a');
+  sop.bundle = "{}";
+  EXPECT_TRUE(store->PublishSop(sop).ok());
+  EXPECT_EQ(sql.Run("SELECT count(*) FROM sop_versions"), "1");
 }
 
 TEST_F(PostgresStoreTest, NewerSchemaOnFreshDatabaseCreatesNothing) {

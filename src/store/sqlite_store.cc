@@ -23,8 +23,10 @@
 
 #include <unordered_map>
 
+#include "store/internal/absences.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
+#include "store/internal/sop_versions.h"
 #include "store/internal/sql.h"
 
 namespace livesop::store::internal {
@@ -127,6 +129,33 @@ ALTER TABLE events_packed RENAME TO events;
 DROP TABLE campaigns_version;
 )sql",
        true},
+      // People's absences, for the engine's delegates.
+      {R"sql(
+CREATE TABLE absences (
+  id INTEGER PRIMARY KEY,
+  person TEXT NOT NULL,
+  from_us INTEGER NOT NULL,
+  until_us INTEGER NOT NULL,
+  delegate TEXT NOT NULL,
+  note TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_us INTEGER NOT NULL
+);
+CREATE INDEX absences_by_person ON absences (person, from_us);
+)sql"},
+      // Published SOP versions (Store::PublishSop): each campaign runs on
+      // the version it started with, so every one is kept, files and all.
+      {R"sql(
+CREATE TABLE sop_versions (
+  version TEXT PRIMARY KEY,
+  sop_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  bundle TEXT NOT NULL,
+  published_by TEXT NOT NULL,
+  published_us INTEGER NOT NULL,
+  note TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return migrations;
 }
@@ -375,6 +404,40 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   }
   Result<std::vector<InboxItem>> Inbox(const InboxQuery& query) override {
     return QueryInbox(*this, query);
+  }
+
+  Result<int64_t> RecordAbsence(const Absence& absence) override {
+    if (read_only_) {
+      return FailedPreconditionError("the SQLite store \"" + path_ +
+                                     "\" was opened read-only");
+    }
+    return internal::InsertAbsence(*this, absence);
+  }
+  Status CancelAbsence(int64_t id) override {
+    if (read_only_) {
+      return FailedPreconditionError("the SQLite store \"" + path_ +
+                                     "\" was opened read-only");
+    }
+    return internal::DeleteAbsence(*this, id);
+  }
+  Result<std::vector<Absence>> Absences(const std::string& person,
+                                        int64_t at_us) override {
+    return internal::QueryAbsences(*this, person, at_us);
+  }
+
+  Status PublishSop(const SopVersionRecord& record) override {
+    if (read_only_) {
+      return FailedPreconditionError(
+          "the SQLite store \"" + path_ +
+          "\" was opened read-only; cannot publish an SOP version");
+    }
+    return PublishSopVersion(*this, record);
+  }
+  Result<SopVersionRecord> SopVersion(const std::string& version) override {
+    return QuerySopVersion(*this, version);
+  }
+  Result<std::vector<SopVersionRecord>> SopVersions() override {
+    return QuerySopVersions(*this);
   }
 
   Result<int64_t> RebuildReadModels() override {
@@ -774,7 +837,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     while (rc == SQLITE_ROW) rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
-    return rc == SQLITE_DONE ? OkStatus() : Error(rc, "updating read models");
+    return rc == SQLITE_DONE ? OkStatus() : Error(rc, "writing");
   }
 
   Status Query(const char* sql, const SqlParams& params,

@@ -157,6 +157,38 @@ struct InboxQuery {
   bool unread_only = false;
 };
 
+// A person away (holiday, sick leave, a trade fair) from `from_us` until
+// `until_us`: the engine gives their new tasks to `delegate`, else to their
+// delegates in the SOP. Not an event: availability is about people, not
+// campaigns; it is kept beside the events and backed up with them.
+struct Absence {
+  int64_t id = 0;  // assigned by the store
+  std::string person;
+  int64_t from_us = 0;
+  int64_t until_us = 0;  // exclusive
+  std::string delegate;  // optional
+  std::string note;
+  std::string recorded_by;
+  int64_t recorded_us = 0;
+
+  friend bool operator==(const Absence&, const Absence&) = default;
+};
+
+// One published version of an SOP: the files it was published from, kept
+// for good, because each campaign runs on the version it started with.
+struct SopVersionRecord {
+  std::string version;  // sop.version; the key: one record per version
+  std::string sop_id;   // sop.id
+  std::string digest;   // sop::BundleDigest of the bundle: 64 hex digits
+  std::string bundle;   // sop::BundleToJson: the root file and its includes
+  std::string published_by;  // who published it (free text, may be empty)
+  int64_t published_us = 0;  // when, µs since the epoch (the caller's clock)
+  std::string note;          // why, in the publisher's words
+
+  friend bool operator==(const SopVersionRecord&,
+                         const SopVersionRecord&) = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -189,10 +221,38 @@ class Store {
   virtual Result<std::vector<TaskRecord>> Tasks(const TaskQuery& query) = 0;
   virtual Result<std::vector<InboxItem>> Inbox(const InboxQuery& query) = 0;
 
+  // Records an absence and returns its id. InvalidArgument for an empty
+  // person or an absence that does not end after it starts.
+  virtual Result<int64_t> RecordAbsence(const Absence& absence) = 0;
+  // Removes absence `id` (back early, or entered by mistake). NotFound.
+  virtual Status CancelAbsence(int64_t id) = 0;
+  // The absences of `person` (everyone's when empty) that cover `at_us`
+  // (every absence when 0), by start.
+  virtual Result<std::vector<Absence>> Absences(const std::string& person,
+                                                int64_t at_us) = 0;
+
   // Deletes every read model and recreates it from the events, in one
   // transaction that holds off appends meanwhile; the result equals what
   // the appends built. Returns the number of events replayed.
   virtual Result<int64_t> RebuildReadModels() = 0;
+
+  // Publishes an SOP version. Versions never change: publishing a version
+  // again with the same digest changes nothing and succeeds (the first
+  // record stays); with another digest it fails with AlreadyExists and
+  // writes nothing. InvalidArgument for an empty version, SOP id, digest or
+  // bundle, a negative time or a NUL character; FailedPrecondition for a
+  // store opened read-only; Unavailable or Internal when the database fails.
+  // The store does not read the bundle: checking that it is a valid SOP and
+  // that the digest is its own is the caller's.
+  virtual Status PublishSop(const SopVersionRecord& record) = 0;
+
+  // The published version `version`, bundle included; NotFound when it was
+  // never published.
+  virtual Result<SopVersionRecord> SopVersion(const std::string& version) = 0;
+
+  // Every published version, without bundles (`bundle` is empty), ordered by
+  // publish time, then version.
+  virtual Result<std::vector<SopVersionRecord>> SopVersions() = 0;
 
   // The highest position written, 0 for an empty store.
   virtual Result<int64_t> LastPosition() = 0;

@@ -617,6 +617,183 @@ TEST_P(StoreContractTest, KeyRepeatedInOneAppendAllAppendsOnce) {
   EXPECT_EQ(*store_->CampaignVersion(campaign_ + "-c"), 0);
 }
 
+TEST_P(StoreContractTest, TasksDueByADeadline) {
+  ASSERT_TRUE(
+      store_
+          ->Append(Request(
+              campaign_,
+              {Typed("task_created", "a", 1,
+                     R"({"task":")" + campaign_ + R"(/a","due_us":100})"),
+               Typed("task_created", "b", 2,
+                     R"({"task":")" + campaign_ + R"(/b","due_us":300})"),
+               Typed("task_created", "c", 3,
+                     R"({"task":")" + campaign_ + R"(/c"})")}))
+          .ok());
+  TaskQuery due;
+  due.campaign = campaign_;
+  due.due_by_us = 200;
+  auto tasks = store_->Tasks(due);
+  ASSERT_TRUE(tasks.ok()) << tasks.status().ToString();
+  ASSERT_EQ(tasks->size(), 1u);  // not the later one, not the one without
+  EXPECT_EQ((*tasks)[0].task, campaign_ + "/a");
+  due.due_by_us = 300;
+  EXPECT_EQ(store_->Tasks(due)->size(), 2u);
+}
+
+TEST_P(StoreContractTest, AbsencesAreRecordedQueriedAndCancelled) {
+  const std::string person = "p-" + campaign_;
+  Absence away;
+  away.person = person;
+  away.from_us = 1000;
+  away.until_us = 2000;
+  away.delegate = "d-" + campaign_;
+  away.note = "Holiday in Bali";
+  away.recorded_by = "ops";
+  away.recorded_us = 10;
+  Result<int64_t> id = store_->RecordAbsence(away);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  away.id = *id;
+  Absence later = away;
+  later.from_us = 5000;
+  later.until_us = 6000;
+  later.delegate.clear();
+  Result<int64_t> second = store_->RecordAbsence(later);
+  ASSERT_TRUE(second.ok());
+  later.id = *second;
+  EXPECT_NE(*id, *second);
+  EXPECT_EQ(*store_->Absences(person, 1000), std::vector<Absence>{away});
+  EXPECT_TRUE(store_->Absences(person, 2000)->empty());  // back at 2000
+  EXPECT_TRUE(store_->Absences(person, 999)->empty());
+  EXPECT_EQ(*store_->Absences(person, 0), (std::vector<Absence>{away, later}));
+  EXPECT_TRUE(store_->Absences("someone-else-" + campaign_, 1500)->empty());
+  // Bad input changes nothing.
+  Absence backwards = away;
+  backwards.until_us = backwards.from_us;
+  EXPECT_EQ(store_->RecordAbsence(backwards).status().code(),
+            StatusCode::kInvalidArgument);
+  Absence nobody = away;
+  nobody.person.clear();
+  EXPECT_EQ(store_->RecordAbsence(nobody).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Absences(person, 0)->size(), 2u);
+  ASSERT_TRUE(store_->CancelAbsence(*id).ok());
+  EXPECT_EQ(*store_->Absences(person, 0), std::vector<Absence>{later});
+  EXPECT_EQ(store_->CancelAbsence(*id).code(), StatusCode::kNotFound);
+}
+
+SopVersionRecord SopVersionOf(const std::string& version, char digest,
+                              int64_t published_us) {
+  SopVersionRecord r;
+  r.version = version;
+  r.sop_id = "marketing-ops";
+  r.digest = std::string(64, digest);
+  // The store keeps the bundle as text, byte for byte.
+  r.bundle = R"({"format":1,"root":"sop.yaml","files":{"sop.yaml":"sop:\n  )"
+             R"(title: \"Café ☕\"\n"}})" +
+             std::string(1, digest);
+  r.published_by = "ana";
+  r.published_us = published_us;
+  r.note = "reviewed by the marketing leads; ñ, 日本, 'quotes' \"and\" \\";
+  return r;
+}
+
+// The versions of `all` whose name ends with `suffix`: a PostgreSQL
+// database is shared with other tests and runs.
+std::vector<SopVersionRecord> Ending(const std::vector<SopVersionRecord>& all,
+                                     const std::string& suffix) {
+  std::vector<SopVersionRecord> out;
+  for (const SopVersionRecord& r : all) {
+    if (r.version.ends_with(suffix)) out.push_back(r);
+  }
+  return out;
+}
+
+TEST_P(StoreContractTest, SopVersionsArePublishedOnceAndKeptForGood) {
+  const std::string suffix = "+" + campaign_;
+  const SopVersionRecord first = SopVersionOf("1.0.0" + suffix, 'a', 2000);
+  ASSERT_TRUE(store_->PublishSop(first).ok());
+  Result<SopVersionRecord> read = store_->SopVersion(first.version);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, first);
+
+  // The same content again is a no-op: the first record stays.
+  SopVersionRecord same = first;
+  same.published_by = "ben";
+  same.published_us = 9000;
+  same.note = "again";
+  EXPECT_TRUE(store_->PublishSop(same).ok());
+  EXPECT_EQ(*store_->SopVersion(first.version), first);
+
+  // Other content under the same version is refused and changes nothing.
+  const SopVersionRecord other = SopVersionOf(first.version, 'b', 3000);
+  Status conflict = store_->PublishSop(other);
+  EXPECT_EQ(conflict.code(), StatusCode::kAlreadyExists);
+  EXPECT_THAT(conflict.message(), HasSubstr(first.version));
+  EXPECT_THAT(conflict.message(), HasSubstr("sop.version"));
+  EXPECT_EQ(*store_->SopVersion(first.version), first);
+
+  // Listed by publish time, not by version or publishing order; no bundles.
+  const SopVersionRecord earlier = SopVersionOf("2.0.0" + suffix, 'c', 1000);
+  const SopVersionRecord later = SopVersionOf("0.9.0" + suffix, 'd', 5000);
+  ASSERT_TRUE(store_->PublishSop(later).ok());
+  ASSERT_TRUE(store_->PublishSop(earlier).ok());
+  Result<std::vector<SopVersionRecord>> all = store_->SopVersions();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  std::vector<SopVersionRecord> mine = Ending(*all, suffix);
+  ASSERT_EQ(mine.size(), 3u);
+  std::vector<SopVersionRecord> expected = {earlier, first, later};
+  for (SopVersionRecord& r : expected) r.bundle.clear();
+  EXPECT_EQ(mine, expected);
+
+  Result<SopVersionRecord> missing = store_->SopVersion("9.9.9" + suffix);
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(), HasSubstr("9.9.9" + suffix));
+
+  // Kept across reopening.
+  store_.reset();
+  auto reopened = OpenStore(url_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(*(*reopened)->SopVersion(first.version), first);
+  EXPECT_EQ(Ending(*(*reopened)->SopVersions(), suffix), expected);
+}
+
+TEST_P(StoreContractTest, MalformedSopVersionsWriteNothing) {
+  const std::string suffix = "+" + campaign_;
+  std::vector<SopVersionRecord> bad(6, SopVersionOf("1.0" + suffix, 'a', 1));
+  bad[0].version.clear();
+  bad[1].sop_id.clear();
+  bad[2].digest.clear();
+  bad[3].bundle.clear();
+  bad[4].bundle += std::string("\0x", 2);
+  bad[5].published_us = -1;
+  for (const SopVersionRecord& r : bad) {
+    EXPECT_EQ(store_->PublishSop(r).code(), StatusCode::kInvalidArgument)
+        << r.version << " " << r.sop_id << " " << r.digest;
+  }
+  EXPECT_EQ(store_->SopVersion("1.0" + suffix).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(Ending(*store_->SopVersions(), suffix).empty());
+
+  // A large bundle keeps every character.
+  SopVersionRecord large = SopVersionOf("big" + suffix, 'e', 1);
+  for (int i = 1; i < 300000; ++i) {
+    large.bundle += static_cast<char>(i % 127 + 1);
+  }
+  large.bundle += "é末";
+  ASSERT_TRUE(store_->PublishSop(large).ok());
+  EXPECT_EQ(store_->SopVersion(large.version)->bundle, large.bundle);
+
+  OpenOptions options;
+  options.read_only = true;
+  auto reader = OpenStore(url_, options);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->PublishSop(SopVersionOf("ro" + suffix, 'f', 1)).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*reader)->SopVersion(large.version)->digest, large.digest);
+  EXPECT_EQ(store_->SopVersion("ro" + suffix).status().code(),
+            StatusCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
                          testing::Values("sqlite", "postgresql"),
                          [](const testing::TestParamInfo<std::string>& param) {
@@ -745,6 +922,17 @@ TEST_F(SqliteFileTest, VersionOneDatabaseIsMigratedWithItsHistory) {
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(next->first_position, 4);
   EXPECT_EQ(next->version, 3);
+  // The migrations added the SOP versions, empty.
+  Result<std::vector<SopVersionRecord>> versions = (*store)->SopVersions();
+  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
+  EXPECT_TRUE(versions->empty());
+  SopVersionRecord published;
+  published.version = "1.0.0";
+  published.sop_id = "marketing-ops";
+  published.digest = std::string(64, 'a');
+  published.bundle = "{}";
+  EXPECT_TRUE((*store)->PublishSop(published).ok());
+  EXPECT_EQ((*store)->SopVersions()->size(), 1u);
 }
 
 TEST_F(SqliteFileTest, UnknownSchemesAreRejected) {

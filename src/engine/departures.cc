@@ -60,7 +60,7 @@ Status Engine::Open(Context& context, bool must_be_active) const {
     return FailedPreconditionError("campaign " + context.state.campaign +
                                    " has ended (" + context.state.status + ")");
   }
-  context.graph = GraphOf(context.state.campaign_type);
+  context.graph = GraphOf(context.state);
   if (context.graph == nullptr) {
     return FailedPreconditionError("campaign " + context.state.campaign +
                                    " has a type whose process the SOP lacks");
@@ -372,9 +372,11 @@ Result<CampaignState> Engine::ExpediteCampaign(const std::string& campaign,
                     {"parallel_approvals", how.parallel_approvals},
                     {"sla_factor", how.sla_factor}};
     if (how.fast_track) {
-      const sop::CampaignType* type = TypeOf(context.state.campaign_type);
-      const sop::Form* form =
-          type != nullptr ? sop_.FindForm(type->form) : nullptr;
+      const sop::CampaignType* type =
+          TypeIn(Pinned(context.state), context.state.campaign_type);
+      const sop::Form* form = type != nullptr
+                                  ? Pinned(context.state).FindForm(type->form)
+                                  : nullptr;
       const bool has_urgent =
           form != nullptr &&
           std::any_of(form->fields.begin(), form->fields.end(),
@@ -516,9 +518,10 @@ Result<CampaignState> Engine::Tick(const std::string& campaign,
     int node = -1;
     LIVESOP_RETURN_IF_ERROR(Active(context, step, &node));
     const sop::Step& s = *context.graph->nodes[node].step;
-    const sop::Checklist* checklist = s.type == sop::StepType::kChecklist
-                                          ? FindChecklist(s.checklist)
-                                          : nullptr;
+    const sop::Checklist* checklist =
+        s.type == sop::StepType::kChecklist
+            ? FindChecklist(context.state, s.checklist)
+            : nullptr;
     if (checklist == nullptr) {
       return InvalidArgumentError("step " + step + " is not a checklist");
     }
@@ -600,9 +603,8 @@ Result<CampaignState> Engine::Comment(const std::string& campaign,
       if (sop_.FindPerson(name) != nullptr) {
         notified.insert(name);
       } else if (sop_.FindRole(name) != nullptr) {
-        for (const sop::Person& p : sop_.people) {
-          if (Holds(p.id, name)) notified.insert(p.id);
-        }
+        const std::vector<std::string>& holders = HoldersOf(name);
+        notified.insert(holders.begin(), holders.end());
       } else {
         const std::string hint = ClosestMatch(name, names);
         return InvalidArgumentError(

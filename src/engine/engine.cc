@@ -84,11 +84,34 @@ Outcome OutcomeFor(Verdict verdict) {
 
 Engine::Engine(store::Store& store, const sop::Definition& sop,
                const Clock& clock)
-    : store_(store), sop_(sop), clock_(clock) {
-  for (const sop::Process& process : sop_.processes) {
-    graphs_.emplace(process.id, sop::CompileGraph(process));
+    : Engine(store, sop, {}, clock) {}
+
+Engine::Engine(store::Store& store, const sop::Definition& current,
+               const std::vector<const sop::Definition*>& pinned,
+               const Clock& clock)
+    : store_(store), sop_(current), clock_(clock) {
+  auto load = [&](const sop::Definition& sop) {
+    PinnedSop& version = versions_[sop.sop.version];
+    version.sop = &sop;
+    for (const sop::Process& process : sop.processes) {
+      version.graphs.emplace(process.id, sop::CompileGraph(process));
+    }
+  };
+  for (const sop::Definition* sop : pinned) {
+    if (sop != nullptr && sop->sop.version != current.sop.version) load(*sop);
   }
+  load(current);
   calendar_ = DefaultCalendar(sop_);
+  for (const sop::Person& p : sop_.people) {
+    for (const std::string& role : p.roles) {
+      if (roles_of_[p.id].insert(role).second) holders_[role].push_back(p.id);
+    }
+  }
+}
+
+const sop::Definition& Engine::Pinned(const CampaignState& state) const {
+  auto it = versions_.find(state.sop_version);
+  return it == versions_.end() ? sop_ : *it->second.sop;
 }
 
 IntakeReport Engine::Check(const std::string& campaign_type,
@@ -98,24 +121,41 @@ IntakeReport Engine::Check(const std::string& campaign_type,
 }
 
 const sop::CampaignType* Engine::TypeOf(const std::string& id) const {
-  for (const sop::CampaignType& type : sop_.campaign_types) {
+  return TypeIn(sop_, id);
+}
+
+const sop::CampaignType* Engine::TypeIn(const sop::Definition& sop,
+                                        const std::string& id) {
+  for (const sop::CampaignType& type : sop.campaign_types) {
     if (type.id == id) return &type;
   }
   return nullptr;
 }
 
-const sop::ProcessGraph* Engine::GraphOf(
-    const std::string& campaign_type) const {
-  const sop::CampaignType* type = TypeOf(campaign_type);
+const sop::ProcessGraph* Engine::GraphIn(
+    const std::string& version, const std::string& campaign_type) const {
+  auto pinned = versions_.find(version);
+  if (pinned == versions_.end()) return nullptr;
+  const sop::CampaignType* type = TypeIn(*pinned->second.sop, campaign_type);
   if (type == nullptr) return nullptr;
-  auto it = graphs_.find(type->process);
-  return it == graphs_.end() ? nullptr : &it->second;
+  auto it = pinned->second.graphs.find(type->process);
+  return it == pinned->second.graphs.end() ? nullptr : &it->second;
+}
+
+const sop::ProcessGraph* Engine::GraphOf(const CampaignState& state) const {
+  return GraphIn(state.sop_version, state.campaign_type);
 }
 
 bool Engine::Holds(const std::string& person, const std::string& role) const {
-  const sop::Person* p = sop_.FindPerson(person);
-  return p != nullptr &&
-         std::find(p->roles.begin(), p->roles.end(), role) != p->roles.end();
+  auto it = roles_of_.find(person);
+  return it != roles_of_.end() && it->second.count(role) > 0;
+}
+
+const std::vector<std::string>& Engine::HoldersOf(
+    const std::string& role) const {
+  static const std::vector<std::string> kNobody;
+  auto it = holders_.find(role);
+  return it == holders_.end() ? kNobody : it->second;
 }
 
 Status Engine::Apply(CampaignState& state, const store::Event& event,
@@ -130,12 +170,19 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     state.owner = payload.value("owner", "");
     state.values = payload.value("values", Json::object());
     state.status = "active";
-    state.facts = CaseFacts(sop_, state.campaign_type, state.values);
-    const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+    if (versions_.count(state.sop_version) == 0) {
+      return FailedPreconditionError(
+          "campaign " + state.campaign + " runs on SOP version " +
+          state.sop_version +
+          ", which this engine has not loaded; publish it, or load every "
+          "published version");
+    }
+    state.facts = CaseFacts(Pinned(state), state.campaign_type, state.values);
+    const sop::ProcessGraph* graph = GraphOf(state);
     if (graph == nullptr) {
       return DataLossError(
           "campaign " + state.campaign +
-          " has a type the SOP does not know: " + state.campaign_type);
+          " has a type its SOP version does not know: " + state.campaign_type);
     }
     LIVESOP_ASSIGN_OR_RETURN(FlowStep started,
                              Start(*graph, state.flow, state.facts));
@@ -195,6 +242,9 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
   } else if (type == "step_skip_planned") {
     state.skip_planned.insert(step);
   } else if (type == "task_created") {
+    if (const std::string who = payload.value("assignee", ""); !who.empty()) {
+      state.assigned[payload.value("task", "")] = who;
+    }
     if (payload.value("adhoc", false)) {
       AdHocStep adhoc;
       adhoc.id = step;
@@ -221,7 +271,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     how.sla_factor = std::min(how.sla_factor, payload.value("sla_factor", 1.0));
     if (payload.value("fast_track", false)) {
       state.values[payload.value("field", "urgent")] = true;
-      state.facts = CaseFacts(sop_, state.campaign_type, state.values);
+      state.facts = CaseFacts(Pinned(state), state.campaign_type, state.values);
     }
     if (how.parallel_approvals) {
       for (auto& [id, plan] : state.plans) {
@@ -230,8 +280,10 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
         }
       }
     }
+  } else if (type == "campaign_migrated") {
+    LIVESOP_RETURN_IF_ERROR(ApplyMigration(state, payload));
   } else if (type == "step_reopened") {
-    const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+    const sop::ProcessGraph* graph = GraphOf(state);
     const int node = graph == nullptr ? -1 : graph->Find(step);
     if (node < 0) {
       return DataLossError("step " + step + " of campaign " + state.campaign +
@@ -286,7 +338,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
 // A step's work is over: its token moves on with the payload's "outcome".
 Status Engine::AdvanceFlow(CampaignState& state, const Json& payload,
                            FlowStep* moved) const {
-  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  const sop::ProcessGraph* graph = GraphOf(state);
   if (graph == nullptr) return DataLossError("a step of an unknown process");
   const std::string step = payload.value("step", "");
   LIVESOP_ASSIGN_OR_RETURN(Outcome outcome,
@@ -304,14 +356,20 @@ Status Engine::AdvanceFlow(CampaignState& state, const Json& payload,
 
 std::vector<Awaited> Engine::AwaitedNow(const CampaignState& state) const {
   std::vector<Awaited> out;
-  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  const sop::ProcessGraph* graph = GraphOf(state);
   if (graph == nullptr) return out;
-  auto holders = [&](const std::string& role) {
-    std::vector<std::string> people;
-    for (const sop::Person& p : sop_.people) {
-      if (std::find(p.roles.begin(), p.roles.end(), role) != p.roles.end()) {
-        people.push_back(p.id);
-      }
+  auto holders = [&](const std::string& role) { return HoldersOf(role); };
+  // Who may do `task` of `role`: the person it was given to by hand, else
+  // the person it was given to first, then the role's holders.
+  auto doers = [&](const std::string& task, const std::string& role) {
+    if (auto given = state.assignees.find(task);
+        given != state.assignees.end()) {
+      return std::vector<std::string>{given->second};
+    }
+    std::vector<std::string> people = holders(role);
+    if (auto given = state.assigned.find(task); given != state.assigned.end()) {
+      std::erase(people, given->second);
+      people.insert(people.begin(), given->second);
     }
     return people;
   };
@@ -325,17 +383,14 @@ std::vector<Awaited> Engine::AwaitedNow(const CampaignState& state) const {
            AwaitedRoles(plan->second, decisions == state.decisions.end()
                                           ? std::vector<Decision>{}
                                           : decisions->second)) {
-        auto given =
-            state.assignees.find(state.campaign + "/" + step.id + "/" + role);
-        out.push_back({step.id, step.name, true, "", role,
-                       given != state.assignees.end()
-                           ? std::vector<std::string>{given->second}
-                           : holders(role)});
+        out.push_back(
+            {step.id, step.name, true, "", role,
+             doers(state.campaign + "/" + step.id + "/" + role, role)});
       }
       continue;
     }
     if (step.type == sop::StepType::kChecklist) {
-      const sop::Checklist* checklist = FindChecklist(step.checklist);
+      const sop::Checklist* checklist = FindChecklist(state, step.checklist);
       for (const std::string& item : OpenItems(state, step)) {
         for (const sop::ChecklistItem& i : checklist->items) {
           if (i.id != item) continue;
@@ -355,7 +410,7 @@ std::vector<Awaited> Engine::AwaitedNow(const CampaignState& state) const {
       awaited.role.clear();
       awaited.people = {step.person};
     } else if (!step.role.empty()) {
-      awaited.people = holders(step.role);
+      awaited.people = doers(task, step.role);
     } else {
       awaited.people = {state.owner};
       if (graph->process != nullptr) {
@@ -488,7 +543,9 @@ Status Engine::Add(Context& context, const std::string& type,
   event.resource = !context.resource.empty() ? context.resource : context.actor;
   event.role = role;
   event.step = step;
-  event.sop_version = sop_.sop.version;
+  event.sop_version = context.state.sop_version.empty()
+                          ? sop_.sop.version
+                          : context.state.sop_version;
   event.campaign_type = context.state.campaign_type;
   if (!context.source.empty()) event.source = context.source;
   if (context.departure == nullptr) {
@@ -597,8 +654,9 @@ Result<ApprovalPlan> Engine::PlanFor(const CampaignState& state,
                                      const sop::Step& step) const {
   LIVESOP_ASSIGN_OR_RETURN(
       ApprovalPlan plan,
-      PlanApproval(sop_, step,
-                   ApprovalFacts(sop_, state.campaign_type, state.values)));
+      PlanApproval(
+          Pinned(state), step,
+          ApprovalFacts(Pinned(state), state.campaign_type, state.values)));
   if (state.expedite.parallel_approvals) {
     for (ApproverGroup& group : plan.groups) {
       group.mode = sop::ApprovalMode::kParallel;
@@ -663,8 +721,12 @@ std::string Engine::AwaitedRoleOf(const Context& context, int node,
                                       : decisions->second)) {
     const std::string task = campaign + "/" + step.id + "/" + role;
     auto given = context.state.assignees.find(task);
-    if (given != context.state.assignees.end() ? given->second == person
-                                               : Holds(person, role)) {
+    auto assigned = context.state.assigned.find(task);
+    if (given != context.state.assignees.end()
+            ? given->second == person
+            : Holds(person, role) ||
+                  (assigned != context.state.assigned.end() &&
+                   assigned->second == person)) {
       return role;
     }
   }
@@ -681,8 +743,13 @@ bool Engine::MayDo(const CampaignState& state, const sop::Step& step,
     return given->second == person;
   }
   if (!step.person.empty()) return step.person == person;
+  // The person it was given to (a delegate, maybe) and the role's holders.
+  if (auto given = state.assigned.find(task);
+      given != state.assigned.end() && given->second == person) {
+    return true;
+  }
   if (!step.role.empty()) return Holds(person, step.role);
-  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  const sop::ProcessGraph* graph = GraphOf(state);
   return person == state.owner ||
          (graph != nullptr && graph->process != nullptr &&
           Holds(person, graph->process->owner));
@@ -796,7 +863,8 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
     context.actor = command.actor;
     context.idempotency_key = command.idempotency_key;
     context.state.campaign_type = command.campaign_type;
-    context.graph = GraphOf(command.campaign_type);
+    context.state.sop_version = sop_.sop.version;  // pinned from here on
+    context.graph = GraphOf(context.state);
     if (context.graph == nullptr) {
       return FailedPreconditionError("campaign type " + command.campaign_type +
                                      " names no process of the SOP");
@@ -814,7 +882,7 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
     const std::vector<std::string> channels =
         ApprovalFacts(sop_, context.state.campaign_type, context.state.values)
             .channels;
-    for (const sop::EscalationRule& rule : sop_.escalations) {
+    for (const sop::EscalationRule& rule : Pinned(context.state).escalations) {
       if (rule.trigger != "condition" || !rule.when ||
           !HoldsForAnyChannel(*rule.when, context.state.facts, channels)) {
         continue;
@@ -835,7 +903,7 @@ Status Engine::Active(Context& context, const std::string& step_id,
     return FailedPreconditionError("campaign " + context.state.campaign +
                                    " has ended (" + context.state.status + ")");
   }
-  context.graph = GraphOf(context.state.campaign_type);
+  context.graph = GraphOf(context.state);
   *node = context.graph == nullptr ? -1 : context.graph->Find(step_id);
   if (*node < 0 || context.graph->nodes[*node].step == nullptr) {
     std::vector<std::string> known;
@@ -935,7 +1003,7 @@ std::string Engine::Owner(const CampaignState& state, const sop::Step& step,
   }
   if (!step.person.empty()) return step.person;
   if (!step.role.empty()) return "role " + step.role;
-  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  const sop::ProcessGraph* graph = GraphOf(state);
   return "the campaign owner " + state.owner +
          (graph != nullptr && graph->process != nullptr
               ? " or role " + graph->process->owner
@@ -947,7 +1015,7 @@ std::string Engine::Owner(const CampaignState& state, const sop::Step& step,
 std::vector<std::string> Engine::OpenItems(const CampaignState& state,
                                            const sop::Step& step) const {
   std::vector<std::string> open;
-  const sop::Checklist* checklist = FindChecklist(step.checklist);
+  const sop::Checklist* checklist = FindChecklist(state, step.checklist);
   if (checklist == nullptr) return open;
   auto ticked = state.ticked.find(step.id);
   for (const sop::ChecklistItem& item : checklist->items) {
@@ -959,8 +1027,9 @@ std::vector<std::string> Engine::OpenItems(const CampaignState& state,
   return open;
 }
 
-const sop::Checklist* Engine::FindChecklist(const std::string& id) const {
-  for (const sop::Checklist& c : sop_.checklists) {
+const sop::Checklist* Engine::FindChecklist(const CampaignState& state,
+                                            const std::string& id) const {
+  for (const sop::Checklist& c : Pinned(state).checklists) {
     if (c.id == id) return &c;
   }
   return nullptr;
@@ -971,7 +1040,8 @@ bool Engine::Applies(const CampaignState& state,
   return !item.when ||
          HoldsForAnyChannel(
              *item.when, state.facts,
-             ApprovalFacts(sop_, state.campaign_type, state.values).channels);
+             ApprovalFacts(Pinned(state), state.campaign_type, state.values)
+                 .channels);
 }
 
 Result<CampaignState> Engine::Decide(const std::string& campaign,
@@ -1030,7 +1100,7 @@ Result<CampaignState> Engine::Cancel(const std::string& campaign,
     }
     context.actor = actor;
     // Every open task closes with the campaign.
-    context.graph = GraphOf(context.state.campaign_type);
+    context.graph = GraphOf(context.state);
     for (int node : context.state.flow.active) {
       const sop::Step& s = *context.graph->nodes[node].step;
       std::vector<std::string> tasks = {campaign + "/" + s.id};

@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/calendar.h"
@@ -130,6 +131,31 @@ struct SweepReport {
   std::vector<std::string> problems;  // campaigns that could not be swept
 };
 
+// Moving a campaign to another SOP version.
+struct MigrateCommand {
+  std::string campaign;
+  std::string to_version;
+  // Steps of the campaign's version → steps of the new one; a step not
+  // named keeps its id.
+  std::map<std::string, std::string> mapping;
+  std::string actor;
+  std::string reason;
+  bool dry_run = false;  // report only
+};
+
+// What a migration mapped and what it could not. A migration is applied
+// only when everything maps.
+struct MigrationReport {
+  std::string campaign;
+  std::string from;
+  std::string to;
+  std::vector<std::pair<std::string, std::string>> mapped;  // old → new
+  std::vector<std::string> unmapped;  // in words, with what to do
+  bool applied = false;
+};
+
+nlohmann::json MigrationReportToJson(const MigrationReport& report);
+
 // A campaign as its events left it.
 struct CampaignState {
   std::string campaign;
@@ -146,6 +172,9 @@ struct CampaignState {
   std::map<std::string, ApprovalPlan> plans;
   std::map<std::string, std::vector<Decision>> decisions;
   std::set<std::string> finished;  // work steps finished at least once
+  // Who a task was given to when it was created (its step's person, the
+  // request's person field, or the role's assignment policy).
+  std::map<std::string, std::string> assigned;
   // Who a task was given to by hand (task id → person); tasks not here go
   // to their step's role or person.
   std::map<std::string, std::string> assignees;
@@ -182,6 +211,15 @@ class Engine {
   // `store`, `sop` and `clock` must outlive the engine. `sop` must be a
   // valid definition (sop::Check without errors).
   Engine(store::Store& store, const sop::Definition& sop, const Clock& clock);
+
+  // Runs `current` for new campaigns, and the older published versions in
+  // `pinned` for the campaigns that started on them (each campaign runs on
+  // the version it started with until it is migrated). The organisation
+  // (people, roles, delegates, calendars) is always `current`'s; processes,
+  // forms, approval matrices, checklists and escalations are the pinned
+  // version's. Everything must outlive the engine.
+  Engine(store::Store& store, const sop::Definition& current,
+         const std::vector<const sop::Definition*>& pinned, const Clock& clock);
 
   // The intake checks of a request (intake.h) on the SOP's default
   // business calendar, at the clock's time: what Submit refuses, for a
@@ -295,6 +333,31 @@ class Engine {
                                 const std::string& actor,
                                 const std::string& text);
 
+  // Gives the open, unassigned task of active `step` (for an approval, the
+  // task of approver `role`) to `person`: the SOP's way for tasks whose
+  // policy is `explicit`. The process owner's role may give it to anyone;
+  // a holder of the task's role may take it themselves. A task someone has
+  // already is handed on with Reassign (a departure).
+  Result<CampaignState> Assign(const std::string& campaign,
+                               const std::string& step, const std::string& role,
+                               const std::string& person,
+                               const std::string& actor);
+
+  // Moves an open campaign to SOP version `to_version` (loaded in this
+  // engine): every step its state refers to (active steps, joins waiting,
+  // held approvals, planned skips, steps done early) is mapped by
+  // `mapping`, else by its id, to a step of the same kind. When everything
+  // maps (and not `dry_run`), `campaign_migrated` is written: the campaign
+  // runs on the new version from then on, an active step whose id changes
+  // starts afresh there (its tasks cancelled and created again), the others
+  // keep their tasks and approvals. Otherwise nothing is written and the
+  // report says what could not be mapped and how to map it. Publishing a
+  // version never moves a campaign by itself. Errors: NotFound for a
+  // campaign or version this engine does not have; FailedPrecondition for
+  // an ended campaign or one on that version already; PermissionDenied
+  // unless the actor holds the process owner's role or is the SOP's owner.
+  Result<MigrationReport> Migrate(const MigrateCommand& command);
+
   // Fires what is due at the clock's time, on every campaign with a task
   // due (from the tasks read model): a wait that is over moves on; an SLA
   // passed is recorded (`sla_breached`) and opens the SOP's escalations for
@@ -335,9 +398,20 @@ class Engine {
   Status ScanInto(CampaignState& state) const;
   // Keeps an open campaign's state for its next command.
   void Remember(const CampaignState& state);
+  // The current SOP's campaign type `id`.
   const sop::CampaignType* TypeOf(const std::string& id) const;
-  const sop::ProcessGraph* GraphOf(const std::string& campaign_type) const;
+  static const sop::CampaignType* TypeIn(const sop::Definition& sop,
+                                         const std::string& id);
+  // The SOP version the campaign runs on (the current one when it names
+  // none this engine has loaded).
+  const sop::Definition& Pinned(const CampaignState& state) const;
+  // The process graph of the campaign's type in its SOP version.
+  const sop::ProcessGraph* GraphOf(const CampaignState& state) const;
+  const sop::ProcessGraph* GraphIn(const std::string& version,
+                                   const std::string& campaign_type) const;
   bool Holds(const std::string& person, const std::string& role) const;
+  // The people holding `role`, in the SOP's order.
+  const std::vector<std::string>& HoldersOf(const std::string& role) const;
 
   // Appends an event of `type` to the command's events and applies it.
   Status Add(Context& context, const std::string& type,
@@ -378,7 +452,8 @@ class Engine {
   Status CompleteAdHoc(Context& context, const AdHocStep& step);
   std::vector<std::string> OpenItems(const CampaignState& state,
                                      const sop::Step& step) const;
-  const sop::Checklist* FindChecklist(const std::string& id) const;
+  const sop::Checklist* FindChecklist(const CampaignState& state,
+                                      const std::string& id) const;
   bool Applies(const CampaignState& state,
                const sop::ChecklistItem& item) const;
   // Checks the campaign exists (and is open, when `must_be_active`); sets
@@ -402,6 +477,13 @@ class Engine {
                     const std::string& role);
   int64_t DueFor(const CampaignState& state, const sop::Step& step,
                  int64_t now) const;
+  Result<bool> Away(const std::string& person, int64_t at) const;
+  Result<std::string> StandIn(const std::string& person, int64_t at) const;
+  // Who a new task of `step` for `role` goes to (assignment.cc); empty: the
+  // role's queue.
+  Result<std::string> PickAssignee(const Context& context,
+                                   const sop::Step& step,
+                                   const std::string& role);
   int64_t AddBusiness(int64_t start, const sop::BusinessDuration& d) const;
   Status FireDue(Context& context);
   // Starts escalation `rule` chasing `subject` (a task, or the campaign)
@@ -422,11 +504,19 @@ class Engine {
   Status Rejected(Context& context, const sop::Step& step);
   Status CloseEscalations(Context& context, const std::string& subject,
                           bool all);
-  const sop::EscalationRule* FindEscalation(const std::string& id) const;
+  const sop::EscalationRule* FindEscalation(const CampaignState& state,
+                                            const std::string& id) const;
   // The escalation rules with `trigger` that watch `step`.
   std::vector<const sop::EscalationRule*> Watching(const std::string& trigger,
                                                    const CampaignState& state,
                                                    const sop::Step& step) const;
+
+  MigrationReport MapSteps(
+      const CampaignState& state, const sop::ProcessGraph& from,
+      const sop::ProcessGraph& graph,
+      const std::map<std::string, std::string>& mapping) const;
+  Status ApplyMigration(CampaignState& state,
+                        const nlohmann::json& payload) const;
 
   // Checks the campaign is open and `step` active; sets `*node`.
   Status Active(Context& context, const std::string& step, int* node) const;
@@ -434,7 +524,16 @@ class Engine {
   store::Store& store_;
   const sop::Definition& sop_;
   const Clock& clock_;
-  std::map<std::string, sop::ProcessGraph> graphs_;  // by process id
+  // Every SOP version loaded, by version: the definition and its process
+  // graphs by process id.
+  struct PinnedSop {
+    const sop::Definition* sop = nullptr;
+    std::map<std::string, sop::ProcessGraph> graphs;
+  };
+  std::map<std::string, PinnedSop> versions_;
+  // The current organisation: each person's roles, each role's people.
+  std::unordered_map<std::string, std::set<std::string>> roles_of_;
+  std::unordered_map<std::string, std::vector<std::string>> holders_;
   // The SOP's default business calendar (Mon-Fri 09:00-17:00 UTC when the
   // SOP names none or it cannot be built).
   std::optional<WorkCalendar> calendar_;

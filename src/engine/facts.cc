@@ -19,6 +19,18 @@ sop::Case CaseFacts(const sop::Definition& sop,
       inputs[key] = value.dump();
     }
   }
+  // A field left out is read as a form sends it: a yes/no field as false,
+  // any other as empty; so a condition on it does not hold by default
+  // (`urgent: "true"` is not met by a request that does not say).
+  for (const sop::CampaignType& type : sop.campaign_types) {
+    if (type.id != campaign_type) continue;
+    const sop::Form* form = sop.FindForm(type.form);
+    if (form == nullptr) break;
+    for (const sop::FormField& field : form->fields) {
+      if (inputs.count(field.id) > 0) continue;
+      inputs[field.id] = field.type == sop::FieldType::kBoolean ? "false" : "";
+    }
+  }
   if (sop.budget && inputs.count("budget_band") == 0) {
     auto amount = values.find(sop.budget->field);
     if (amount != values.end() && amount->is_number()) {

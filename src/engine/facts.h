@@ -19,7 +19,8 @@
 namespace livesop::engine {
 
 // What gateways read: `campaign_type`, every scalar form value as text
-// (numbers and booleans as their JSON text), and `budget_band`, the band of
+// (numbers and booleans as their JSON text; a field of the type's form left
+// out as "false" for yes/no fields, else ""), and `budget_band`, the band of
 // the SOP's budget field the budget falls in.
 sop::Case CaseFacts(const sop::Definition& sop,
                     const std::string& campaign_type,

@@ -60,7 +60,10 @@ Status Engine::CreateTask(Context& context, const sop::Step& step,
   Json payload = {{"task", role.empty()
                                ? campaign + "/" + step.id
                                : campaign + "/" + step.id + "/" + role}};
-  if (role.empty() && !step.person.empty()) payload["assignee"] = step.person;
+  LIVESOP_ASSIGN_OR_RETURN(
+      std::string assignee,
+      PickAssignee(context, step, role.empty() ? step.role : role));
+  if (!assignee.empty()) payload["assignee"] = assignee;
   const int64_t due = DueFor(context.state, step, context.now);
   if (due > 0) {
     payload["due_us"] = due;
@@ -70,8 +73,9 @@ Status Engine::CreateTask(Context& context, const sop::Step& step,
              role.empty() ? step.role : role, payload);
 }
 
-const sop::EscalationRule* Engine::FindEscalation(const std::string& id) const {
-  for (const sop::EscalationRule& rule : sop_.escalations) {
+const sop::EscalationRule* Engine::FindEscalation(const CampaignState& state,
+                                                  const std::string& id) const {
+  for (const sop::EscalationRule& rule : Pinned(state).escalations) {
     if (rule.id == id) return &rule;
   }
   return nullptr;
@@ -81,10 +85,10 @@ std::vector<const sop::EscalationRule*> Engine::Watching(
     const std::string& trigger, const CampaignState& state,
     const sop::Step& step) const {
   std::vector<const sop::EscalationRule*> out;
-  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  const sop::ProcessGraph* graph = GraphOf(state);
   const std::string process =
       graph != nullptr && graph->process != nullptr ? graph->process->id : "";
-  for (const sop::EscalationRule& rule : sop_.escalations) {
+  for (const sop::EscalationRule& rule : Pinned(state).escalations) {
     if (rule.trigger != trigger) continue;
     const bool by_step = std::find(rule.steps.begin(), rule.steps.end(),
                                    step.id) != rule.steps.end() ||
@@ -116,11 +120,10 @@ std::vector<std::string> Engine::Recipients(const CampaignState& state,
                                             const Timer& timer) const {
   std::vector<std::string> people;
   auto holders = [&](const std::string& role) {
-    for (const sop::Person& p : sop_.people) {
-      if (Holds(p.id, role)) people.push_back(p.id);
-    }
+    const std::vector<std::string>& all = HoldersOf(role);
+    people.insert(people.end(), all.begin(), all.end());
   };
-  const sop::ProcessGraph* graph = GraphOf(state.campaign_type);
+  const sop::ProcessGraph* graph = GraphOf(state);
   const std::string process_owner =
       graph != nullptr && graph->process != nullptr ? graph->process->owner
                                                     : "";
@@ -181,7 +184,7 @@ Status Engine::RaiseDue(Context& context, const std::string& escalation) {
     if (found == context.state.timers.end()) return OkStatus();
     const Timer timer = found->second;
     if (timer.due_us == 0 || timer.due_us > context.now) return OkStatus();
-    const sop::EscalationRule* rule = FindEscalation(timer.rule);
+    const sop::EscalationRule* rule = FindEscalation(context.state, timer.rule);
     if (rule == nullptr || rule->levels.empty()) return OkStatus();
     const int levels = static_cast<int>(rule->levels.size());
     const sop::EscalationLevel& level =
@@ -239,7 +242,7 @@ Status Engine::CloseEscalations(Context& context, const std::string& subject,
   std::vector<std::pair<std::string, Timer>> open;
   for (const auto& [id, timer] : context.state.timers) {
     if (timer.kind != "escalation") continue;
-    const sop::EscalationRule* rule = FindEscalation(timer.rule);
+    const sop::EscalationRule* rule = FindEscalation(context.state, timer.rule);
     const std::string stop = rule != nullptr ? rule->stop : "";
     // When the campaign closes, only those waiting for an acknowledgement
     // go on.
@@ -260,7 +263,7 @@ Status Engine::CloseEscalations(Context& context, const std::string& subject,
 
 Status Engine::FireDue(Context& context) {
   if (context.state.version == 0) return OkStatus();
-  context.graph = GraphOf(context.state.campaign_type);
+  context.graph = GraphOf(context.state);
   if (context.graph == nullptr) return OkStatus();
   // An ended campaign has only escalations waiting for an acknowledgement.
   std::vector<std::pair<int64_t, std::string>> due;
@@ -351,7 +354,7 @@ Result<CampaignState> Engine::Acknowledge(const std::string& campaign,
           (open.empty() ? std::string("none") : Join(open, ", ")));
     }
     const Timer& timer = found->second;
-    const sop::EscalationRule* rule = FindEscalation(timer.rule);
+    const sop::EscalationRule* rule = FindEscalation(context.state, timer.rule);
     bool allowed = Holds(actor, context.graph->process != nullptr
                                     ? context.graph->process->owner
                                     : "");

@@ -120,6 +120,12 @@ IntakeReport Engine::Check(const std::string& campaign_type,
                       BusinessTimeOn(*calendar_));
 }
 
+Result<RoutePreview> Engine::Preview(const std::string& campaign_type,
+                                     const nlohmann::json& values) const {
+  return PreviewRoute(sop_, campaign_type, values, clock_.NowMicros(),
+                      *calendar_);
+}
+
 const sop::CampaignType* Engine::TypeOf(const std::string& id) const {
   return TypeIn(sop_, id);
 }
@@ -513,8 +519,17 @@ void Engine::RecordRefusal(Context& context, const Status& refusal) {
   }
 }
 
+void Engine::SetCacheCapacity(size_t campaigns) {
+  cache_capacity_ = campaigns;
+  while (cache_.size() > cache_capacity_) cache_.erase(cache_.begin());
+}
+
 void Engine::Remember(const CampaignState& state) {
-  if (state.status != "active") return;  // ended campaigns are rarely touched
+  if (cache_capacity_ == 0) return;
+  if (state.status != "active") {
+    cache_.erase(state.campaign);  // ended campaigns are rarely touched
+    return;
+  }
   if (cache_.size() >= cache_capacity_ && !cache_.empty()) {
     cache_.erase(cache_.begin());
   }
@@ -1038,10 +1053,7 @@ const sop::Checklist* Engine::FindChecklist(const CampaignState& state,
 bool Engine::Applies(const CampaignState& state,
                      const sop::ChecklistItem& item) const {
   return !item.when ||
-         HoldsForAnyChannel(
-             *item.when, state.facts,
-             ApprovalFacts(Pinned(state), state.campaign_type, state.values)
-                 .channels);
+         HoldsForAnyChannel(*item.when, state.facts, ChannelsOf(state.values));
 }
 
 Result<CampaignState> Engine::Decide(const std::string& campaign,

@@ -30,6 +30,7 @@
 #include "engine/approvals.h"
 #include "engine/flow.h"
 #include "engine/intake.h"
+#include "engine/route.h"
 #include "sop/graph.h"
 #include "sop/model.h"
 #include "store/store.h"
@@ -227,6 +228,12 @@ class Engine {
   IntakeReport Check(const std::string& campaign_type,
                      const nlohmann::json& values) const;
 
+  // The route a request would take on the current SOP (route.h): its
+  // steps and approvers, when each is expected, and the earliest launch
+  // the SOP allows, with the intake checks; nothing is written.
+  Result<RoutePreview> Preview(const std::string& campaign_type,
+                               const nlohmann::json& values) const;
+
   // Opens a campaign of `command.campaign_type` with its form values and
   // starts its process. Errors: InvalidArgument for an unknown campaign
   // type, an empty campaign id, or a request the intake checks refuse (the
@@ -372,6 +379,11 @@ class Engine {
   Result<CampaignState> Acknowledge(const std::string& campaign,
                                     const std::string& escalation,
                                     const std::string& actor);
+
+  // How many open campaigns' states the engine keeps between commands
+  // (default 10,000, about 10 KiB each); beyond it, a command on a campaign
+  // not kept reads its events from the store first. 0 keeps none.
+  void SetCacheCapacity(size_t campaigns);
 
   // The campaign's state, rebuilt from its events. NotFound when it has
   // none.
@@ -542,7 +554,7 @@ class Engine {
   // expected version no longer holds) or by a refusal, and the command is
   // tried once more on the state rebuilt from the store.
   std::unordered_map<std::string, CampaignState> cache_;
-  size_t cache_capacity_ = 200000;
+  size_t cache_capacity_ = 10000;
 };
 
 }  // namespace livesop::engine

@@ -54,32 +54,46 @@ ApprovalInputs ApprovalFacts(const sop::Definition& sop,
   if (auto it = inputs.find("budget_band"); it != inputs.end()) {
     out.budget_band = it->second;
   }
+  out.channels = ChannelsOf(values);
+  return out;
+}
+
+bool HoldsForAnyChannel(const sop::Condition& condition, const sop::Case& facts,
+                        const std::vector<std::string>& channels) {
+  // Only the inputs the condition tests, so a campaign's many facts are not
+  // copied for each channel.
+  sop::Case tested;
+  for (const auto& [input, test] : condition.tests) {
+    if (input == "channel") continue;
+    if (auto it = facts.find(input); it != facts.end())
+      tested[input] = it->second;
+  }
+  if (channels.empty()) {
+    tested["channel"] = "";
+    return sop::Holds(condition, tested);
+  }
+  return std::any_of(channels.begin(), channels.end(),
+                     [&](const std::string& channel) {
+                       tested["channel"] = channel;
+                       return sop::Holds(condition, tested);
+                     });
+}
+
+std::vector<std::string> ChannelsOf(const Json& values) {
+  std::vector<std::string> out;
   if (!values.is_object()) return out;
   for (const char* key : {"channels", "channel"}) {
     auto it = values.find(key);
     if (it == values.end()) continue;
     if (it->is_array()) {
       for (const Json& c : *it) {
-        if (c.is_string()) out.channels.push_back(c.get<std::string>());
+        if (c.is_string()) out.push_back(c.get<std::string>());
       }
     } else if (it->is_string()) {
-      out.channels.push_back(it->get<std::string>());
+      out.push_back(it->get<std::string>());
     }
   }
   return out;
-}
-
-bool HoldsForAnyChannel(const sop::Condition& condition, sop::Case facts,
-                        const std::vector<std::string>& channels) {
-  if (channels.empty()) {
-    facts["channel"] = "";
-    return sop::Holds(condition, facts);
-  }
-  return std::any_of(channels.begin(), channels.end(),
-                     [&](const std::string& channel) {
-                       facts["channel"] = channel;
-                       return sop::Holds(condition, facts);
-                     });
 }
 
 WorkCalendar DefaultCalendar(const sop::Definition& sop) {

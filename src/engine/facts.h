@@ -35,8 +35,11 @@ ApprovalInputs ApprovalFacts(const sop::Definition& sop,
 // Whether `condition` holds for a campaign with `facts`, reading `channel`
 // as any of `channels` (as approval matrices and checklist items do); a
 // campaign without channels is judged with an empty channel.
-bool HoldsForAnyChannel(const sop::Condition& condition, sop::Case facts,
+bool HoldsForAnyChannel(const sop::Condition& condition, const sop::Case& facts,
                         const std::vector<std::string>& channels);
+
+// The campaign's channels: the `channels` field (a list), or `channel`.
+std::vector<std::string> ChannelsOf(const nlohmann::json& values);
 
 // The SOP's default business calendar (`calendar.default_calendar`, else
 // its first calendar), or Monday to Friday 09:00-17:00 UTC when it names

@@ -21,30 +21,6 @@ using testing::HasSubstr;
 
 class DeparturesTest : public EngineFixture {
  protected:
-  std::vector<store::Event> Events(const std::string& campaign) {
-    std::vector<store::Event> events;
-    store::EventFilter filter;
-    filter.campaign = campaign;
-    EXPECT_TRUE(store_
-                    ->Scan(filter,
-                           [&](const store::Event& e) {
-                             events.push_back(e);
-                             return OkStatus();
-                           })
-                    .ok());
-    return events;
-  }
-
-  // The events of `campaign` of `type`.
-  std::vector<store::Event> OfType(const std::string& campaign,
-                                   const std::string& type) {
-    std::vector<store::Event> out;
-    for (store::Event& e : Events(campaign)) {
-      if (e.type == type) out.push_back(std::move(e));
-    }
-    return out;
-  }
-
   Departure By(const std::string& role, const std::string& reason) {
     Departure d;
     d.actor = PersonFor(role);
@@ -52,29 +28,9 @@ class DeparturesTest : public EngineFixture {
     return d;
   }
 
-  // Rounds until `step` is active (at most 200 moves).
-  CampaignState Until(CampaignState state, const std::string& step) {
-    const int node = Graph().Find(step);
-    for (int i = 0; i < 200 && state.flow.active.count(node) == 0 &&
-                    state.status == "active";
-         ++i) {
-      state = Round(state);
-    }
-    EXPECT_EQ(state.flow.active.count(node), 1u) << step << " never reached";
-    return state;
-  }
-
-  bool IsActive(const CampaignState& state, const std::string& step) {
-    return state.flow.active.count(Graph().Find(step)) > 0;
-  }
-
   std::string TaskStatus(const std::string& task) {
-    auto tasks = store_->Tasks({});
-    EXPECT_TRUE(tasks.ok());
-    for (const store::TaskRecord& t : *tasks) {
-      if (t.task == task) return t.status + "/" + t.assignee;
-    }
-    return "missing";
+    const store::TaskRecord t = TaskOf(task);
+    return t.status + "/" + t.assignee;
   }
 
   void ExpectReplays(const CampaignState& state) {
@@ -91,14 +47,14 @@ TEST_F(DeparturesTest, SkippingAnActiveStepMovesOnAndIsRecorded) {
   ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
   EXPECT_TRUE(IsActive(*skipped, "internal-review"));
   EXPECT_FALSE(IsActive(*skipped, "plan"));
-  const auto events = OfType("s-1", "task_skipped");
+  const auto events = EventsOf("s-1", "task_skipped");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].deviation, "skip");
   EXPECT_EQ(events[0].reason, "plan agreed in the kickoff");
   EXPECT_EQ(events[0].resource, PersonFor("marketing-ops-lead"));
   EXPECT_EQ(TaskStatus("s-1/plan"), "skipped/");
   // The task that follows is ordinary work.
-  EXPECT_EQ(OfType("s-1", "task_created").back().deviation, "");
+  EXPECT_EQ(EventsOf("s-1", "task_created").back().deviation, "");
   auto campaigns = store_->Campaigns({});
   EXPECT_EQ((*campaigns)[0].deviation_count, 1);
   ExpectReplays(*skipped);
@@ -120,11 +76,11 @@ TEST_F(DeparturesTest, AStepSkippedAheadIsPassedWhenReached) {
   EXPECT_FALSE(IsActive(s, "completeness-check"));
   EXPECT_TRUE(IsActive(s, "campaign-approval"));
   EXPECT_TRUE(s.skip_planned.empty());
-  const auto skipped = OfType("s-2", "task_skipped");
+  const auto skipped = EventsOf("s-2", "task_skipped");
   ASSERT_EQ(skipped.size(), 1u);
   EXPECT_EQ(skipped[0].step, "completeness-check");
   EXPECT_EQ(skipped[0].deviation, "");  // recorded when it was planned
-  EXPECT_EQ(OfType("s-2", "step_skip_planned")[0].deviation, "skip");
+  EXPECT_EQ(EventsOf("s-2", "step_skip_planned")[0].deviation, "skip");
   ExpectReplays(s);
 }
 
@@ -138,7 +94,7 @@ TEST_F(DeparturesTest, SkippingAnApprovalClosesEveryApproverTask) {
                                By("head-of-marketing-ops", "board approved"));
   ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
   EXPECT_TRUE(IsActive(*skipped, "write-copy"));
-  EXPECT_EQ(OfType("s-3", "task_skipped").size(), asked);
+  EXPECT_EQ(EventsOf("s-3", "task_skipped").size(), asked);
   store::TaskQuery open;
   open.campaign = "s-3";
   open.status = "open";
@@ -171,8 +127,8 @@ TEST_F(DeparturesTest, DeparturesNeedAReasonAndTheRight) {
   EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(denied.status().message(), HasSubstr("marketing-ops-lead"));
   // The refusal is recorded, the skip is not.
-  EXPECT_EQ(OfType("s-4", "command_refused").size(), 1u);
-  EXPECT_TRUE(OfType("s-4", "task_skipped").empty());
+  EXPECT_EQ(EventsOf("s-4", "command_refused").size(), 1u);
+  EXPECT_TRUE(EventsOf("s-4", "task_skipped").empty());
   EXPECT_EQ(engine_->Skip("nope", "plan", By("marketing-ops-lead", "why"))
                 .status()
                 .code(),
@@ -190,10 +146,10 @@ TEST_F(DeparturesTest, AStepDoneEarlyIsPassedWhenReached) {
   CampaignState s = Round(Round(*early));  // plan, internal review
   EXPECT_TRUE(IsActive(s, "completeness-check"));
   EXPECT_TRUE(s.done_early.empty());
-  const auto completed = OfType("e-1", "task_completed");
+  const auto completed = EventsOf("e-1", "task_completed");
   ASSERT_FALSE(completed.empty());
   EXPECT_EQ(completed[0].deviation, "reorder");
-  const auto finished = OfType("e-1", "step_finished");
+  const auto finished = EventsOf("e-1", "step_finished");
   ASSERT_EQ(finished.size(), 1u);
   EXPECT_EQ(finished[0].step, "submit-request");
   ExpectReplays(s);
@@ -231,7 +187,7 @@ TEST_F(DeparturesTest, InformalApprovalCountsWithItsChannelTimeAndEvidence) {
   auto approved =
       engine_->RecordInformalApproval("i-1", "campaign-approval", ok, recorded);
   ASSERT_TRUE(approved.ok()) << approved.status().ToString();
-  const auto decided = OfType("i-1", "approval_decided");
+  const auto decided = EventsOf("i-1", "approval_decided");
   const store::Event& e = decided.back();
   EXPECT_EQ(e.resource, ok.approver);
   EXPECT_EQ(e.role, "brand-manager");
@@ -284,7 +240,7 @@ TEST_F(DeparturesTest, AnEarlyApprovalIsHeldAndAppliedWhenTheStepIsReached) {
                                Verdict::kApprove, "fine by me");
   ASSERT_TRUE(early.ok()) << early.status().ToString();
   EXPECT_EQ(early->held.at("campaign-approval").size(), 2u);
-  EXPECT_EQ(OfType("i-2", "approval_held").back().deviation, "reorder");
+  EXPECT_EQ(EventsOf("i-2", "approval_held").back().deviation, "reorder");
   // Someone who is no approver of it cannot.
   EXPECT_EQ(engine_
                 ->Decide("i-2", "campaign-approval", PersonFor("copywriter"),
@@ -299,7 +255,7 @@ TEST_F(DeparturesTest, AnEarlyApprovalIsHeldAndAppliedWhenTheStepIsReached) {
   for (const Awaited& a : engine_->AwaitedNow(s)) awaited.push_back(a.role);
   EXPECT_THAT(awaited, testing::Not(Contains("brand-manager")));
   EXPECT_THAT(awaited, testing::Not(Contains("marketing-ops-lead")));
-  const auto decided = OfType("i-2", "approval_decided");
+  const auto decided = EventsOf("i-2", "approval_decided");
   int applied = 0;
   for (const store::Event& e : decided) {
     if (e.payload.find("\"held\":true") == std::string::npos) continue;
@@ -325,7 +281,7 @@ TEST_F(DeparturesTest, AnAdHocStepIsExtraWorkThatDoesNotHoldTheFlowUp) {
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_EQ(added->adhoc.at("legal-check").name, "Legal check of the claims");
   EXPECT_EQ(TaskStatus("a-1/legal-check"), "open/");
-  EXPECT_EQ(OfType("a-1", "task_created").back().deviation, "ad_hoc_step");
+  EXPECT_EQ(EventsOf("a-1", "task_created").back().deviation, "ad_hoc_step");
   // The process goes on beside it.
   CampaignState s = Round(*added);
   EXPECT_TRUE(IsActive(s, "internal-review"));
@@ -372,7 +328,7 @@ TEST_F(DeparturesTest, ExpeditingTakesTheFastTrackAndRunsApprovalsInParallel) {
   ASSERT_TRUE(expedited.ok()) << expedited.status().ToString();
   EXPECT_EQ(expedited->values["urgent"], true);
   EXPECT_EQ(expedited->expedite, how);
-  EXPECT_EQ(OfType("x-1", "campaign_expedited")[0].deviation, "expedite");
+  EXPECT_EQ(EventsOf("x-1", "campaign_expedited")[0].deviation, "expedite");
   CampaignState s = Until(*expedited, "fast-track-approval");
   EXPECT_FALSE(IsActive(s, "campaign-approval"));
   ExpectReplays(s);
@@ -430,7 +386,7 @@ TEST_F(DeparturesTest, AReassignedTaskBelongsToItsNewPerson) {
                                  By("marketing-ops-lead", "manager on leave"));
   ASSERT_TRUE(given.ok()) << given.status().ToString();
   EXPECT_EQ(TaskStatus("r-1/plan"), "open/" + stand_in);
-  EXPECT_EQ(OfType("r-1", "task_assigned")[0].deviation, "reassign");
+  EXPECT_EQ(EventsOf("r-1", "task_assigned")[0].deviation, "reassign");
   EXPECT_EQ(engine_->Complete("r-1", "plan", PersonFor("campaign-manager"))
                 .status()
                 .code(),
@@ -554,7 +510,7 @@ TEST_F(DeparturesTest, CommentsNotifyThePeopleAndRolesTheyMention) {
                            " can you check the KPIs? cc @brand-manager, "
                            "mail me at ana@example.com");
   ASSERT_TRUE(commented.ok()) << commented.status().ToString();
-  const auto comments = OfType("m-1", "comment_added");
+  const auto comments = EventsOf("m-1", "comment_added");
   ASSERT_EQ(comments.size(), 1u);
   EXPECT_THAT(comments[0].payload, HasSubstr("\"mentions\":[\"" + analyst +
                                              "\",\"brand-manager\"]"));
@@ -616,7 +572,7 @@ TEST_F(DeparturesTest, TwoPeopleDecidingOneReviewAtOnceGetOneWinner) {
   const Status& lost = a.ok() ? b.status() : a.status();
   EXPECT_EQ(lost.code(), StatusCode::kFailedPrecondition) << lost.ToString();
   EXPECT_THAT(lost.message(), HasSubstr("internal-review"));
-  EXPECT_EQ(OfType("c-1", "approval_decided").size(), 1u);
+  EXPECT_EQ(EventsOf("c-1", "approval_decided").size(), 1u);
   ExpectReplays(a.ok() ? *a : *b);
 }
 

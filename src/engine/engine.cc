@@ -847,16 +847,7 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
   if (command.campaign.empty()) {
     return InvalidArgumentError("a campaign needs an id");
   }
-  const sop::CampaignType* type = TypeOf(command.campaign_type);
-  if (type == nullptr) {
-    std::vector<std::string> known;
-    for (const sop::CampaignType& t : sop_.campaign_types) {
-      known.push_back(t.id);
-    }
-    return InvalidArgumentError("unknown campaign type \"" +
-                                command.campaign_type + "\"; the SOP has " +
-                                Join(known, ", "));
-  }
+  LIVESOP_RETURN_IF_ERROR(CampaignTypeOf(sop_, command.campaign_type).status());
   if (sop_.FindPerson(command.actor) == nullptr) {
     return PermissionDeniedError("\"" + command.actor +
                                  "\" is not a person of the SOP");

@@ -1,5 +1,7 @@
 #include "engine/facts.h"
 
+#include "core/text.h"
+
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -7,6 +9,21 @@
 namespace livesop::engine {
 
 using Json = nlohmann::json;
+
+Result<const sop::CampaignType*> CampaignTypeOf(const sop::Definition& sop,
+                                                const std::string& id) {
+  std::vector<std::string> known;
+  for (const sop::CampaignType& t : sop.campaign_types) {
+    if (t.id == id) return &t;
+    known.push_back(t.id);
+  }
+  const std::string closest = ClosestMatch(id, known);
+  return InvalidArgumentError(
+      "unknown campaign type \"" + id + "\"" +
+      (closest.empty() ? "" : "; did you mean " + closest + "?") +
+      (known.empty() ? "; the SOP has none"
+                     : "; the SOP has " + Join(known, ", ")));
+}
 
 sop::Case CaseFacts(const sop::Definition& sop,
                     const std::string& campaign_type, const Json& values) {

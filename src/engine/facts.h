@@ -11,12 +11,18 @@
 #include <vector>
 
 #include "core/calendar.h"
+#include "core/status.h"
 #include "engine/approvals.h"
 #include "engine/intake.h"
 #include "sop/condition.h"
 #include "sop/model.h"
 
 namespace livesop::engine {
+
+// Campaign type `id` of `sop`. InvalidArgument naming the types the SOP
+// has (and the closest) when there is none.
+Result<const sop::CampaignType*> CampaignTypeOf(const sop::Definition& sop,
+                                                const std::string& id);
 
 // What gateways read: `campaign_type`, every scalar form value as text
 // (numbers and booleans as their JSON text; a field of the type's form left

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "core/text.h"
+#include "engine/facts.h"
 
 namespace livesop::engine {
 namespace {
@@ -86,16 +87,8 @@ Result<Json> Convert(const sop::FormField& field, const std::string& text) {
 Result<nlohmann::json> FormValuesFromText(const sop::Definition& sop,
                                           const std::string& campaign_type,
                                           const std::vector<FieldText>& texts) {
-  const sop::CampaignType* type = nullptr;
-  std::vector<std::string> types;
-  for (const sop::CampaignType& t : sop.campaign_types) {
-    types.push_back(t.id);
-    if (t.id == campaign_type) type = &t;
-  }
-  if (type == nullptr) {
-    return InvalidArgumentError("unknown campaign type \"" + campaign_type +
-                                "\"; the SOP has " + Join(types, ", "));
-  }
+  LIVESOP_ASSIGN_OR_RETURN(const sop::CampaignType* type,
+                           CampaignTypeOf(sop, campaign_type));
   const sop::Form* form = sop.FindForm(type->form);
   if (form == nullptr) {
     return FailedPreconditionError("campaign type " + campaign_type +

@@ -13,7 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/calendar.h"
 #include "core/time.h"
+#include "engine/facts.h"
+#include "engine/sample.h"
 #include "engine/test_util.h"
 #include "sop/loader.h"
 
@@ -65,64 +68,13 @@ const sop::CampaignType& TypeOf(const sop::Definition& sop,
   return sop.campaign_types.front();
 }
 
-// A complete, valid request on `form` for `type`, built from the form's
-// definition so that it follows the SOP as it changes: every field filled
-// in (optional ones too, so each is checked), the launch ten weeks out,
-// clear of the lead times, the date rules and the freeze periods.
-Json ValidValues(const sop::Definition& sop, const sop::Form& form,
+// A complete, valid request for `type` (engine/sample.h): every field
+// filled in (optional ones too, so each is checked), the launch nine weeks
+// out, clear of the lead times, the date rules and the freeze periods.
+Json ValidValues(const sop::Definition& sop, const sop::Form& /*form*/,
                  const std::string& type) {
-  const int64_t launch = kNow + 63 * kDay;  // 2026-03-09
-  const std::map<std::string, std::string> dates = {
-      {"brief_date", Day(kNow)},
-      {"launch_date", Day(launch)},
-      {"end_date", Day(launch + 30 * kDay)},
-      {"event_date", Day(launch + 21 * kDay)},
-  };
-  const std::map<std::string, std::string> patterned = {
-      {"campaign_code", "MKT-2026-001"},
-      {"cost_center", "CC-1234"},
-      {"finance_reference", "FIN-123456"},
-  };
-  Json values = Json::object();
-  for (const sop::FormField& f : form.fields) {
-    switch (f.type) {
-      case sop::FieldType::kText:
-      case sop::FieldType::kLongText:
-        values[f.id] =
-            f.pattern.empty() ? "Sample " + f.id : patterned.at(f.id);
-        break;
-      case sop::FieldType::kNumber:
-      case sop::FieldType::kMoney:
-        values[f.id] = f.min ? *f.min : (f.max ? *f.max : 1.0);
-        break;
-      case sop::FieldType::kDate:
-        values[f.id] =
-            dates.count(f.id) != 0 ? dates.at(f.id) : Day(kNow + 14 * kDay);
-        break;
-      case sop::FieldType::kChoice:
-        values[f.id] = f.id == "campaign_type" ? type : f.options.front();
-        break;
-      case sop::FieldType::kMultiChoice: {
-        Json chosen = Json::array();
-        const size_t count = f.min ? static_cast<size_t>(*f.min) : 1;
-        for (size_t i = 0; i < count && i < f.options.size(); ++i) {
-          chosen.push_back(f.options[i]);
-        }
-        values[f.id] = chosen;
-        break;
-      }
-      case sop::FieldType::kFile:
-        values[f.id] = "https://files.example.com/" + f.id + ".pdf";
-        break;
-      case sop::FieldType::kPerson:
-        values[f.id] = sop.people.front().id;
-        break;
-      case sop::FieldType::kBoolean:
-        values[f.id] = false;
-        break;
-    }
-  }
-  return values;
+  static const WorkCalendar calendar = DefaultCalendar(Example());
+  return SampleRequest(sop, type, kNow, calendar);
 }
 
 Json ValidRequest(const std::string& type) {

@@ -52,12 +52,7 @@ class MigrationTest : public EngineFixture {
   }
 
   std::string TaskStatus(const std::string& task) {
-    auto tasks = store_->Tasks({});
-    EXPECT_TRUE(tasks.ok());
-    for (const store::TaskRecord& t : *tasks) {
-      if (t.task == task) return t.status;
-    }
-    return "missing";
+    return TaskOf(task).status;
   }
 
   std::unique_ptr<sop::Definition> v2_;

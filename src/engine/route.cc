@@ -78,16 +78,8 @@ Result<RoutePreview> PreviewRoute(const sop::Definition& sop,
                                   const std::string& campaign_type,
                                   const Json& values, int64_t now_us,
                                   const WorkCalendar& calendar) {
-  const sop::CampaignType* type = nullptr;
-  std::vector<std::string> known;
-  for (const sop::CampaignType& t : sop.campaign_types) {
-    known.push_back(t.id);
-    if (t.id == campaign_type) type = &t;
-  }
-  if (type == nullptr) {
-    return InvalidArgumentError("unknown campaign type \"" + campaign_type +
-                                "\"; the SOP has " + Join(known, ", "));
-  }
+  LIVESOP_ASSIGN_OR_RETURN(const sop::CampaignType* type,
+                           CampaignTypeOf(sop, campaign_type));
   const sop::Process* process = sop.FindProcess(type->process);
   if (process == nullptr) {
     return InvalidArgumentError("campaign type " + campaign_type +

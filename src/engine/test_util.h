@@ -125,6 +125,53 @@ class EngineFixture : public testing::Test {
     return next.ok() ? *next : state;
   }
 
+  // The events of `campaign` in order; only those of `type` when given.
+  std::vector<store::Event> EventsOf(const std::string& campaign,
+                                     const std::string& type = "") {
+    std::vector<store::Event> events;
+    store::EventFilter filter;
+    filter.campaign = campaign;
+    EXPECT_TRUE(store_
+                    ->Scan(filter,
+                           [&](const store::Event& e) {
+                             if (type.empty() || e.type == type) {
+                               events.push_back(e);
+                             }
+                             return OkStatus();
+                           })
+                    .ok());
+    return events;
+  }
+
+  // The tasks read model's row of `task`; status "missing" when none.
+  store::TaskRecord TaskOf(const std::string& task) {
+    auto tasks = store_->Tasks({});
+    EXPECT_TRUE(tasks.ok());
+    if (tasks.ok()) {
+      for (const store::TaskRecord& t : *tasks) {
+        if (t.task == task) return t;
+      }
+    }
+    store::TaskRecord missing;
+    missing.status = "missing";
+    return missing;
+  }
+
+  // Whether `step` of the campaign-delivery process is active in `state`.
+  bool IsActive(const CampaignState& state, const std::string& step) {
+    return state.flow.active.count(Graph().Find(step)) > 0;
+  }
+
+  // Rounds until `step` is active (at most 300 moves).
+  CampaignState Until(CampaignState state, const std::string& step) {
+    for (int i = 0;
+         i < 300 && !IsActive(state, step) && state.status == "active"; ++i) {
+      state = Round(state);
+    }
+    EXPECT_TRUE(IsActive(state, step)) << step << " never reached";
+    return state;
+  }
+
   std::filesystem::path dir_;
   FakeClock clock_{1'767'225'600'000'000};  // 2026-01-01
   std::unique_ptr<store::Store> store_;

@@ -21,38 +21,12 @@ constexpr int64_t kHour = int64_t{3600} * 1'000'000;
 
 class TimersTest : public EngineFixture {
  protected:
-  std::vector<store::Event> OfType(const std::string& campaign,
-                                   const std::string& type) {
-    std::vector<store::Event> out;
-    store::EventFilter filter;
-    filter.campaign = campaign;
-    EXPECT_TRUE(store_
-                    ->Scan(filter,
-                           [&](const store::Event& e) {
-                             if (e.type == type) out.push_back(e);
-                             return OkStatus();
-                           })
-                    .ok());
-    return out;
-  }
-
   size_t InboxOf(const std::string& person) {
     store::InboxQuery query;
     query.recipient = person;
     auto items = store_->Inbox(query);
     EXPECT_TRUE(items.ok());
     return items.ok() ? items->size() : 0;
-  }
-
-  CampaignState Until(CampaignState state, const std::string& step) {
-    const int node = Graph().Find(step);
-    for (int i = 0; i < 300 && state.flow.active.count(node) == 0 &&
-                    state.status == "active";
-         ++i) {
-      state = Round(state);
-    }
-    EXPECT_EQ(state.flow.active.count(node), 1u) << step << " never reached";
-    return state;
   }
 
   int64_t Sweep() {
@@ -86,8 +60,8 @@ TEST_F(TimersTest, TasksAreDueAfterTheirSlaInWorkingTime) {
   EXPECT_EQ(done->timers.count("t-1/plan"), 0u);
   clock_.Advance(6 * 24 * kHour);
   EXPECT_GE(Sweep(), 0);
-  EXPECT_TRUE(OfType("t-1", "sla_breached").empty() ||
-              OfType("t-1", "sla_breached")[0].step != "plan");
+  EXPECT_TRUE(EventsOf("t-1", "sla_breached").empty() ||
+              EventsOf("t-1", "sla_breached")[0].step != "plan");
 }
 
 TEST_F(TimersTest, ALateApprovalIsEscalatedLevelByLevelOnce) {
@@ -102,12 +76,12 @@ TEST_F(TimersTest, ALateApprovalIsEscalatedLevelByLevelOnce) {
   // Due, but the first level waits 2 working hours after the breach.
   clock_.Set(due + 1);
   EXPECT_GT(Sweep(), 0);
-  EXPECT_FALSE(OfType("t-2", "sla_breached").empty());
-  EXPECT_TRUE(OfType("t-2", "escalation_raised").empty());
+  EXPECT_FALSE(EventsOf("t-2", "sla_breached").empty());
+  EXPECT_TRUE(EventsOf("t-2", "escalation_raised").empty());
   EXPECT_EQ(Sweep(), 0);  // nothing twice
   clock_.Set(calendar_.AddWorkingMinutes(due, 2 * 60) + 1);
   EXPECT_GT(Sweep(), 0);
-  auto raised = OfType("t-2", "escalation_raised");
+  auto raised = EventsOf("t-2", "escalation_raised");
   // One escalation per approver task that is late (the whole matrix was
   // asked at once), each to the Marketing Ops Lead.
   ASSERT_FALSE(raised.empty());
@@ -121,13 +95,13 @@ TEST_F(TimersTest, ALateApprovalIsEscalatedLevelByLevelOnce) {
   // A working day after the breach: the Head of Marketing.
   clock_.Set(calendar_.AddWorkingDays(due, 1) + 1);
   EXPECT_GT(Sweep(), 0);
-  raised = OfType("t-2", "escalation_raised");
+  raised = EventsOf("t-2", "escalation_raised");
   ASSERT_EQ(raised.size(), 2 * first);
   EXPECT_EQ(raised.back().role, "head-of-marketing");
   // Then three repeats, four working hours apart, and no more.
   clock_.Set(calendar_.AddWorkingDays(due, 10));
   EXPECT_GT(Sweep(), 0);
-  EXPECT_EQ(OfType("t-2", "escalation_raised").size(), 5 * first);
+  EXPECT_EQ(EventsOf("t-2", "escalation_raised").size(), 5 * first);
   clock_.Advance(30 * 24 * kHour);
   EXPECT_EQ(Sweep(), 0);
   // Deciding the approval closes what chases it.
@@ -152,14 +126,14 @@ TEST_F(TimersTest, TwoEnginesSweepingAtOnceRaiseEachNoticeOnce) {
   Engine other(**other_store, ExampleSop(), clock_);
   clock_.Set(calendar_.AddWorkingMinutes(due, 2 * 60) + 1);
   ASSERT_TRUE(other.Sweep().ok());
-  const size_t raised = OfType("t-3", "escalation_raised").size();
+  const size_t raised = EventsOf("t-3", "escalation_raised").size();
   ASSERT_GT(raised, 0u);
   // This engine's cached state is behind; its sweep finds nothing left.
   EXPECT_EQ(Sweep(), 0);
-  EXPECT_EQ(OfType("t-3", "escalation_raised").size(), raised);
+  EXPECT_EQ(EventsOf("t-3", "escalation_raised").size(), raised);
   // Each late task's breach is recorded once.
   std::set<std::string> late;
-  const auto breaches = OfType("t-3", "sla_breached");
+  const auto breaches = EventsOf("t-3", "sla_breached");
   for (const store::Event& e : breaches) late.insert(e.payload);
   EXPECT_EQ(late.size(), breaches.size());
   EXPECT_GT(breaches.size(), 0u);
@@ -180,8 +154,8 @@ TEST_F(TimersTest, AWaitEndsByItself) {
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->flow.active.count(Graph().Find("live-period")), 0u);
   EXPECT_EQ(after->flow.active.count(Graph().Find("post-launch")), 1u);
-  EXPECT_TRUE(OfType("t-4", "sla_breached").empty() ||
-              OfType("t-4", "sla_breached").back().step != "live-period");
+  EXPECT_TRUE(EventsOf("t-4", "sla_breached").empty() ||
+              EventsOf("t-4", "sla_breached").back().step != "live-period");
 }
 
 TEST_F(TimersTest, AnExpeditedCampaignGetsShorterSlas) {
@@ -245,7 +219,7 @@ TEST_F(TimersTest, ARejectionIsFollowedUpAfterTheCampaignEnds) {
   EXPECT_EQ(rejected->timers.size(), 1u);
   clock_.Set(calendar_.AddWorkingMinutes(clock_.NowMicros(), 60) + 1);
   EXPECT_GT(Sweep(), 0);
-  auto raised = OfType("t-7", "escalation_raised");
+  auto raised = EventsOf("t-7", "escalation_raised");
   ASSERT_EQ(raised.size(), 1u);
   EXPECT_EQ(raised[0].role, "campaign-lead");
   auto done = engine_->Acknowledge("t-7", id, PersonFor("campaign-lead"));

@@ -2,12 +2,13 @@
 // SQLite store, each command its own durable transaction (WAL,
 // synchronous=NORMAL). Prints medians of several runs.
 //
-//   engine_bench [--campaigns N] [--in-flight K] [--runs R]
+//   engine_bench [--campaigns N] [--in-flight K] [--runs R] [--ticks-together]
 //       N campaigns of every example type in turn, K of them moving at once
 //       (each command acts on the next campaign in the ring), every step
 //       completed or approved by a person allowed to, every checklist item
-//       ticked: campaigns/s, task completions/s (completes, decisions and
-//       ticks), commands/s
+//       ticked (one item a command; with --ticks-together, each person's
+//       items of a checklist in one command): campaigns/s, task
+//       completions/s (completes, decisions and ticks), commands/s
 //   engine_bench --open N [--commands C] [--cache K]
 //       opens N campaigns, then reports the memory per open campaign and
 //       the latency (median, p99) of C commands on random open campaigns;
@@ -76,6 +77,7 @@ struct Bench {
   std::vector<nlohmann::json> requests;  // a sample request per type
   int64_t task_commands = 0;
   int64_t commands = 0;
+  bool ticks_together = false;
 
   Bench(const livesop::sop::Definition& definition,
         livesop::store::Store& target)
@@ -119,8 +121,17 @@ struct Bench {
       std::exit(1);
     }
     const Awaited& next = awaited.front();
+    std::vector<std::string> items;
+    for (const Awaited& a : awaited) {
+      // One item a command, or every item of the same person at once.
+      if (a.step == next.step && !a.item.empty() && !a.people.empty() &&
+          a.people.front() == next.people.front() &&
+          (items.empty() || ticks_together)) {
+        items.push_back(a.item);
+      }
+    }
     auto moved =
-        !next.item.empty() ? engine.Tick(state.campaign, next.step, next.item,
+        !next.item.empty() ? engine.Tick(state.campaign, next.step, items,
                                          next.people.front())
         : next.decision
             ? engine.Decide(state.campaign, next.step, next.people.front(),
@@ -149,13 +160,14 @@ std::unique_ptr<livesop::store::Store> FreshStore(const fs::path& dir) {
 }
 
 void Lifecycles(const livesop::sop::Definition& sop, const fs::path& dir,
-                int campaigns, int in_flight, int runs) {
+                int campaigns, int in_flight, int runs, bool ticks_together) {
   std::vector<double> campaign_rates;
   std::vector<double> task_rates;
   std::vector<double> command_rates;
   for (int run = 0; run < runs; ++run) {
     auto store = FreshStore(dir / ("run-" + std::to_string(run)));
     Bench bench(sop, *store);
+    bench.ticks_together = ticks_together;
     std::vector<CampaignState> ring;
     int started = 0;
     int finished = 0;
@@ -242,6 +254,7 @@ int main(int argc, char** argv) {
   int open = 0;
   int commands = 10000;
   long cache = -1;
+  bool ticks_together = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -263,6 +276,8 @@ int main(int argc, char** argv) {
       open = std::stoi(value());
     } else if (arg == "--commands") {
       commands = std::stoi(value());
+    } else if (arg == "--ticks-together") {
+      ticks_together = true;
     } else if (arg == "--cache") {
       cache = std::stol(value());
     } else {
@@ -283,7 +298,8 @@ int main(int argc, char** argv) {
   if (open > 0) {
     OpenCampaigns(loaded.definition, dir, open, commands, cache);
   } else {
-    Lifecycles(loaded.definition, dir, campaigns, in_flight, runs);
+    Lifecycles(loaded.definition, dir, campaigns, in_flight, runs,
+               ticks_together);
   }
   fs::remove_all(dir);
   return 0;

@@ -513,6 +513,13 @@ Result<CampaignState> Engine::Tick(const std::string& campaign,
                                    const std::string& step,
                                    const std::string& item,
                                    const std::string& actor, bool ticked) {
+  return Tick(campaign, step, std::vector<std::string>{item}, actor, ticked);
+}
+
+Result<CampaignState> Engine::Tick(const std::string& campaign,
+                                   const std::string& step,
+                                   const std::vector<std::string>& items,
+                                   const std::string& actor, bool ticked) {
   return Run(campaign, "tick", [&](Context& context) -> Status {
     context.actor = actor;
     int node = -1;
@@ -525,40 +532,50 @@ Result<CampaignState> Engine::Tick(const std::string& campaign,
     if (checklist == nullptr) {
       return InvalidArgumentError("step " + step + " is not a checklist");
     }
-    const sop::ChecklistItem* found = nullptr;
-    std::vector<std::string> ids;
-    for (const sop::ChecklistItem& i : checklist->items) {
-      ids.push_back(i.id);
-      if (i.id == item) found = &i;
-    }
-    if (found == nullptr) {
-      const std::string hint = ClosestMatch(item, ids);
-      return NotFoundError(
-          "checklist " + checklist->id + " has no item " + item +
-          (hint.empty() ? "" : "; did you mean " + hint + "?"));
-    }
-    if (!Applies(context.state, *found)) {
-      return FailedPreconditionError("item " + item + " of checklist " +
-                                     checklist->id +
-                                     " does not apply to campaign " + campaign);
-    }
+    if (items.empty()) return InvalidArgumentError("name the items to tick");
     const std::string task = campaign + "/" + s.id;
-    const bool allowed =
-        !found->role.empty()
-            ? Holds(actor, found->role) || MayDo(context.state, s, task, actor)
-            : MayDo(context.state, s, task, actor);
-    if (!allowed) {
-      return PermissionDeniedError(
-          actor + " may not tick " + item + ": it belongs to " +
-          (!found->role.empty() ? "role " + found->role
-                                : Owner(context.state, s, task)));
+    // Every item is checked before any is ticked: all or nothing.
+    std::vector<const sop::ChecklistItem*> found;
+    for (const std::string& item : items) {
+      const sop::ChecklistItem* match = nullptr;
+      std::vector<std::string> ids;
+      for (const sop::ChecklistItem& i : checklist->items) {
+        ids.push_back(i.id);
+        if (i.id == item) match = &i;
+      }
+      if (match == nullptr) {
+        const std::string hint = ClosestMatch(item, ids);
+        return NotFoundError(
+            "checklist " + checklist->id + " has no item " + item +
+            (hint.empty() ? "" : "; did you mean " + hint + "?"));
+      }
+      if (!Applies(context.state, *match)) {
+        return FailedPreconditionError("item " + item + " of checklist " +
+                                       checklist->id +
+                                       " does not apply to campaign " +
+                                       campaign);
+      }
+      const bool allowed = (!match->role.empty() && Holds(actor, match->role)) ||
+                           MayDo(context.state, s, task, actor);
+      if (!allowed) {
+        return PermissionDeniedError(
+            actor + " may not tick " + item + ": it belongs to " +
+            (!match->role.empty() ? "role " + match->role
+                                  : Owner(context.state, s, task)));
+      }
+      found.push_back(match);
     }
-    const bool now = context.state.ticked[s.id].count(item) > 0;
-    if (now == ticked) return OkStatus();
-    return Add(
-        context, "checklist_item_ticked", found->text, s.id,
-        found->role.empty() ? s.role : found->role,
-        {{"task", task}, {"step", s.id}, {"item", item}, {"ticked", ticked}});
+    for (const sop::ChecklistItem* i : found) {
+      auto done = context.state.ticked.find(s.id);
+      const bool now =
+          done != context.state.ticked.end() && done->second.count(i->id) > 0;
+      if (now == ticked) continue;
+      LIVESOP_RETURN_IF_ERROR(Add(
+          context, "checklist_item_ticked", i->text, s.id,
+          i->role.empty() ? s.role : i->role,
+          {{"task", task}, {"step", s.id}, {"item", i->id}, {"ticked", ticked}}));
+    }
+    return OkStatus();
   });
 }
 

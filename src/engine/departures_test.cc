@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -469,7 +470,29 @@ TEST_F(DeparturesTest, ChecklistItemsAreTickedOneByOneByTheirRoles) {
                                 PersonFor("marketing-analyst"), false);
   ASSERT_TRUE(unticked.ok());
   EXPECT_EQ(unticked->ticked.at("pre-launch").count("tracking-ready"), 0u);
-  s = *unticked;
+  // Unticking what is not ticked changes nothing.
+  auto again = engine_->Tick("k-1", "pre-launch", "tracking-ready",
+                             PersonFor("marketing-analyst"), false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*engine_->Load("k-1"), *again);
+  // Several items at once, all or none.
+  const std::string manager = PersonFor("campaign-manager");
+  auto none = engine_->Tick(
+      "k-1", "pre-launch",
+      std::vector<std::string>{"content-final", "no-such-item"}, manager);
+  EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(engine_->Load("k-1")->ticked.count("pre-launch") > 0 &&
+                engine_->Load("k-1")->ticked.at("pre-launch").count(
+                    "content-final") > 0,
+            false);
+  auto both = engine_->Tick(
+      "k-1", "pre-launch",
+      std::vector<std::string>{"content-final", "sales-briefed"}, manager);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_EQ(both->ticked.at("pre-launch"),
+            (std::set<std::string>{"content-final", "sales-briefed"}));
+  EXPECT_EQ(*engine_->Load("k-1"), *both);
+  s = *both;
   while (!engine_->AwaitedNow(s).front().item.empty()) s = Round(s);
   EXPECT_TRUE(IsActive(s, "pre-launch"));
   s = Round(s);  // now it completes

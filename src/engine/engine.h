@@ -331,6 +331,12 @@ class Engine {
   Result<CampaignState> Tick(const std::string& campaign,
                              const std::string& step, const std::string& item,
                              const std::string& actor, bool ticked = true);
+  // Ticks several items at once (one command, one transaction): all of
+  // them, or none when any is refused.
+  Result<CampaignState> Tick(const std::string& campaign,
+                             const std::string& step,
+                             const std::vector<std::string>& items,
+                             const std::string& actor, bool ticked = true);
 
   // Adds a comment to the campaign (or to one of its steps). `@person` and
   // `@role` mentions notify those people (an inbox item each); an unknown

@@ -145,6 +145,10 @@ Result<CampaignState> Engine::Skip(const std::string& campaign,
     const sop::Step& s = *context.graph->nodes[node].step;
     LIVESOP_RETURN_IF_ERROR(Depart(context, departure, "skip", &s, ""));
     if (context.state.flow.active.count(node) == 0) {
+      if (context.state.finished.count(step) > 0) {
+        return FailedPreconditionError("step " + step + " of campaign " +
+                                       campaign + " is finished already");
+      }
       if (context.state.skip_planned.count(step) > 0) return OkStatus();
       // Not reached yet: skipped when it is.
       return Add(context, "step_skip_planned", s.name, s.id, s.role,
@@ -550,13 +554,13 @@ Result<CampaignState> Engine::Tick(const std::string& campaign,
             (hint.empty() ? "" : "; did you mean " + hint + "?"));
       }
       if (!Applies(context.state, *match)) {
-        return FailedPreconditionError("item " + item + " of checklist " +
-                                       checklist->id +
-                                       " does not apply to campaign " +
-                                       campaign);
+        return FailedPreconditionError(
+            "item " + item + " of checklist " + checklist->id +
+            " does not apply to campaign " + campaign);
       }
-      const bool allowed = (!match->role.empty() && Holds(actor, match->role)) ||
-                           MayDo(context.state, s, task, actor);
+      const bool allowed =
+          (!match->role.empty() && Holds(actor, match->role)) ||
+          MayDo(context.state, s, task, actor);
       if (!allowed) {
         return PermissionDeniedError(
             actor + " may not tick " + item + ": it belongs to " +
@@ -570,10 +574,12 @@ Result<CampaignState> Engine::Tick(const std::string& campaign,
       const bool now =
           done != context.state.ticked.end() && done->second.count(i->id) > 0;
       if (now == ticked) continue;
-      LIVESOP_RETURN_IF_ERROR(Add(
-          context, "checklist_item_ticked", i->text, s.id,
-          i->role.empty() ? s.role : i->role,
-          {{"task", task}, {"step", s.id}, {"item", i->id}, {"ticked", ticked}}));
+      LIVESOP_RETURN_IF_ERROR(Add(context, "checklist_item_ticked", i->text,
+                                  s.id, i->role.empty() ? s.role : i->role,
+                                  {{"task", task},
+                                   {"step", s.id},
+                                   {"item", i->id},
+                                   {"ticked", ticked}}));
     }
     return OkStatus();
   });

@@ -481,10 +481,11 @@ TEST_F(DeparturesTest, ChecklistItemsAreTickedOneByOneByTheirRoles) {
       "k-1", "pre-launch",
       std::vector<std::string>{"content-final", "no-such-item"}, manager);
   EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(engine_->Load("k-1")->ticked.count("pre-launch") > 0 &&
-                engine_->Load("k-1")->ticked.at("pre-launch").count(
-                    "content-final") > 0,
-            false);
+  EXPECT_EQ(
+      engine_->Load("k-1")->ticked.count("pre-launch") > 0 &&
+          engine_->Load("k-1")->ticked.at("pre-launch").count("content-final") >
+              0,
+      false);
   auto both = engine_->Tick(
       "k-1", "pre-launch",
       std::vector<std::string>{"content-final", "sales-briefed"}, manager);

@@ -120,10 +120,16 @@ IntakeReport Engine::Check(const std::string& campaign_type,
                       BusinessTimeOn(*calendar_));
 }
 
-Result<RoutePreview> Engine::Preview(const std::string& campaign_type,
-                                     const nlohmann::json& values) const {
-  return PreviewRoute(sop_, campaign_type, values, clock_.NowMicros(),
-                      *calendar_);
+Result<RequestPreview> Engine::Preview(const std::string& campaign_type,
+                                       const nlohmann::json& values) const {
+  LIVESOP_RETURN_IF_ERROR(CampaignTypeOf(sop_, campaign_type).status());
+  const sop::ProcessGraph* graph = GraphIn(sop_.sop.version, campaign_type);
+  if (graph == nullptr) {
+    return InvalidArgumentError("campaign type " + campaign_type +
+                                " names no process of the SOP");
+  }
+  return PreviewRequest(sop_, *graph, campaign_type, values, clock_.NowMicros(),
+                        *calendar_);
 }
 
 const sop::CampaignType* Engine::TypeOf(const std::string& id) const {

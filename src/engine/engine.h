@@ -30,7 +30,7 @@
 #include "engine/approvals.h"
 #include "engine/flow.h"
 #include "engine/intake.h"
-#include "engine/route.h"
+#include "engine/preview.h"
 #include "sop/graph.h"
 #include "sop/model.h"
 #include "store/store.h"
@@ -228,11 +228,12 @@ class Engine {
   IntakeReport Check(const std::string& campaign_type,
                      const nlohmann::json& values) const;
 
-  // The route a request would take on the current SOP (route.h): its
+  // The route a request would take on the current SOP (preview.h): its
   // steps and approvers, when each is expected, and the earliest launch
-  // the SOP allows, with the intake checks; nothing is written.
-  Result<RoutePreview> Preview(const std::string& campaign_type,
-                               const nlohmann::json& values) const;
+  // the SOP allows; nothing is written. Errors: InvalidArgument for an
+  // unknown campaign type.
+  Result<RequestPreview> Preview(const std::string& campaign_type,
+                                 const nlohmann::json& values) const;
 
   // Opens a campaign of `command.campaign_type` with its form values and
   // starts its process. Errors: InvalidArgument for an unknown campaign

@@ -49,6 +49,8 @@ sop::Case CaseFacts(const sop::Definition& sop,
     }
   }
   if (sop.budget && inputs.count("budget_band") == 0) {
+    // No budget, no band: a test on the band does not hold.
+    inputs["budget_band"] = "";
     auto amount = values.find(sop.budget->field);
     if (amount != values.end() && amount->is_number()) {
       for (const sop::BudgetBand& band : sop.budget->bands) {

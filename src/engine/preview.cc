@@ -50,8 +50,8 @@ std::string NextDay(const std::string& day) {
 
 const char* WeekdayName(const std::string& day) {
   // 1970-01-01 was a Thursday.
-  static constexpr const char* kNames[] = {"Thursday", "Friday",  "Saturday",
-                                           "Sunday",   "Monday",  "Tuesday",
+  static constexpr const char* kNames[] = {"Thursday", "Friday", "Saturday",
+                                           "Sunday",   "Monday", "Tuesday",
                                            "Wednesday"};
   const int64_t days = StartOfDay(day) / kMicrosPerDay;
   return kNames[((days % 7) + 7) % 7];
@@ -193,9 +193,9 @@ Choice Choose(const sop::ProcessGraph& graph, int node,
   d.text = "gateway " + gateway.id + ": branch '" + d.branch + "'";
   if (is_default) {
     d.text += ", the default, because ";
-    d.text += passed_over.empty() ? "it has no other branch"
-                                  : "no other branch applies: " +
-                                        Join(passed_over, "; ");
+    d.text += passed_over.empty()
+                  ? "it has no other branch"
+                  : "no other branch applies: " + Join(passed_over, "; ");
   } else {
     d.text += " because " + (taken.when == nullptr
                                  ? std::string("it has no condition")
@@ -241,24 +241,20 @@ class Walk {
     if (started.ok()) {
       Moved(*started, -1, now_);
     } else {
-      const bool gateway = graph_.start >= 0 &&
-                           graph_.nodes[graph_.start].type == StepType::kExclusive;
+      const bool gateway =
+          graph_.start >= 0 &&
+          graph_.nodes[graph_.start].type == StepType::kExclusive;
       Problem("", gateway ? "no-branch" : "no-path",
               started.status().message() + "; the route cannot start.");
     }
     // Approved outcomes only: a route longer than this loops.
     const size_t max_steps = 4 * graph_.nodes.size() + 16;
     while (true) {
-      auto next = active_.end();
-      for (auto it = active_.begin(); it != active_.end(); ++it) {
-        if (!it->second.held && (next == active_.end() ||
-                                 FinishesFirst(it->second, next->second))) {
-          next = it;
-        }
-      }
+      auto next = NextToFinish();
       if (next == active_.end()) {
         if (launch_fixed_ || active_.empty()) break;
-        FixLaunch();  // only launch steps wait: the launch can be fixed
+        // Only launch steps are left waiting: the launch can be fixed.
+        FixLaunch();
         for (auto& [node, token] : active_) {
           PlaceAtLaunch(token.step, token.ready);
           token.held = false;
@@ -307,16 +303,7 @@ class Walk {
     for (int i = critical_from_; i >= 0; i = cause_[i]) {
       out_.steps[i].critical = true;
     }
-    // In the order they start; steps starting together as activated.
-    std::vector<size_t> order(out_.steps.size());
-    std::iota(order.begin(), order.end(), size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return out_.steps[a].starts_us < out_.steps[b].starts_us;
-    });
-    std::vector<PreviewStep> sorted;
-    sorted.reserve(order.size());
-    for (size_t i : order) sorted.push_back(std::move(out_.steps[i]));
-    out_.steps = std::move(sorted);
+    SortByStart();
   }
 
  private:
@@ -329,6 +316,33 @@ class Walk {
     int64_t ready = 0;  // when the steps before it finished
     bool held = false;
   };
+
+  // The active step expected to finish first (not a held launch step);
+  // ties by start, then in the order started.
+  std::map<int, Token>::iterator NextToFinish() {
+    auto next = active_.end();
+    for (auto it = active_.begin(); it != active_.end(); ++it) {
+      if (it->second.held) continue;
+      if (next == active_.end() || FinishesFirst(it->second, next->second)) {
+        next = it;
+      }
+    }
+    return next;
+  }
+
+  // The steps in the order they start; steps starting together in the
+  // order the flow started them.
+  void SortByStart() {
+    std::vector<size_t> order(out_.steps.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return out_.steps[a].starts_us < out_.steps[b].starts_us;
+    });
+    std::vector<PreviewStep> sorted;
+    sorted.reserve(order.size());
+    for (size_t i : order) sorted.push_back(std::move(out_.steps[i]));
+    out_.steps = std::move(sorted);
+  }
 
   const Json* Value(const std::string& field) const {
     if (!values_.is_object()) return nullptr;
@@ -399,33 +413,10 @@ class Walk {
         flow_.active.size() > 1 || !flow_.join_arrivals.empty();
     for (int node : move.activated) {
       const sop::Step& step = *graph_.nodes[node].step;
-      PreviewStep s;
-      s.step = step.id;
-      s.name = step.name;
-      s.type = sop::StepTypeName(step.type);
-      s.role = step.role;
-      s.person = step.person;
-      if (s.person.empty() && !step.assignee_from.empty()) {
-        const Json* named = Value(step.assignee_from);
-        if (named != nullptr && named->is_string()) {
-          s.person = named->get<std::string>();
-        }
-      }
-      s.notify = step.notify;
+      PreviewStep s = Describe(step);
       if (auto it = via.find(node); it != via.end()) s.via = it->second;
       s.parallel = parallel;
       s.after_launch = from >= 0 && out_.steps[from].after_launch;
-      if (step.type == StepType::kApproval) {
-        Result<ApprovalPlan> plan = PlanApproval(sop_, step, approval_facts_);
-        if (plan.ok()) {
-          s.approvers = plan->groups;
-        } else {
-          Problem(step.id, "no-approvers",
-                  plan.status().message() +
-                      "; the engine would refuse to move the campaign into " +
-                      step.id + ".");
-        }
-      }
       const bool launch = IsLaunchStep(step);
       if (launch) {
         s.after_launch = true;
@@ -448,6 +439,35 @@ class Walk {
     }
   }
 
+  // Who does `step` and who approves it, as the route shows it.
+  PreviewStep Describe(const sop::Step& step) {
+    PreviewStep s;
+    s.step = step.id;
+    s.name = step.name;
+    s.type = sop::StepTypeName(step.type);
+    s.role = step.role;
+    s.person = step.person;
+    if (s.person.empty() && !step.assignee_from.empty()) {
+      const Json* named = Value(step.assignee_from);
+      if (named != nullptr && named->is_string()) {
+        s.person = named->get<std::string>();
+      }
+    }
+    s.notify = step.notify;
+    if (step.type == StepType::kApproval) {
+      Result<ApprovalPlan> plan = PlanApproval(sop_, step, approval_facts_);
+      if (plan.ok()) {
+        s.approvers = plan->groups;
+      } else {
+        Problem(step.id, "no-approvers",
+                plan.status().message() +
+                    "; the engine would refuse to move the campaign into " +
+                    step.id + ".");
+      }
+    }
+    return s;
+  }
+
   // Sets when step `index` starts and is expected done, starting at
   // `start`: its SLA, a wait's `wait_for`, or a wait until a date field
   // (the start of that date on the calendar, as the engine's timer ends
@@ -464,8 +484,8 @@ class Walk {
       } else if (!step.until.empty()) {
         s.duration = "until " + step.until;
         const std::string date = DateText(step.until);
-        Result<int64_t> at = calendar_.StartOfLocalDate(
-            std::string_view(date).substr(0, 10));
+        Result<int64_t> at =
+            calendar_.StartOfLocalDate(std::string_view(date).substr(0, 10));
         if (at.ok()) {
           s.due_us = std::max(start, *at);
         } else {
@@ -507,11 +527,12 @@ class Walk {
   void Bound(std::string kind, int64_t at, const std::string& reason,
              bool waived) {
     const std::string day = DayOf(CeilToDay(at));
-    std::string text = reason + ", so the launch can be on " + day +
-                       " at the earliest";
+    std::string text =
+        reason + ", so the launch can be on " + day + " at the earliest";
     if (waived) {
-      text += "; waived: the request is urgent, and the fast track may "
-              "launch sooner";
+      text +=
+          "; waived, as at intake, because the request is urgent (the "
+          "fast track)";
     }
     bounds_.push_back({{std::move(kind), day, text + ".", false, waived}, at});
   }
@@ -560,8 +581,8 @@ class Walk {
           std::string(basis_ == Basis::kApprovals
                           ? "The route has no launch step"
                           : "The route does not reach its launch step") +
-              "; its last approval, " + s.name + " (" +
-              s.step + "), is expected on " + calendar_.LocalDate(s.due_us) +
+              "; its last approval, " + s.name + " (" + s.step +
+              "), is expected on " + calendar_.LocalDate(s.due_us) +
               ", and nothing launches unapproved",
           false);
   }
@@ -587,10 +608,10 @@ class Walk {
         continue;
       }
       Bound("deadline", add_(s.due_us, d.before_launch),
-            "Deadline " + d.id + " (" + d.name + "): " +
-                DurationText(d.before_launch) + " before the launch, and " +
-                s.name + " (" + s.step + ") is expected done on " +
-                calendar_.LocalDate(s.due_us),
+            "Deadline " + d.id + " (" + d.name +
+                "): " + DurationText(d.before_launch) +
+                " before the launch, and " + s.name + " (" + s.step +
+                ") is expected done on " + calendar_.LocalDate(s.due_us),
             urgent_);
     }
   }
@@ -610,8 +631,7 @@ class Walk {
         earlier = *at;
         what = rule.earlier + " (" + DayOf(*at) + ")";
       }
-      const int64_t at =
-          rule.min_gap ? add_(earlier, *rule.min_gap) : earlier;
+      const int64_t at = rule.min_gap ? add_(earlier, *rule.min_gap) : earlier;
       const std::string gap =
           rule.min_gap ? DurationText(*rule.min_gap) + " after " : "after ";
       Bound("form-rule", at,
@@ -675,12 +695,12 @@ class Walk {
     std::string off_from;
     auto flush = [&] {
       if (off.empty()) return;
-      moves->push_back(
-          {"not-working-day", off_from,
-           ListText(off) +
-               (off.size() == 1 ? " is not a working day" : " are not working days") +
-               " of the calendar.",
-           true, false});
+      moves->push_back({"not-working-day", off_from,
+                        ListText(off) +
+                            (off.size() == 1 ? " is not a working day"
+                                             : " are not working days") +
+                            " of the calendar.",
+                        true, false});
       off.clear();
     };
     for (int i = 0; i < kMaxDaysMoved; ++i) {
@@ -722,7 +742,8 @@ class Walk {
   void JudgeRequested() {
     const Json* value = Value(kLaunchDateField);
     if (value == nullptr || value->is_null()) return;
-    if (value->is_string() && Trim(value->get_ref<const std::string&>()).empty()) {
+    if (value->is_string() &&
+        Trim(value->get_ref<const std::string&>()).empty()) {
       return;
     }
     Result<int64_t> at = ParseTimestamp(
@@ -742,12 +763,13 @@ class Walk {
     r.feasible = !early && first == r.date;
     const std::string target = early ? out_.earliest_launch : first;
     if (!r.feasible && !target.empty()) {
-      r.short_by_days = (StartOfDay(target) - StartOfDay(r.date)) / kMicrosPerDay;
+      r.short_by_days =
+          (StartOfDay(target) - StartOfDay(r.date)) / kMicrosPerDay;
       r.short_by_working_days = WorkingDaysBetween(r.date, target);
     }
-    const std::string shortfall =
-        std::to_string(r.short_by_days) + " days (" +
-        std::to_string(r.short_by_working_days) + " working days)";
+    const std::string shortfall = std::to_string(r.short_by_days) + " days (" +
+                                  std::to_string(r.short_by_working_days) +
+                                  " working days)";
     if (r.feasible) {
       r.text = "The requested launch date " + r.date +
                " is feasible; the earliest is " + out_.earliest_launch + ".";
@@ -758,9 +780,10 @@ class Walk {
     } else {
       r.text = "The requested launch date " + r.date + " is not possible: " +
                (moves.empty() ? std::string() : moves.front().text + " ") +
-               (target.empty() ? std::string("No later date is possible.")
-                               : "The next feasible launch is " + target +
-                                     ", " + shortfall + " later.");
+               (target.empty()
+                    ? std::string("No later date is possible.")
+                    : "The next feasible launch is " + target + ", " +
+                          std::to_string(r.short_by_days) + " days later.");
     }
     out_.requested_launch = std::move(r);
   }
@@ -800,9 +823,8 @@ class Walk {
     JudgeRequested();
     // The launch steps run when the request says it launches, else at the
     // earliest launch; never before the steps before them are done.
-    const std::string day = out_.requested_launch
-                                ? out_.requested_launch->date
-                                : out_.earliest_launch;
+    const std::string day = out_.requested_launch ? out_.requested_launch->date
+                                                  : out_.earliest_launch;
     Result<int64_t> start = calendar_.StartOfLocalDate(day);
     launch_start_ = start.ok() ? *start : out_.earliest_launch_us;
   }
@@ -821,9 +843,9 @@ class Walk {
   bool urgent_ = false;
   Basis basis_ = Basis::kApprovals;
   FlowState flow_;
-  std::map<int, Token> active_;          // node -> its step on the route
-  std::vector<const sop::Step*> defs_;   // parallel to out_.steps
-  std::vector<int> cause_;               // the step whose finish started it
+  std::map<int, Token> active_;         // node -> its step on the route
+  std::vector<const sop::Step*> defs_;  // parallel to out_.steps
+  std::vector<int> cause_;              // the step whose finish started it
   std::vector<std::pair<LaunchConstraint, int64_t>> bounds_;
   bool launch_fixed_ = false;
   int64_t launch_start_ = 0;  // when the launch steps run
@@ -833,13 +855,13 @@ class Walk {
 Json ApproversToJson(const std::vector<ApproverGroup>& groups) {
   Json out = Json::array();
   for (const ApproverGroup& g : groups) {
-    out.push_back({{"rule", g.rule},
-                   {"roles", g.roles},
-                   {"quorum", sop::QuorumText(g.quorum, g.quorum_count)},
-                   {"needed", g.Needed()},
-                   {"mode", g.mode == sop::ApprovalMode::kSequential
-                                ? "sequential"
-                                : "parallel"}});
+    out.push_back(
+        {{"rule", g.rule},
+         {"roles", g.roles},
+         {"quorum", sop::QuorumText(g.quorum, g.quorum_count)},
+         {"needed", g.Needed()},
+         {"mode", g.mode == sop::ApprovalMode::kSequential ? "sequential"
+                                                           : "parallel"}});
   }
   return out;
 }
@@ -862,8 +884,8 @@ Result<RequestPreview> PreviewRequest(const sop::Definition& sop,
         "There is no campaign type \"" + campaign_type + "\".";
     const std::string closest = ClosestMatch(campaign_type, known);
     if (!closest.empty()) message += " Did you mean \"" + closest + "\"?";
-    return InvalidArgumentError(message + " The campaign types are: " +
-                                Join(known, ", ") + ".");
+    return InvalidArgumentError(
+        message + " The campaign types are: " + Join(known, ", ") + ".");
   }
   if (sop.FindProcess(type->process) == nullptr) {
     return InvalidArgumentError("The campaign type " + type->id +
@@ -873,8 +895,7 @@ Result<RequestPreview> PreviewRequest(const sop::Definition& sop,
   if (graph.process == nullptr || graph.process->id != type->process) {
     return InvalidArgumentError(
         "The graph given is of the process " +
-        (graph.process == nullptr ? std::string("(none)")
-                                  : graph.process->id) +
+        (graph.process == nullptr ? std::string("(none)") : graph.process->id) +
         ", not of " + type->process + ", the process of campaign type " +
         type->id + ".");
   }

@@ -71,9 +71,10 @@ struct GatewayDecision {
   std::string branch;   // the branch's label, else "to <next>"
   std::string next;     // the step the branch leads to
   bool is_default = false;
-  // "gateway route-approval: branch 'Standard route', the default, because
-  // no other branch applies: budget_band = medium fails "large, strategic";
-  // urgent = false fails "true"".
+  // Why, naming the branches passed over: "gateway route-approval: branch
+  // 'Urgent, small or medium budget — fast track' because urgent = true;
+  // not 'Large or strategic budget — Finance Ops first': budget_band =
+  // small fails "large, strategic"".
   std::string text;
 
   friend bool operator==(const GatewayDecision&,

@@ -132,7 +132,7 @@ DROP TABLE campaigns_version;
       // People's absences, for the engine's delegates.
       {R"sql(
 CREATE TABLE absences (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   person TEXT NOT NULL,
   from_us INTEGER NOT NULL,
   until_us INTEGER NOT NULL,

@@ -16,7 +16,9 @@
 
 #include "cli/example_files.h"
 #include "cli/exit_codes.h"
+#include "cli/sop_commands.h"
 #include "cli/store_commands.h"
+#include "cli/workflow_commands.h"
 #include "core/diagnostic.h"
 #include "sop/render.h"
 #include "sop/validate.h"
@@ -239,6 +241,10 @@ int main(int argc, char** argv) {
 
   const std::function<int()> run_store_command =
       livesop::cli::AddStoreCommands(app);
+  const std::function<int()> run_sop_command =
+      livesop::cli::AddSopCommands(app);
+  const std::function<int()> run_workflow_command =
+      livesop::cli::AddWorkflowCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -258,6 +264,8 @@ int main(int argc, char** argv) {
     if (render->parsed()) return RunRender(file, format, output);
     if (init->parsed()) return RunInit(dir);
     if (const int code = run_store_command(); code >= 0) return code;
+    if (const int code = run_sop_command(); code >= 0) return code;
+    if (const int code = run_workflow_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

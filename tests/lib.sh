@@ -1,0 +1,68 @@
+# Helpers the end-to-end test scripts share: counting, assertions, running
+# the program and reading its JSON. Source it after setting `livesop` (the
+# binary's absolute path); end with `finish`.
+#
+# Failures are printed one line each on standard output, so the summary
+# stays last when the streams are merged; `finish` prints exactly one line
+# "N passed, M failed" and exits 1 when anything failed.
+
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL: $1"
+}
+
+# expect_eq NAME ACTUAL EXPECTED
+expect_eq() {
+  if [ "$2" == "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# expect_contains NAME TEXT NEEDLE (a fixed string)
+expect_contains() {
+  if grep -qF -- "$3" <<<"$2"; then
+    pass
+  else
+    fail "$1: output does not contain '$3'; output was:"$'\n'"$(head -n 20 <<<"$2")"
+  fi
+}
+
+# expect_not_contains NAME TEXT NEEDLE
+expect_not_contains() {
+  if grep -qF -- "$3" <<<"$2"; then fail "$1: output contains '$3'"; else pass; fi
+}
+
+# run ARGS...: runs livesop, stdout and stderr together in $out, exit code
+# in $code.
+run() {
+  out="$("${livesop}" "$@" 2>&1)"
+  code=$?
+}
+
+# run_json ARGS...: as run, but $out holds standard output only (the JSON).
+run_json() {
+  out="$("${livesop}" "$@" 2>/dev/null)"
+  code=$?
+}
+
+# py EXPR: evaluates the Python expression EXPR with `d` bound to the JSON
+# document read from standard input and prints the result ("ERROR: ..." when
+# the input is not JSON or the expression fails, so the assertion fails).
+py() {
+  python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+    print(eval(sys.argv[1]))
+except Exception as e:
+    print("ERROR: %r" % e)
+' "$1"
+}
+
+finish() {
+  echo "${passed} passed, ${failed} failed"
+  [ "${failed}" -eq 0 ]
+  exit $?
+}

@@ -200,6 +200,19 @@ run campaign submit "${store[@]}" --type product-launch --title "Spring launch" 
 expect_eq "check-only of a complete request exit" "${code}" 0
 expect_contains "check-only says complete" "${out}" "the request is complete"
 expect_eq "check-only writes nothing" "$(total_events)" 0
+# The route preview: the standard route for a small budget, not urgent.
+expect_contains "check-only shows the route" "${out}" "route (campaign-delivery):"
+expect_contains "check-only shows the gateway decision" "${out}" "branch 'Standard route'"
+expect_contains "check-only gives the earliest launch" "${out}" "earliest launch: "
+run_json campaign submit "${store[@]}" --type product-launch --title "Spring launch" \
+  --values request.json "${fields[@]}" --check-only --json
+expect_eq "check-only JSON route" \
+  "$(py '[s["step"] for s in d["preview"]["steps"]][:2] + [("fast-track-approval" in [s["step"] for s in d["preview"]["steps"]])]' <<<"${out}")" \
+  "['plan', 'internal-review', False]"
+# The requested launch is judged against the earliest: feasible exactly
+# when not before it (and a working day outside freezes).
+expect_eq "check-only JSON requested launch judged" \
+  "$(py 'd["preview"]["requested_launch"]["date"] == "'"${launch}"'" and (d["preview"]["requested_launch"]["feasible"] <= (d["preview"]["requested_launch"]["date"] >= d["preview"]["earliest_launch"]))' <<<"${out}")" "True"
 
 run_json campaign submit "${store[@]}" --type product-launch --title "Spring launch" \
   --values request.json "${fields[@]}" --field budget= --field cost_center=CC-12 \

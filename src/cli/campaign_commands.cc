@@ -147,14 +147,47 @@ std::string Count(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-int RunCheckOnly(const WorkflowArgs& args, const engine::IntakeReport& report) {
+// The route preview as text: the steps with who and when, the gateway
+// decisions, and the earliest launch with what set it.
+void PrintPreview(const engine::RequestPreview& preview, std::ostream& out) {
+  out << "route (" << preview.process << "):\n";
+  for (const engine::PreviewStep& s : preview.steps) {
+    std::string who = !s.person.empty() ? s.person : s.role;
+    for (const engine::ApproverGroup& g : s.approvers) {
+      who += (who.empty() ? "" : "; ") + Join(g.roles, ", ");
+    }
+    out << "  " << TimeText(s.due_us).substr(0, 10) << "  " << s.step << " ("
+        << s.type << (who.empty() ? "" : ", " + who) << ")"
+        << (s.after_launch ? " after launch" : "") << "\n";
+  }
+  for (const engine::GatewayDecision& g : preview.gateways) {
+    out << "  decision: " << g.text << "\n";
+  }
+  out << "earliest launch: " << preview.earliest_launch << "\n";
+  for (const engine::LaunchConstraint& c : preview.launch_constraints) {
+    if (c.binding) out << "  because " << c.text << "\n";
+  }
+  if (preview.requested_launch) {
+    out << "requested launch " << preview.requested_launch->date << ": "
+        << preview.requested_launch->text << "\n";
+  }
+  for (const engine::PreviewProblem& p : preview.problems) {
+    out << "problem at " << p.step << ": " << p.message << "\n";
+  }
+}
+
+int RunCheckOnly(const WorkflowArgs& args, const engine::IntakeReport& report,
+                 const Result<engine::RequestPreview>& preview) {
   if (args.json) {
-    std::cout << Json({{"ok", report.ok()},
-                       {"submitted", false},
-                       {"intake", engine::IntakeReportToJson(report)}})
-                     .dump(2)
-              << "\n";
-  } else if (report.ok()) {
+    Json out = {{"ok", report.ok()},
+                {"submitted", false},
+                {"intake", engine::IntakeReportToJson(report)}};
+    if (preview.ok()) out["preview"] = engine::RequestPreviewToJson(*preview);
+    std::cout << out.dump(2) << "\n";
+    return report.ok() ? kExitOk : kExitInvalid;
+  }
+  if (preview.ok()) PrintPreview(*preview, std::cout);
+  if (report.ok()) {
     std::cout << "the request is complete: `livesop campaign submit` would "
                  "accept it\n";
     PrintFindings(report.notes, "note: ", std::cout);
@@ -353,7 +386,10 @@ int RunCampaignSubmit(const WorkflowArgs& args) {
   }
 
   const engine::IntakeReport report = session.engine->Check(args.type, values);
-  if (args.check_only) return RunCheckOnly(args, report);
+  if (args.check_only) {
+    return RunCheckOnly(args, report,
+                        session.engine->Preview(args.type, values));
+  }
   if (!report.ok()) return Refuse(args, report);
 
   engine::SubmitCommand command;

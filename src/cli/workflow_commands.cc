@@ -102,7 +102,9 @@ std::function<int()> AddWorkflowCommands(CLI::App& app) {
                      "A JSON file holding one object of form values by "
                      "field id");
   submit->add_flag("--check-only", a.check_only,
-                   "Print the intake report and submit nothing");
+                   "Print the intake report and the route the request would "
+                   "take (steps, approvers, dates, the earliest launch), and "
+                   "submit nothing");
   AddAs(submit, a, /*required=*/false);
 
   CLI::App* show = campaign->add_subcommand(

@@ -131,8 +131,8 @@ struct Bench {
       }
     }
     auto moved =
-        !next.item.empty() ? engine.Tick(state.campaign, next.step, items,
-                                         next.people.front())
+        !next.item.empty()
+            ? engine.Tick(state.campaign, next.step, items, next.people.front())
         : next.decision
             ? engine.Decide(state.campaign, next.step, next.people.front(),
                             Verdict::kApprove, "ok")

@@ -18,6 +18,8 @@ if [ $# -ne 2 ]; then
 fi
 livesop="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 source_dir="$(cd "$2" && pwd)"
+# shellcheck source=tests/lib.sh
+source "${source_dir}/tests/lib.sh"
 example="${source_dir}/examples/marketing-ops/sop.yaml"
 invalid="${source_dir}/testdata/sop/invalid/unknown-key-step.yaml"
 
@@ -25,70 +27,6 @@ work_dir="$(mktemp -d "${TMPDIR:-/tmp}/livesop-cli-campaign-test.XXXXXX")"
 trap 'rm -rf "${work_dir}"' EXIT
 cd "${work_dir}" || exit 2
 unset LIVESOP_DB LIVESOP_SOP
-
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $1"
-}
-
-# expect_eq NAME ACTUAL EXPECTED
-expect_eq() {
-  if [ "$2" == "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
-}
-
-# expect_contains NAME TEXT NEEDLE (a fixed string)
-expect_contains() {
-  if grep -qF -- "$3" <<<"$2"; then
-    pass
-  else
-    fail "$1: output does not contain '$3'; output was:"$'\n'"$(head -n 20 <<<"$2")"
-  fi
-}
-
-# expect_not_contains NAME TEXT NEEDLE
-expect_not_contains() {
-  if grep -qF -- "$3" <<<"$2"; then fail "$1: output contains '$3'"; else pass; fi
-}
-
-# expect_matches NAME TEXT REGEX (extended)
-expect_matches() {
-  if grep -qE -- "$3" <<<"$2"; then
-    pass
-  else
-    fail "$1: no line matches /$3/; output was:"$'\n'"$(head -n 20 <<<"$2")"
-  fi
-}
-
-# run ARGS...: runs livesop, stdout and stderr together in $out, exit code in
-# $code. Codes of 128 and above are signals: a crash never passes as a refusal.
-run() {
-  out="$("${livesop}" "$@" 2>&1)"
-  code=$?
-}
-
-# run_json ARGS...: as run, but $out holds standard output only (the JSON).
-run_json() {
-  out="$("${livesop}" "$@" 2>/dev/null)"
-  code=$?
-}
-
-# py EXPR: evaluates the Python expression EXPR with `d` bound to the JSON
-# document read from standard input and prints the result ("ERROR: ..." when
-# the input is not JSON or the expression fails, so the assertion fails).
-py() {
-  python3 -c '
-import json, sys
-try:
-    d = json.load(sys.stdin)
-    print(eval(sys.argv[1]))
-except Exception as e:
-    print("ERROR: %r" % e)
-' "$1"
-}
 
 store=(--db store.db --sop "${example}")
 
@@ -651,5 +589,4 @@ expect_eq "task list exit" "${code}" 0
 expect_matches "task list shows who completed a task" "${out}" \
   "^reject-1 +plan +done +campaign-manager +by intan-permata +Plan the campaign"
 
-echo "${passed} passed, ${failed} failed"
-[ "${failed}" -eq 0 ]
+finish

@@ -28,15 +28,6 @@ trap 'rm -rf "${work_dir}"' EXIT
 cd "${work_dir}" || exit 2
 unset LIVESOP_DB LIVESOP_SOP
 
-# expect_matches NAME TEXT REGEX (extended)
-expect_matches() {
-  if grep -qE -- "$3" <<<"$2"; then
-    pass
-  else
-    fail "$1: no line matches /$3/; output was:"$'\n'"$(head -n 20 <<<"$2")"
-  fi
-}
-
 store=(--db store.db --sop "${example}")
 
 # open_tasks CAMPAIGN: the campaign's open tasks as sorted "step/role" words.

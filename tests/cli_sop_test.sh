@@ -16,70 +16,13 @@ if [ $# -ne 2 ]; then
 fi
 livesop="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 source_dir="$(cd "$2" && pwd)"
+# shellcheck source=tests/lib.sh
+source "${source_dir}/tests/lib.sh"
 example_dir="${source_dir}/examples/marketing-ops"
 
 work_dir="$(mktemp -d "${TMPDIR:-/tmp}/livesop-cli-sop-test.XXXXXX")"
 trap 'rm -rf "${work_dir}"' EXIT
 cd "${work_dir}" || exit 2
-
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $1"
-}
-
-# expect_eq NAME ACTUAL EXPECTED
-expect_eq() {
-  if [ "$2" == "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
-}
-
-# expect_contains NAME TEXT NEEDLE (a fixed string)
-expect_contains() {
-  if grep -qF -- "$3" <<<"$2"; then
-    pass
-  else
-    fail "$1: output does not contain '$3'; output was:"$'\n'"$(head -n 20 <<<"$2")"
-  fi
-}
-
-# expect_not_contains NAME TEXT NEEDLE
-expect_not_contains() {
-  if grep -qF -- "$3" <<<"$2"; then fail "$1: output contains '$3'"; else pass; fi
-}
-
-# expect_matches NAME TEXT REGEX (extended)
-expect_matches() {
-  if grep -qE -- "$3" <<<"$2"; then
-    pass
-  else
-    fail "$1: no line matches /$3/; output was:"$'\n'"$(head -n 20 <<<"$2")"
-  fi
-}
-
-# expect_true NAME COMMAND...
-expect_true() {
-  local name="$1"
-  shift
-  if "$@"; then pass; else fail "${name}"; fi
-}
-
-# run ARGS...: runs livesop, stdout and stderr together in $out, exit code in
-# $code. Codes of 128 and above (a signal: a crash) always fail the test.
-run() {
-  out="$("${livesop}" "$@" 2>&1)"
-  code=$?
-  if [ "${code}" -ge 128 ]; then fail "livesop $* crashed (exit ${code})"; fi
-}
-
-# run_json ARGS...: runs livesop, standard output only in $out.
-run_json() {
-  out="$("${livesop}" "$@" 2>/dev/null)"
-  code=$?
-  if [ "${code}" -ge 128 ]; then fail "livesop $* crashed (exit ${code})"; fi
-}
 
 # json_get EXPRESSION: evaluates a Python expression on `doc`, the JSON in
 # $out, and prints the result ("<invalid JSON>" when it does not parse).
@@ -292,5 +235,4 @@ if command -v sqlite3 >/dev/null 2>&1; then
     "do not match their digest"
 fi
 
-echo "${passed} passed, ${failed} failed"
-[ "${failed}" -eq 0 ]
+finish

@@ -34,17 +34,35 @@ expect_not_contains() {
   if grep -qF -- "$3" <<<"$2"; then fail "$1: output contains '$3'"; else pass; fi
 }
 
+# expect_matches NAME TEXT REGEX (extended)
+expect_matches() {
+  if grep -qE -- "$3" <<<"$2"; then
+    pass
+  else
+    fail "$1: no line matches /$3/; output was:"$'\n'"$(head -n 20 <<<"$2")"
+  fi
+}
+
+# expect_true NAME COMMAND...
+expect_true() {
+  local name="$1"
+  shift
+  if "$@"; then pass; else fail "${name}"; fi
+}
+
 # run ARGS...: runs livesop, stdout and stderr together in $out, exit code
-# in $code.
+# in $code. Codes of 128 and above (a signal: a crash) always fail the test.
 run() {
   out="$("${livesop}" "$@" 2>&1)"
   code=$?
+  if [ "${code}" -ge 128 ]; then fail "livesop $* crashed (exit ${code})"; fi
 }
 
 # run_json ARGS...: as run, but $out holds standard output only (the JSON).
 run_json() {
   out="$("${livesop}" "$@" 2>/dev/null)"
   code=$?
+  if [ "${code}" -ge 128 ]; then fail "livesop $* crashed (exit ${code})"; fi
 }
 
 # py EXPR: evaluates the Python expression EXPR with `d` bound to the JSON

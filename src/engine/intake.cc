@@ -128,26 +128,6 @@ int64_t CeilToDay(int64_t at) {
   return days * kMicrosPerDay;
 }
 
-std::string DurationText(const sop::BusinessDuration& d) {
-  if (!d.text.empty()) return d.text;
-  const char* unit = "d";
-  switch (d.unit) {
-    case sop::BusinessDuration::Unit::kMinutes:
-      unit = "m";
-      break;
-    case sop::BusinessDuration::Unit::kHours:
-      unit = "h";
-      break;
-    case sop::BusinessDuration::Unit::kDays:
-      unit = "d";
-      break;
-    case sop::BusinessDuration::Unit::kWeeks:
-      unit = "w";
-      break;
-  }
-  return std::to_string(d.amount) + unit;
-}
-
 // "urgent: true and campaign_type: event".
 std::string ConditionText(const sop::Condition& condition) {
   std::vector<std::string> parts;
@@ -729,7 +709,7 @@ class Checker {
       std::string message = rule.message;
       if (message.empty()) {
         message = later->text + " must be " +
-                  (rule.min_gap ? "at least " + DurationText(*rule.min_gap) +
+                  (rule.min_gap ? "at least " + rule.min_gap->ToString() +
                                       " of business time after "
                                 : "on or after ") +
                   earlier->text + ".";
@@ -780,8 +760,8 @@ class Checker {
       if (type_.lead_time) {
         Add(kFirst, {"campaign_type", "sop-error",
                      type_.name + " campaigns need a lead time of " +
-                         DurationText(*type_.lead_time) + ", but " +
-                         form_.name + " has no date field " + kLaunchDateField +
+                         type_.lead_time->ToString() + ", but " + form_.name +
+                         " has no date field " + kLaunchDateField +
                          " to count it to. The SOP needs correcting; tell its "
                          "owner.",
                      ""});
@@ -795,7 +775,7 @@ class Checker {
           AddTime(now_, *type_.lead_time, kLaunchDateField);
       if (earliest && launch->second < *earliest) {
         std::string message =
-            type_.name + " campaigns need " + DurationText(*type_.lead_time) +
+            type_.name + " campaigns need " + type_.lead_time->ToString() +
             " of business time from submission to launch; the earliest "
             "launch date is " +
             DateText(CeilToDay(*earliest)) + ".";

@@ -64,26 +64,6 @@ bool IsWorkingDay(const WorkCalendar& calendar, const std::string& day) {
   return calendar.LocalDate(calendar.NextWorkingInstant(*midnight)) == day;
 }
 
-std::string DurationText(const sop::BusinessDuration& d) {
-  if (!d.text.empty()) return d.text;
-  const char* unit = "d";
-  switch (d.unit) {
-    case sop::BusinessDuration::Unit::kMinutes:
-      unit = "m";
-      break;
-    case sop::BusinessDuration::Unit::kHours:
-      unit = "h";
-      break;
-    case sop::BusinessDuration::Unit::kDays:
-      unit = "d";
-      break;
-    case sop::BusinessDuration::Unit::kWeeks:
-      unit = "w";
-      break;
-  }
-  return std::to_string(d.amount) + unit;
-}
-
 // "A", "A and B", "A, B and C".
 std::string ListText(const std::vector<std::string>& items) {
   if (items.size() <= 1) return items.empty() ? "" : items.front();
@@ -479,7 +459,7 @@ class Walk {
     s.due_us = start;
     if (step.type == StepType::kWait) {
       if (step.wait_for) {
-        s.duration = DurationText(*step.wait_for);
+        s.duration = step.wait_for->ToString();
         s.due_us = add_(start, *step.wait_for);
       } else if (!step.until.empty()) {
         s.duration = "until " + step.until;
@@ -495,7 +475,7 @@ class Walk {
       return;
     }
     if (step.sla) {
-      s.duration = DurationText(*step.sla);
+      s.duration = step.sla->ToString();
       s.due_us = add_(start, *step.sla);
     }
   }
@@ -540,7 +520,7 @@ class Walk {
   void LeadTimeBound() {
     if (!type_.lead_time) return;
     Bound("lead-time", add_(now_, *type_.lead_time),
-          type_.name + " campaigns need " + DurationText(*type_.lead_time) +
+          type_.name + " campaigns need " + type_.lead_time->ToString() +
               " of business time from submission to launch",
           urgent_);
   }
@@ -602,14 +582,14 @@ class Walk {
       if (s.after_launch) {
         Problem(s.step, "deadline-after-launch",
                 "The deadline " + d.id + " (" + d.name + ") is " +
-                    DurationText(d.before_launch) + " before the launch, but " +
+                    d.before_launch.ToString() + " before the launch, but " +
                     s.step + " runs after the launch step " + out_.launch_step +
                     "; the SOP needs correcting.");
         continue;
       }
       Bound("deadline", add_(s.due_us, d.before_launch),
             "Deadline " + d.id + " (" + d.name +
-                "): " + DurationText(d.before_launch) +
+                "): " + d.before_launch.ToString() +
                 " before the launch, and " + s.name + " (" + s.step +
                 ") is expected done on " + calendar_.LocalDate(s.due_us),
             urgent_);
@@ -633,7 +613,7 @@ class Walk {
       }
       const int64_t at = rule.min_gap ? add_(earlier, *rule.min_gap) : earlier;
       const std::string gap =
-          rule.min_gap ? DurationText(*rule.min_gap) + " after " : "after ";
+          rule.min_gap ? rule.min_gap->ToString() + " after " : "after ";
       Bound("form-rule", at,
             "Form rule " + rule.id + Quoted(rule.message) +
                 ": the launch at least " + gap + what,
@@ -660,7 +640,7 @@ class Walk {
               "Even the earliest launch, " + out_.earliest_launch +
                   ", breaks the form rule " + rule.id + ": " + rule.later +
                   " (" + DayOf(*later) + ") must be " +
-                  (rule.min_gap ? "at least " + DurationText(*rule.min_gap) +
+                  (rule.min_gap ? "at least " + rule.min_gap->ToString() +
                                       " of business time after the launch"
                                 : "on or after the launch") +
                   Quoted(rule.message) + ".");

@@ -20,6 +20,26 @@ SourceLocation LocationOf(const KeyLocations& at, const std::string& key,
   return it == at.end() ? fallback : it->second;
 }
 
+std::string BusinessDuration::ToString() const {
+  if (!text.empty()) return text;
+  const char* letter = "d";
+  switch (unit) {
+    case Unit::kMinutes:
+      letter = "m";
+      break;
+    case Unit::kHours:
+      letter = "h";
+      break;
+    case Unit::kDays:
+      letter = "d";
+      break;
+    case Unit::kWeeks:
+      letter = "w";
+      break;
+  }
+  return std::to_string(amount) + letter;
+}
+
 int64_t BusinessDuration::Minutes(int64_t minutes_per_day) const {
   switch (unit) {
     case Unit::kMinutes:

@@ -38,6 +38,8 @@ struct BusinessDuration {
 
   // The duration in working minutes, given the length of a working day.
   int64_t Minutes(int64_t minutes_per_day = int64_t{8} * 60) const;
+  // As written ("3d"), else amount and unit letter.
+  std::string ToString() const;
 };
 
 struct ChangelogEntry {

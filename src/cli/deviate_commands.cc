@@ -160,13 +160,7 @@ int Report(const WorkflowArgs& args, const Session& session,
                 << departure->evidence_sha256 << "\n";
     }
   }
-  if (state.status != "active") {
-    std::cout << "campaign " << state.campaign << " is now " << state.status
-              << "\n";
-  } else if (!awaited.empty()) {
-    std::cout << "waiting for:\n";
-    PrintAwaited(awaited, std::cout);
-  }
+  PrintStanding(state, awaited, std::cout);
   return kExitOk;
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/migrate_command.h"
+#include "cli/store_commands.h"
 #include "core/diagnostic.h"
 #include "core/time.h"
 #include "sop/loader.h"
@@ -368,15 +369,6 @@ int RunShow(const SopArgs& args) {
   }
   PrintTable(files, std::cout, "  ");
   return kExitOk;
-}
-
-CLI::Option* AddDb(CLI::App* command, std::string& db) {
-  return command
-      ->add_option("--db", db,
-                   "The store: a SQLite file (sqlite:PATH or a path) or a "
-                   "postgresql:// URL; default from LIVESOP_DB")
-      ->envname("LIVESOP_DB")
-      ->required();
 }
 
 }  // namespace

@@ -216,6 +216,8 @@ int RunImport(const StoreArgs& args) {
   return kExitOk;
 }
 
+}  // namespace
+
 CLI::Option* AddDb(CLI::App* command, std::string& db) {
   return command
       ->add_option("--db", db,
@@ -224,8 +226,6 @@ CLI::Option* AddDb(CLI::App* command, std::string& db) {
       ->envname("LIVESOP_DB")
       ->required();
 }
-
-}  // namespace
 
 std::function<int()> AddStoreCommands(CLI::App& app) {
   auto args = std::make_shared<StoreArgs>();

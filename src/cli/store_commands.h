@@ -11,6 +11,11 @@
 
 namespace livesop::cli {
 
+// Adds the --db option every store-using command takes (a SQLite path or
+// URL, or a postgresql:// URL; LIVESOP_DB by default; required) to
+// `command`, bound to `db`.
+CLI::Option* AddDb(CLI::App* command, std::string& db);
+
 // Adds the subcommands to `app`; the returned function runs the one that
 // was parsed and returns its exit code, or -1 when none of them was.
 std::function<int()> AddStoreCommands(CLI::App& app);

@@ -252,6 +252,17 @@ nlohmann::json AwaitedToJson(const std::vector<engine::Awaited>& awaited) {
   return out;
 }
 
+void PrintStanding(const engine::CampaignState& state,
+                   const std::vector<engine::Awaited>& awaited,
+                   std::ostream& out) {
+  if (state.status != "active") {
+    out << "campaign " << state.campaign << " is now " << state.status << "\n";
+  } else if (!awaited.empty()) {
+    out << "waiting for:\n";
+    PrintAwaited(awaited, out);
+  }
+}
+
 void PrintAwaited(const std::vector<engine::Awaited>& awaited,
                   std::ostream& out) {
   for (const engine::Awaited& a : awaited) {

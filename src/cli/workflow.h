@@ -178,6 +178,12 @@ nlohmann::json AwaitedToJson(const std::vector<engine::Awaited>& awaited);
 void PrintAwaited(const std::vector<engine::Awaited>& awaited,
                   std::ostream& out);
 
+// Where a campaign stands after a command, as text: "campaign ID is now
+// STATUS" when it has ended, else what it waits for (PrintAwaited).
+void PrintStanding(const engine::CampaignState& state,
+                   const std::vector<engine::Awaited>& awaited,
+                   std::ostream& out);
+
 // Runners of the commands: each returns its exit code.
 int RunCampaignSubmit(const WorkflowArgs& args);
 int RunCampaignShow(const WorkflowArgs& args);

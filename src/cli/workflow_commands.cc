@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/store_commands.h"
 #include "cli/workflow.h"
 
 namespace livesop::cli {
@@ -18,12 +19,7 @@ constexpr const char* kCodes =
 
 // --db, --sop and --json, which every command takes.
 void AddCommon(CLI::App* command, WorkflowArgs& args) {
-  command
-      ->add_option("--db", args.db,
-                   "The store: a SQLite file (sqlite:PATH or a path) or a "
-                   "postgresql:// URL; default from LIVESOP_DB")
-      ->envname("LIVESOP_DB")
-      ->required();
+  AddDb(command, args.db);
   command
       ->add_option("--sop", args.sop,
                    "The root YAML file of the SOP the campaigns run on; "

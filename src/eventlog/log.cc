@@ -1,0 +1,533 @@
+#include "eventlog/log.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <numeric>
+#include <ostream>
+#include <utility>
+
+#include "core/time.h"
+#include "eventlog/xes.h"
+
+namespace livesop::eventlog {
+namespace {
+
+constexpr double kNoFloat = std::numeric_limits<double>::quiet_NaN();
+
+bool EndsWith(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// Which vector of AttributeColumn holds values of `type`.
+enum class Storage { kStrings, kInts, kFloats, kComplex };
+
+Storage StorageOf(AttributeType type) {
+  switch (type) {
+    case AttributeType::kDate:
+    case AttributeType::kInt:
+    case AttributeType::kBoolean:
+      return Storage::kInts;
+    case AttributeType::kFloat:
+      return Storage::kFloats;
+    case AttributeType::kString:
+    case AttributeType::kId:
+      return Storage::kStrings;
+  }
+  return Storage::kComplex;
+}
+
+size_t RowsOf(const AttributeColumn& column) {
+  switch (StorageOf(column.type)) {
+    case Storage::kStrings:
+      return column.strings.size();
+    case Storage::kInts:
+      return column.ints.size();
+    case Storage::kFloats:
+      return column.floats.size();
+    case Storage::kComplex:
+      return column.complex.size();
+  }
+  return 0;
+}
+
+void Resize(AttributeColumn& column, size_t rows) {
+  switch (StorageOf(column.type)) {
+    case Storage::kStrings:
+      column.strings.resize(rows, kNoString);
+      break;
+    case Storage::kInts:
+      column.ints.resize(rows, kNoTime);
+      break;
+    case Storage::kFloats:
+      column.floats.resize(rows, kNoFloat);
+      break;
+    case Storage::kComplex:
+      column.complex.resize(rows, kNoString);
+      break;
+  }
+}
+
+template <typename T>
+size_t Capacity(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+
+}  // namespace
+
+uint32_t StringPool::Intern(std::string_view text) {
+  auto found = ids_.find(text);
+  if (found != ids_.end()) return found->second;
+  const auto id = static_cast<uint32_t>(texts_.size());
+  texts_.push_back(std::make_unique<std::string>(text));
+  ids_.emplace(*texts_.back(), id);
+  return id;
+}
+
+uint32_t StringPool::Find(std::string_view text) const {
+  auto found = ids_.find(text);
+  return found == ids_.end() ? kNoString : found->second;
+}
+
+size_t StringPool::MemoryBytes() const {
+  size_t bytes = Capacity(texts_);
+  for (const auto& text : texts_)
+    bytes += sizeof(std::string) + text->capacity();
+  // An unordered_map node: the key view, the id, the next pointer, the hash.
+  bytes += ids_.size() * (sizeof(std::string_view) + 3 * sizeof(void*)) +
+           ids_.bucket_count() * sizeof(void*);
+  return bytes;
+}
+
+bool AttributeColumn::Has(size_t row) const {
+  switch (StorageOf(type)) {
+    case Storage::kStrings:
+      return strings[row] != kNoString;
+    case Storage::kInts:
+      return ints[row] != kNoTime;
+    case Storage::kFloats:
+      return !std::isnan(floats[row]);
+    case Storage::kComplex:
+      return complex[row] != kNoString;
+  }
+  return false;
+}
+
+std::string AttributeColumn::Text(size_t row, const EventLog& log) const {
+  if (!Has(row)) return "";
+  switch (type) {
+    case AttributeType::kString:
+    case AttributeType::kId:
+      return std::string(log.strings()[strings[row]]);
+    case AttributeType::kDate:
+      return FormatTimestamp(ints[row]);
+    case AttributeType::kInt:
+      return std::to_string(ints[row]);
+    case AttributeType::kBoolean:
+      return ints[row] != 0 ? "true" : "false";
+    case AttributeType::kFloat: {
+      char buffer[32];
+      auto [end, error] =
+          std::to_chars(buffer, buffer + sizeof(buffer), floats[row]);
+      return std::string(buffer, end);
+    }
+  }
+  return log.complex_values()[complex[row]].value;
+}
+
+uint32_t EventLog::FindActivity(std::string_view name) const {
+  auto found = activity_ids_.find(std::string(name));
+  return found == activity_ids_.end() ? kNoString : found->second;
+}
+
+const AttributeColumn* EventLog::FindEventColumn(std::string_view key) const {
+  for (const AttributeColumn& column : event_columns_) {
+    if (column.key == key) return &column;
+  }
+  return nullptr;
+}
+
+const AttributeColumn* EventLog::FindCaseColumn(std::string_view key) const {
+  for (const AttributeColumn& column : case_columns_) {
+    if (column.key == key) return &column;
+  }
+  return nullptr;
+}
+
+size_t EventLog::MemoryBytes() const {
+  size_t bytes = strings_.MemoryBytes() + Capacity(case_ids_) +
+                 Capacity(offsets_) + Capacity(activity_) +
+                 Capacity(timestamp_) + Capacity(resource_) +
+                 Capacity(lifecycle_);
+  for (const std::string& name : activities_) bytes += name.capacity();
+  for (const auto* columns : {&event_columns_, &case_columns_}) {
+    for (const AttributeColumn& column : *columns) {
+      bytes += Capacity(column.strings) + Capacity(column.ints) +
+               Capacity(column.floats) + Capacity(column.complex);
+    }
+  }
+  return bytes;
+}
+
+LogBuilder::LogBuilder(ClassifierSpec classifier) {
+  if (classifier.keys.empty()) classifier.keys = ClassifierSpec().keys;
+  log_.classifier_ = std::move(classifier);
+}
+
+void LogBuilder::SetHeader(const LogHeader& header) { log_.header_ = header; }
+
+uint32_t LogBuilder::ActivityOf(const Event& event) {
+  const std::vector<std::string>& keys = log_.classifier_.keys;
+  std::string_view name;
+  if (keys.size() == 1) {
+    name = AttributeValue(event, keys[0]);
+  } else {
+    scratch_.clear();
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0) scratch_ += '+';
+      scratch_ += AttributeValue(event, keys[i]);
+    }
+    name = scratch_;
+  }
+  // The lookup needs a std::string key; the scratch buffer avoids a fresh
+  // allocation per event.
+  if (name.data() != scratch_.data()) scratch_.assign(name);
+  auto found = log_.activity_ids_.find(scratch_);
+  if (found != log_.activity_ids_.end()) return found->second;
+  const auto id = static_cast<uint32_t>(log_.activities_.size());
+  log_.activities_.push_back(scratch_);
+  log_.activity_ids_.emplace(scratch_, id);
+  return id;
+}
+
+void LogBuilder::SetColumn(std::vector<AttributeColumn>& columns,
+                           std::unordered_map<std::string, size_t>& index,
+                           size_t rows_before, const Attribute& attribute,
+                           size_t row) {
+  auto found = index.find(attribute.key);
+  size_t at = 0;
+  if (found == index.end()) {
+    at = columns.size();
+    AttributeColumn& added = columns.emplace_back();
+    added.key = attribute.key;
+    added.type = attribute.type;
+    Resize(added, rows_before);
+    index.emplace(attribute.key, at);
+  } else {
+    at = found->second;
+  }
+  AttributeColumn& column = columns[at];
+  if (RowsOf(column) <= row) Resize(column, row + 1);
+  if (column.type != attribute.type) {
+    // Rows disagree on the type: the column keeps every value as text.
+    if (column.type != AttributeType::kString) {
+      AttributeColumn text;
+      text.key = column.key;
+      text.type = AttributeType::kString;
+      text.strings.assign(RowsOf(column), kNoString);
+      for (size_t r = 0; r < RowsOf(column); ++r) {
+        if (column.Has(r)) {
+          text.strings[r] = log_.strings_.Intern(column.Text(r, log_));
+        }
+      }
+      column = std::move(text);
+    }
+    column.strings[row] = log_.strings_.Intern(attribute.value);
+    return;
+  }
+  switch (attribute.type) {
+    case AttributeType::kString:
+    case AttributeType::kId:
+      column.strings[row] = log_.strings_.Intern(attribute.value);
+      return;
+    case AttributeType::kDate: {
+      Result<int64_t> time = ParseTimestamp(attribute.value);
+      column.ints[row] = time.ok() ? *time : kNoTime;
+      return;
+    }
+    case AttributeType::kBoolean:
+      column.ints[row] = attribute.value == "true" || attribute.value == "1";
+      return;
+    case AttributeType::kInt: {
+      char* end = nullptr;
+      const long long value = std::strtoll(attribute.value.c_str(), &end, 10);
+      column.ints[row] = end != attribute.value.c_str() ? value : kNoTime;
+      return;
+    }
+    case AttributeType::kFloat: {
+      char* end = nullptr;
+      const double value = std::strtod(attribute.value.c_str(), &end);
+      column.floats[row] = end != attribute.value.c_str() ? value : kNoFloat;
+      return;
+    }
+  }
+  column.complex[row] = static_cast<uint32_t>(log_.complex_.size());
+  log_.complex_.push_back(attribute);
+}
+
+void LogBuilder::PadColumns(std::vector<AttributeColumn>& columns,
+                            size_t rows) {
+  for (AttributeColumn& column : columns) Resize(column, rows);
+}
+
+void LogBuilder::AddEvent(const Event& event) {
+  const size_t row = log_.activity_.size();
+  log_.activity_.push_back(ActivityOf(event));
+  int64_t time = kNoTime;
+  uint32_t resource = kNoString;
+  uint32_t lifecycle = kNoString;
+  for (const Attribute& attribute : event) {
+    if (attribute.key == kTimestampKey &&
+        attribute.type == AttributeType::kDate) {
+      if (time == kNoTime) {
+        Result<int64_t> parsed = ParseTimestamp(attribute.value);
+        if (parsed.ok()) time = *parsed;
+      }
+    } else if (attribute.key == kResourceKey) {
+      if (resource == kNoString)
+        resource = log_.strings_.Intern(attribute.value);
+    } else if (attribute.key == kLifecycleKey) {
+      if (lifecycle == kNoString) {
+        lifecycle = log_.strings_.Intern(attribute.value);
+      }
+    } else if (attribute.key != kActivityKey) {
+      SetColumn(log_.event_columns_, event_column_index_, row, attribute, row);
+    }
+  }
+  log_.timestamp_.push_back(time);
+  log_.resource_.push_back(resource);
+  log_.lifecycle_.push_back(lifecycle);
+}
+
+void LogBuilder::AddTrace(const Trace& trace) {
+  const size_t c = log_.case_ids_.size();
+  std::string_view id = AttributeValue(trace.attributes, kActivityKey);
+  std::string numbered;
+  if (id.empty() && FindAttribute(trace.attributes, kActivityKey) == nullptr) {
+    numbered = "case " + std::to_string(c + 1);
+    id = numbered;
+  }
+  log_.case_ids_.push_back(log_.strings_.Intern(id));
+  for (const Attribute& attribute : trace.attributes) {
+    if (attribute.key == kActivityKey) continue;
+    SetColumn(log_.case_columns_, case_column_index_, c, attribute, c);
+  }
+  for (const Event& event : trace.events) AddEvent(event);
+  log_.offsets_.push_back(static_cast<uint32_t>(log_.activity_.size()));
+}
+
+void LogBuilder::AddRow(std::string_view case_id, const Event& event) {
+  auto [at, added] =
+      row_case_.try_emplace(std::string(case_id), row_events_.size());
+  if (added) {
+    row_events_.emplace_back();
+    row_case_ids_.emplace_back(case_id);
+  }
+  Event& kept = row_events_[at->second].emplace_back();
+  for (const Attribute& attribute : event) {
+    if (attribute.key != kCaseIdKey) kept.push_back(attribute);
+  }
+}
+
+EventLog LogBuilder::Finish() {
+  Trace trace;
+  for (size_t i = 0; i < row_events_.size(); ++i) {
+    trace.attributes = {Attribute{std::string(kActivityKey),
+                                  AttributeType::kString, row_case_ids_[i]}};
+    trace.events = std::move(row_events_[i]);
+    AddTrace(trace);
+  }
+  row_events_.clear();
+  row_case_ids_.clear();
+  row_case_.clear();
+  PadColumns(log_.event_columns_, log_.activity_.size());
+  PadColumns(log_.case_columns_, log_.case_ids_.size());
+  if (sort_by_time_) {
+    std::vector<uint32_t> order;
+    for (size_t c = 0; c < log_.num_cases(); ++c) {
+      const uint32_t begin = log_.offsets_[c];
+      const uint32_t end = log_.offsets_[c + 1];
+      order.resize(end - begin);
+      std::iota(order.begin(), order.end(), begin);
+      // Events without a time keep their place among the timed ones by
+      // taking the time of the event before them.
+      std::vector<int64_t> key(end - begin);
+      int64_t last = std::numeric_limits<int64_t>::min();
+      for (uint32_t e = begin; e < end; ++e) {
+        if (log_.timestamp_[e] != kNoTime) last = log_.timestamp_[e];
+        key[e - begin] = last;
+      }
+      if (std::is_sorted(key.begin(), key.end())) continue;
+      std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        return key[a - begin] < key[b - begin];
+      });
+      auto permute = [&](auto& values) {
+        using T = typename std::decay_t<decltype(values)>::value_type;
+        std::vector<T> copy(order.size());
+        for (size_t i = 0; i < order.size(); ++i) copy[i] = values[order[i]];
+        std::copy(copy.begin(), copy.end(), values.begin() + begin);
+      };
+      permute(log_.activity_);
+      permute(log_.timestamp_);
+      permute(log_.resource_);
+      permute(log_.lifecycle_);
+      for (AttributeColumn& column : log_.event_columns_) {
+        if (!column.strings.empty()) permute(column.strings);
+        if (!column.ints.empty()) permute(column.ints);
+        if (!column.floats.empty()) permute(column.floats);
+        if (!column.complex.empty()) permute(column.complex);
+      }
+    }
+  }
+  EventLog built = std::move(log_);
+  log_ = EventLog();
+  log_.classifier_ = built.classifier_;
+  event_column_index_.clear();
+  case_column_index_.clear();
+  return built;
+}
+
+namespace {
+
+class BuildingXesVisitor final : public XesVisitor {
+ public:
+  explicit BuildingXesVisitor(LogBuilder& builder) : builder_(builder) {}
+  Status OnLog(const LogHeader& header) override {
+    builder_.SetHeader(header);
+    return OkStatus();
+  }
+  Status OnTrace(const Trace& trace) override {
+    builder_.AddTrace(trace);
+    return OkStatus();
+  }
+
+ private:
+  LogBuilder& builder_;
+};
+
+class BuildingCsvVisitor final : public CsvVisitor {
+ public:
+  explicit BuildingCsvVisitor(LogBuilder& builder) : builder_(builder) {}
+  Status OnRow(int64_t /*line*/, const Event& event) override {
+    builder_.AddRow(AttributeValue(event, kCaseIdKey), event);
+    return OkStatus();
+  }
+
+ private:
+  LogBuilder& builder_;
+};
+
+}  // namespace
+
+Result<EventLog> ReadLog(const std::string& path,
+                         const ReadLogOptions& options) {
+  LogBuilder builder(options.classifier);
+  if (options.sort_by_time) builder.SortByTime();
+  if (EndsWith(path, ".csv") || EndsWith(path, ".csv.gz")) {
+    BuildingCsvVisitor visitor(builder);
+    LIVESOP_RETURN_IF_ERROR(ReadCsv(path, options.csv, visitor));
+  } else {
+    BuildingXesVisitor visitor(builder);
+    LIVESOP_RETURN_IF_ERROR(ReadXes(path, visitor));
+  }
+  return builder.Finish();
+}
+
+Status WriteXesLog(const EventLog& log, std::ostream& out) {
+  XesWriter writer(out);
+  LIVESOP_RETURN_IF_ERROR(writer.Begin(log.header()));
+  std::vector<Attribute> attributes;
+  Event event;
+  auto add_columns = [&log](const std::vector<AttributeColumn>& columns,
+                            size_t row, std::vector<Attribute>& into) {
+    for (const AttributeColumn& column : columns) {
+      if (!column.Has(row)) continue;
+      if (StorageOf(column.type) == Storage::kComplex) {
+        into.push_back(log.complex_values()[column.complex[row]]);
+      } else {
+        into.push_back({column.key, column.type, column.Text(row, log)});
+      }
+    }
+  };
+  const bool plain_classifier = log.classifier().keys.size() == 1 &&
+                                log.classifier().keys[0] == kActivityKey;
+  for (size_t c = 0; c < log.num_cases(); ++c) {
+    attributes.clear();
+    attributes.push_back({std::string(kActivityKey), AttributeType::kString,
+                          std::string(log.case_id(c))});
+    add_columns(log.case_columns(), c, attributes);
+    LIVESOP_RETURN_IF_ERROR(writer.BeginTrace(attributes));
+    for (size_t e = log.case_begin(c); e < log.case_end(c); ++e) {
+      event.clear();
+      if (plain_classifier) {
+        event.push_back({std::string(kActivityKey), AttributeType::kString,
+                         log.activities()[log.activity()[e]]});
+      }
+      if (log.timestamp()[e] != kNoTime) {
+        event.push_back({std::string(kTimestampKey), AttributeType::kDate,
+                         FormatTimestamp(log.timestamp()[e])});
+      }
+      if (log.resource()[e] != kNoString) {
+        event.push_back({std::string(kResourceKey), AttributeType::kString,
+                         std::string(log.strings()[log.resource()[e]])});
+      }
+      if (log.lifecycle()[e] != kNoString) {
+        event.push_back({std::string(kLifecycleKey), AttributeType::kString,
+                         std::string(log.strings()[log.lifecycle()[e]])});
+      }
+      add_columns(log.event_columns(), e, event);
+      LIVESOP_RETURN_IF_ERROR(writer.WriteEvent(event));
+    }
+    LIVESOP_RETURN_IF_ERROR(writer.EndTrace());
+  }
+  return writer.Finish();
+}
+
+LogView::LogView(const EventLog& log) : log_(&log) {
+  cases_.resize(log.num_cases());
+  std::iota(cases_.begin(), cases_.end(), 0U);
+}
+
+LogView::LogView(const EventLog& log, std::vector<uint32_t> cases)
+    : log_(&log), cases_(std::move(cases)) {}
+
+size_t LogView::num_events() const {
+  size_t events = 0;
+  for (uint32_t c : cases_) events += log_->case_size(c);
+  return events;
+}
+
+std::vector<Variant> Variants(const LogView& view) {
+  struct SpanHash {
+    size_t operator()(std::span<const uint32_t> s) const {
+      uint64_t h = 1469598103934665603ULL;
+      for (uint32_t a : s) h = (h ^ a) * 1099511628211ULL;
+      return static_cast<size_t>(h ^ (h >> 29));
+    }
+  };
+  struct SpanEq {
+    bool operator()(std::span<const uint32_t> a,
+                    std::span<const uint32_t> b) const {
+      return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    }
+  };
+  const EventLog& log = view.log();
+  std::unordered_map<std::span<const uint32_t>, size_t, SpanHash, SpanEq> ids;
+  std::vector<Variant> variants;
+  for (uint32_t c : view.cases()) {
+    auto [at, added] = ids.try_emplace(log.trace(c), variants.size());
+    if (added) {
+      Variant& v = variants.emplace_back();
+      v.activities.assign(log.trace(c).begin(), log.trace(c).end());
+    }
+    variants[at->second].cases.push_back(c);
+  }
+  std::stable_sort(variants.begin(), variants.end(),
+                   [](const Variant& a, const Variant& b) {
+                     return a.cases.size() > b.cases.size();
+                   });
+  return variants;
+}
+
+}  // namespace livesop::eventlog

@@ -848,7 +848,7 @@ std::string SvgElement(std::string_view svg) {
   return std::string(element);
 }
 
-Result<std::string> LayoutSvg(const std::string& dot) {
+Result<std::string> LayoutSvgOnce(const std::string& dot) {
   std::lock_guard<std::mutex> lock(GraphvizMutex());
   // One context for the process: creating one loads every plugin.
   static GVC_t* gvc = gvContext();
@@ -2344,7 +2344,7 @@ std::string RenderProcessDot(const Definition& def, const Process& process) {
 
 Result<std::string> RenderProcessSvg(const Definition& def,
                                      const Process& process) {
-  Result<std::string> svg = LayoutSvg(RenderProcessDot(def, process));
+  Result<std::string> svg = LayoutSvgOnce(RenderProcessDot(def, process));
   if (!svg.ok()) {
     return svg.status().WithContext("diagram of process '" + process.id + "'");
   }
@@ -2425,6 +2425,10 @@ Result<RenderedManual> RenderManual(const Definition& def,
   html += "<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
   html += "<div class=\"manual\">\n" + body + "</div>\n</body>\n</html>\n";
   return manual;
+}
+
+Result<std::string> LayoutDotSvg(const std::string& dot) {
+  return LayoutSvgOnce(dot);
 }
 
 }  // namespace livesop::sop

@@ -61,6 +61,12 @@ std::string RenderProcessDot(const Definition& def, const Process& process);
 Result<std::string> RenderProcessSvg(const Definition& def,
                                      const Process& process);
 
+// Lays out a Graphviz DOT graph with `dot` and returns the `<svg>` element
+// (no XML declaration). InternalError with Graphviz's messages when the
+// text does not parse or cannot be laid out. Thread-safe: calls are
+// serialised, as Graphviz is not reentrant.
+Result<std::string> LayoutDotSvg(const std::string& dot);
+
 // Renders the whole manual in `options.format`. Fails only when a diagram
 // cannot be drawn or cmark-gfm fails; the definition need not be valid
 // (unknown references are shown as their ids).

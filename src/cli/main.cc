@@ -16,6 +16,7 @@
 
 #include "cli/example_files.h"
 #include "cli/exit_codes.h"
+#include "cli/mine_commands.h"
 #include "cli/sop_commands.h"
 #include "cli/store_commands.h"
 #include "cli/workflow_commands.h"
@@ -245,6 +246,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddSopCommands(app);
   const std::function<int()> run_workflow_command =
       livesop::cli::AddWorkflowCommands(app);
+  const std::function<int()> run_mine_command =
+      livesop::cli::AddMineCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -266,6 +269,7 @@ int main(int argc, char** argv) {
     if (const int code = run_store_command(); code >= 0) return code;
     if (const int code = run_sop_command(); code >= 0) return code;
     if (const int code = run_workflow_command(); code >= 0) return code;
+    if (const int code = run_mine_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

@@ -317,6 +317,26 @@ class CsvCollector final : public eventlog::CsvVisitor {
 
 }  // namespace
 
+Result<eventlog::EventLog> ReadStoreLog(
+    Store& store, const EventFilter& filter,
+    const eventlog::ClassifierSpec& classifier) {
+  eventlog::LogBuilder builder(classifier);
+  eventlog::LogHeader header;
+  header.extensions.push_back({"livesop", "livesop", kLivesopXesUri});
+  builder.SetHeader(header);
+  eventlog::Event row;
+  LIVESOP_RETURN_IF_ERROR(store.Scan(filter, [&](const Event& e) -> Status {
+    row = XesEvent(e);
+    std::erase_if(row, [](const Attribute& a) {
+      return a.key == kPayload || a.key == kPosition;
+    });
+    Add(row, kCampaignType, e.campaign_type);
+    builder.AddRow(e.campaign, row);
+    return OkStatus();
+  }));
+  return builder.Finish();
+}
+
 Result<LogFormat> ParseLogFormat(std::string_view name) {
   if (name == "xes") return LogFormat::kXes;
   if (name == "csv") return LogFormat::kCsv;

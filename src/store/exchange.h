@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "eventlog/csv.h"
+#include "eventlog/log.h"
 #include "store/store.h"
 
 namespace livesop::store {
@@ -38,6 +39,15 @@ struct ExportStats {
 // and rename it only on success.
 Result<ExportStats> ExportLog(Store& store, const EventFilter& filter,
                               LogFormat format, std::ostream& out);
+
+// The events matching `filter` as a columnar log for mining: one case per
+// campaign (campaigns ordered by their first event, each case's events in
+// the campaign's order), with the attributes of the XES export except the
+// payload and the position, which no mining result reads. Streams the
+// events once, in global order. Errors: the store's.
+Result<eventlog::EventLog> ReadStoreLog(
+    Store& store, const EventFilter& filter,
+    const eventlog::ClassifierSpec& classifier = {});
 
 struct ImportOptions {
   // Default empty: the campaign type of imported campaigns whose trace

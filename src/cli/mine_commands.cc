@@ -1,0 +1,392 @@
+#include "cli/mine_commands.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "cli/exit_codes.h"
+#include "mining/dfg.h"
+#include "mining/json.h"
+#include "mining/process_map.h"
+#include "mining/stats.h"
+#include "store/exchange.h"
+#include "store/store.h"
+
+namespace livesop::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+struct MineArgs {
+  std::string log;
+  bool json = false;
+  bool sort_by_time = false;
+  std::vector<std::string> classifier;
+  // discover
+  std::string algo = "dfg";
+  double noise = 0;
+  std::string pnml;
+  std::string svg;
+  // conformance
+  std::string model;
+  std::string method = "token";
+  // variants
+  size_t top = 20;
+  // map
+  std::string view = "frequency";
+  double activities = 1;
+  double paths = 1;
+  std::string dot;
+};
+
+void PrintError(const char* command, const Status& status) {
+  std::cerr << "livesop mine " << command << ": " << status.message() << "\n";
+}
+
+bool IsSqliteFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[16] = {};
+  in.read(magic, sizeof(magic));
+  return in.gcount() == sizeof(magic) &&
+         std::string_view(magic, 15) == "SQLite format 3";
+}
+
+}  // namespace
+
+Progress::Progress() : on_(isatty(STDERR_FILENO) == 1) {}
+
+void Progress::Begin(const std::string& stage) {
+  if (!on_) return;
+  stage_ = stage;
+  started_ = std::chrono::steady_clock::now();
+  std::cerr << stage << " …" << std::flush;
+}
+
+void Progress::End(const std::string& result) {
+  if (!on_) return;
+  const double ms = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - started_)
+                        .count();
+  char took[32];
+  std::snprintf(took, sizeof(took), "%.0f ms", ms);
+  std::cerr << "\r" << stage_ << ": " << result << " (" << took << ")\n";
+}
+
+Result<eventlog::EventLog> LoadLog(const std::string& log,
+                                   const std::vector<std::string>& classifier,
+                                   bool sort_by_time, Progress& progress) {
+  eventlog::ClassifierSpec spec;
+  if (!classifier.empty()) spec.keys = classifier;
+  progress.Begin("reading " + log);
+  Result<eventlog::EventLog> read = [&]() -> Result<eventlog::EventLog> {
+    const bool url = log.starts_with("sqlite:") ||
+                     log.starts_with("postgresql://") ||
+                     log.starts_with("postgres://");
+    if (url || IsSqliteFile(log)) {
+      store::OpenOptions options;
+      options.read_only = !log.starts_with("postgres");
+      LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> opened,
+                               store::OpenStore(log, options));
+      return store::ReadStoreLog(*opened, {}, spec);
+    }
+    eventlog::ReadLogOptions options;
+    options.classifier = spec;
+    options.sort_by_time = sort_by_time;
+    return eventlog::ReadLog(log, options);
+  }();
+  if (read.ok()) {
+    progress.End(std::to_string(read->num_events()) + " events, " +
+                 std::to_string(read->num_cases()) + " cases");
+  } else {
+    progress.End("failed");
+  }
+  return read;
+}
+
+namespace {
+
+// Writes `text` to `path` through a temporary file renamed into place, so a
+// failed write never leaves half a file under the real name.
+Status WriteFile(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(temporary.c_str());
+      return UnavailableError("cannot write \"" + path + "\"");
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return UnavailableError("cannot write \"" + path + "\"");
+  }
+  return OkStatus();
+}
+
+int RunStats(const MineArgs& args) {
+  Progress progress;
+  Result<eventlog::EventLog> log =
+      LoadLog(args.log, args.classifier, args.sort_by_time, progress);
+  if (!log.ok()) {
+    PrintError("stats", log.status());
+    return kExitInvalid;
+  }
+  const mining::LogStatistics stats =
+      mining::ComputeStatistics(eventlog::LogView(*log));
+  if (args.json) {
+    std::cout << mining::StatisticsToJson(stats).dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "cases: " << stats.cases << "\nevents: " << stats.events
+            << "\nvariants: " << stats.variants
+            << "\nactivities: " << log->activities().size() << "\n";
+  if (stats.case_duration.count > 0) {
+    std::cout << "case duration: median "
+              << mining::HumanDuration(stats.case_duration.median_us)
+              << ", mean " << mining::HumanDuration(stats.case_duration.mean_us)
+              << ", p90 " << mining::HumanDuration(stats.case_duration.p90_us)
+              << "\n";
+  }
+  if (!stats.rework.empty()) {
+    std::cout << "rework (activity: cases, repetitions):\n";
+    for (size_t i = 0; i < stats.rework.size() && i < 10; ++i) {
+      std::cout << "  " << stats.rework[i].activity << ": "
+                << stats.rework[i].cases << ", " << stats.rework[i].repetitions
+                << "\n";
+    }
+  }
+  if (!stats.workload.empty()) {
+    std::cout << "workload (resource: events, cases):\n";
+    for (size_t i = 0; i < stats.workload.size() && i < 10; ++i) {
+      std::cout << "  " << stats.workload[i].resource << ": "
+                << stats.workload[i].events << ", " << stats.workload[i].cases
+                << "\n";
+    }
+  }
+  if (!stats.handovers.empty()) {
+    std::cout << "handovers (from -> to: count):\n";
+    for (size_t i = 0; i < stats.handovers.size() && i < 10; ++i) {
+      std::cout << "  " << stats.handovers[i].from << " -> "
+                << stats.handovers[i].to << ": " << stats.handovers[i].count
+                << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int RunVariants(const MineArgs& args) {
+  Progress progress;
+  Result<eventlog::EventLog> log =
+      LoadLog(args.log, args.classifier, args.sort_by_time, progress);
+  if (!log.ok()) {
+    PrintError("variants", log.status());
+    return kExitInvalid;
+  }
+  const std::vector<eventlog::Variant> variants =
+      eventlog::Variants(eventlog::LogView(*log));
+  const Json json = mining::VariantsToJson(*log, variants, args.top);
+  if (args.json) {
+    std::cout << Json{{"variants", variants.size()},
+                      {"cases", log->num_cases()},
+                      {"top", json}}
+                     .dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << variants.size() << " variants in " << log->num_cases()
+            << " cases\n";
+  for (const Json& v : json) {
+    std::printf("%3d. %5d cases (%4.1f%%) ", v["rank"].get<int>(),
+                v["cases"].get<int>(), 100 * v["share"].get<double>());
+    std::fflush(stdout);
+    std::string sequence;
+    for (const Json& a : v["activities"]) {
+      if (!sequence.empty()) sequence += " → ";
+      sequence += a.get<std::string>();
+    }
+    std::cout << sequence << "\n";
+  }
+  return kExitOk;
+}
+
+Result<mining::MapOptions> MapOptionsOf(const MineArgs& args) {
+  mining::MapOptions options;
+  if (args.view == "frequency") {
+    options.view = mining::MapView::kFrequency;
+  } else if (args.view == "performance") {
+    options.view = mining::MapView::kPerformance;
+  } else {
+    return InvalidArgumentError("--view is frequency or performance, not \"" +
+                                args.view + "\"");
+  }
+  options.activities = args.activities;
+  options.paths = args.paths;
+  return options;
+}
+
+int RunMap(const MineArgs& args) {
+  Result<mining::MapOptions> options = MapOptionsOf(args);
+  if (!options.ok()) {
+    PrintError("map", options.status());
+    return kExitUsage;
+  }
+  Progress progress;
+  Result<eventlog::EventLog> log =
+      LoadLog(args.log, args.classifier, args.sort_by_time, progress);
+  if (!log.ok()) {
+    PrintError("map", log.status());
+    return kExitInvalid;
+  }
+  const mining::Dfg dfg = mining::DiscoverDfg(eventlog::LogView(*log));
+  const mining::ProcessMap map = mining::SelectMap(dfg, *options);
+  if (!args.dot.empty()) {
+    if (Status written = WriteFile(args.dot, mining::MapToDot(dfg, *options));
+        !written.ok()) {
+      PrintError("map", written);
+      return kExitUsage;
+    }
+  }
+  if (!args.svg.empty()) {
+    Result<std::string> svg = mining::RenderMapSvg(dfg, *options);
+    if (!svg.ok()) {
+      PrintError("map", svg.status());
+      return kExitUsage;
+    }
+    if (Status written = WriteFile(args.svg, *svg + "\n"); !written.ok()) {
+      PrintError("map", written);
+      return kExitUsage;
+    }
+  }
+  if (args.json) {
+    Json json = mining::DfgToJson(dfg);
+    Json kept_activities = Json::array();
+    for (uint32_t a : map.activities)
+      kept_activities.push_back(dfg.activities[a]);
+    json["map"] = {{"view", args.view},
+                   {"activities", kept_activities},
+                   {"paths", map.paths.size()}};
+    std::cout << json.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "map: " << map.activities.size() << " of "
+            << dfg.activities.size() << " activities, " << map.paths.size()
+            << " of " << dfg.edges.size() << " paths";
+  if (!args.svg.empty()) std::cout << "; SVG in " << args.svg;
+  if (!args.dot.empty()) std::cout << "; DOT in " << args.dot;
+  std::cout << "\n";
+  return kExitOk;
+}
+
+int RunDiscover(const MineArgs& args) {
+  Progress progress;
+  Result<eventlog::EventLog> log =
+      LoadLog(args.log, args.classifier, args.sort_by_time, progress);
+  if (!log.ok()) {
+    PrintError("discover", log.status());
+    return kExitInvalid;
+  }
+  progress.Begin("directly-follows graph");
+  const mining::Dfg dfg = mining::DiscoverDfg(eventlog::LogView(*log));
+  progress.End(std::to_string(dfg.edges.size()) + " edges");
+  if (!args.svg.empty()) {
+    Result<std::string> svg = mining::RenderMapSvg(dfg, {});
+    Status written = svg.ok() ? WriteFile(args.svg, *svg + "\n") : svg.status();
+    if (!written.ok()) {
+      PrintError("discover", written);
+      return kExitUsage;
+    }
+  }
+  if (args.json) {
+    std::cout
+        << Json{{"algorithm", "dfg"}, {"dfg", mining::DfgToJson(dfg)}}.dump(2)
+        << "\n";
+    return kExitOk;
+  }
+  std::cout << "directly-follows graph: " << dfg.activities.size()
+            << " activities, " << dfg.edges.size() << " edges, " << dfg.cases
+            << " cases\n";
+  for (const mining::DfgEdge& edge : dfg.edges) {
+    std::cout << "  " << dfg.activities[edge.source] << " -> "
+              << dfg.activities[edge.target] << ": " << edge.count << "\n";
+  }
+  return kExitOk;
+}
+
+void AddLogOptions(CLI::App* command, MineArgs& args) {
+  command
+      ->add_option("LOG", args.log,
+                   "An XES (.xes, .xes.gz) or CSV (.csv) file, or a store: a "
+                   "SQLite file, sqlite:PATH or postgresql://…")
+      ->required();
+  command->add_option(
+      "--classifier", args.classifier,
+      "Event attributes naming an activity, joined by '+' (default: "
+      "concept:name)");
+  command->add_flag("--sort-by-time", args.sort_by_time,
+                    "Order each case's events by timestamp (default: file "
+                    "order)");
+  command->add_flag("--json", args.json, "Print JSON");
+}
+
+}  // namespace
+
+std::function<int()> AddMineCommands(CLI::App& app) {
+  auto args = std::make_shared<MineArgs>();
+  CLI::App* mine = app.add_subcommand(
+      "mine", "Process mining on an event log or the store's history");
+  mine->require_subcommand(1);
+
+  CLI::App* stats = mine->add_subcommand(
+      "stats", "Case durations, rework, workload and handovers");
+  AddLogOptions(stats, *args);
+
+  CLI::App* variants =
+      mine->add_subcommand("variants", "Cases grouped by activity sequence");
+  AddLogOptions(variants, *args);
+  variants->add_option("--top", args->top,
+                       "How many variants to list (0: all; default 20)");
+
+  CLI::App* map = mine->add_subcommand(
+      "map", "Draw the process map (directly-follows graph) with Graphviz");
+  AddLogOptions(map, *args);
+  map->add_option("--view", args->view,
+                  "frequency (counts) or performance (median times); default "
+                  "frequency");
+  map->add_option("--activities", args->activities,
+                  "Share of activities kept, most frequent first (0-1, "
+                  "default 1)");
+  map->add_option("--paths", args->paths,
+                  "Share of paths kept, most frequent first (0-1, default 1)");
+  map->add_option("--svg", args->svg, "Write the map as SVG to this file");
+  map->add_option("--dot", args->dot, "Write the map as Graphviz DOT");
+
+  CLI::App* discover =
+      mine->add_subcommand("discover", "Discover a process model from the log");
+  AddLogOptions(discover, *args);
+  discover->add_option("--algo", args->algo, "dfg (default)")
+      ->check(CLI::IsMember({"dfg"}));
+  discover->add_option("--svg", args->svg, "Write the model as SVG");
+
+  for (CLI::App* command : mine->get_subcommands({})) {
+    command->footer(
+        "Exit codes: 0 done, 1 the log or model cannot be read (the message "
+        "names file and line), 2 usage or an output file cannot be written.");
+  }
+  return [=]() -> int {
+    if (stats->parsed()) return RunStats(*args);
+    if (variants->parsed()) return RunVariants(*args);
+    if (map->parsed()) return RunMap(*args);
+    if (discover->parsed()) return RunDiscover(*args);
+    return -1;
+  };
+}
+
+}  // namespace livesop::cli

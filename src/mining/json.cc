@@ -1,0 +1,120 @@
+#include "mining/json.h"
+
+#include "core/time.h"
+
+namespace livesop::mining {
+
+using Json = nlohmann::json;
+
+namespace {
+
+double Seconds(double micros) { return micros / 1e6; }
+
+}  // namespace
+
+Json DurationToJson(const DurationStats& d) {
+  return Json{{"count", d.count},
+              {"mean_s", Seconds(d.mean_us)},
+              {"median_s", Seconds(d.median_us)},
+              {"p90_s", Seconds(d.p90_us)},
+              {"min_s", Seconds(static_cast<double>(d.min_us))},
+              {"max_s", Seconds(static_cast<double>(d.max_us))}};
+}
+
+Json DfgToJson(const Dfg& dfg) {
+  Json activities = Json::array();
+  Json starts = Json::object();
+  Json ends = Json::object();
+  for (size_t a = 0; a < dfg.activities.size(); ++a) {
+    if (dfg.activity_count[a] == 0) continue;
+    activities.push_back({{"name", dfg.activities[a]},
+                          {"count", dfg.activity_count[a]},
+                          {"start", dfg.start_count[a]},
+                          {"end", dfg.end_count[a]}});
+    if (dfg.start_count[a] > 0) starts[dfg.activities[a]] = dfg.start_count[a];
+    if (dfg.end_count[a] > 0) ends[dfg.activities[a]] = dfg.end_count[a];
+  }
+  Json edges = Json::array();
+  for (const DfgEdge& edge : dfg.edges) {
+    edges.push_back({{"source", dfg.activities[edge.source]},
+                     {"target", dfg.activities[edge.target]},
+                     {"count", edge.count},
+                     {"duration", DurationToJson(edge.duration)}});
+  }
+  return Json{{"cases", dfg.cases},         {"events", dfg.events},
+              {"activities", activities},   {"edges", edges},
+              {"start_activities", starts}, {"end_activities", ends}};
+}
+
+Json StatisticsToJson(const LogStatistics& stats) {
+  auto time = [](int64_t us) -> Json {
+    return us == eventlog::kNoTime ? Json(nullptr) : Json(FormatTimestamp(us));
+  };
+  Json activities = Json::array();
+  for (const ActivityTimes& a : stats.activities) {
+    if (a.occurrences == 0) continue;
+    activities.push_back({{"name", a.activity},
+                          {"occurrences", a.occurrences},
+                          {"waiting", DurationToJson(a.waiting)},
+                          {"service", DurationToJson(a.service)}});
+  }
+  Json rework = Json::array();
+  for (const Rework& r : stats.rework) {
+    rework.push_back({{"activity", r.activity},
+                      {"cases", r.cases},
+                      {"repetitions", r.repetitions}});
+  }
+  auto links = [](const std::vector<ResourceLink>& list) {
+    Json out = Json::array();
+    for (const ResourceLink& l : list) {
+      out.push_back({{"from", l.from}, {"to", l.to}, {"count", l.count}});
+    }
+    return out;
+  };
+  Json workload = Json::array();
+  for (const ResourceLoad& l : stats.workload) {
+    workload.push_back({{"resource", l.resource},
+                        {"events", l.events},
+                        {"cases", l.cases},
+                        {"activities", l.activities},
+                        {"share", l.share}});
+  }
+  return Json{{"cases", stats.cases},
+              {"events", stats.events},
+              {"variants", stats.variants},
+              {"first_event", time(stats.first_event_us)},
+              {"last_event", time(stats.last_event_us)},
+              {"case_duration", DurationToJson(stats.case_duration)},
+              {"activities", activities},
+              {"rework", rework},
+              {"handovers", links(stats.handovers)},
+              {"working_together", links(stats.working_together)},
+              {"workload", workload}};
+}
+
+Json VariantsToJson(const eventlog::EventLog& log,
+                    const std::vector<eventlog::Variant>& variants,
+                    size_t top) {
+  size_t cases = 0;
+  for (const eventlog::Variant& v : variants) cases += v.cases.size();
+  Json out = Json::array();
+  for (size_t i = 0; i < variants.size() && (top == 0 || i < top); ++i) {
+    const eventlog::Variant& v = variants[i];
+    Json activities = Json::array();
+    for (uint32_t a : v.activities) activities.push_back(log.activities()[a]);
+    Json examples = Json::array();
+    for (size_t k = 0; k < v.cases.size() && k < 5; ++k) {
+      examples.push_back(std::string(log.case_id(v.cases[k])));
+    }
+    out.push_back({{"rank", i + 1},
+                   {"cases", v.cases.size()},
+                   {"share", cases > 0 ? static_cast<double>(v.cases.size()) /
+                                             static_cast<double>(cases)
+                                       : 0.0},
+                   {"activities", activities},
+                   {"example_cases", examples}});
+  }
+  return out;
+}
+
+}  // namespace livesop::mining

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end tests of `livesop mine`: runs the real binary on the shared real
+# logs (../shared/data/logs), on small files written here and on a store,
+# and checks exit codes, messages, JSON and written files.
+#
+#   tests/cli_mine_test.sh BUILD/livesop SOURCE_DIR
+#
+# Prints one line per failure and, last, exactly one line "N passed, M
+# failed"; exits 1 when anything failed. Needs python3 to read the JSON.
+set -uo pipefail
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 LIVESOP_BINARY SOURCE_DIR" >&2
+  exit 2
+fi
+livesop="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+source_dir="$(cd "$2" && pwd)"
+# shellcheck source=tests/lib.sh
+source "${source_dir}/tests/lib.sh"
+logs="${source_dir}/../shared/data/logs"
+reference="${logs}/reference"
+
+work_dir="$(mktemp -d "${TMPDIR:-/tmp}/livesop-cli-mine-test.XXXXXX")"
+trap 'rm -rf "${work_dir}"' EXIT
+cd "${work_dir}" || exit 2
+
+# --- stats ------------------------------------------------------------------
+run mine stats "${logs}/running-example.xes"
+expect_eq "stats exit" "${code}" 0
+expect_contains "stats cases" "${out}" "cases: 6"
+expect_contains "stats events" "${out}" "events: 42"
+expect_contains "stats rework" "${out}" "check ticket: 2, 3"
+
+run_json mine stats "${logs}/receipt.xes" --json
+expect_eq "stats json cases" "$(py 'd["cases"]' <<<"${out}")" 1434
+expect_eq "stats json events" "$(py 'd["events"]' <<<"${out}")" 8577
+expect_eq "stats json variants" "$(py 'd["variants"]' <<<"${out}")" 116
+expect_eq "stats json duration ordered" \
+  "$(py 'd["case_duration"]["median_s"] <= d["case_duration"]["p90_s"]' <<<"${out}")" True
+
+# --- variants ---------------------------------------------------------------
+run_json mine variants "${logs}/receipt.xes" --json --top 3
+expect_eq "variants count" "$(py 'd["variants"]' <<<"${out}")" 116
+expect_eq "variants top" "$(py 'len(d["top"])' <<<"${out}")" 3
+expect_eq "variants sorted" \
+  "$(py 'd["top"][0]["cases"] >= d["top"][1]["cases"] >= d["top"][2]["cases"]' <<<"${out}")" True
+run mine variants "${logs}/running-example.xes" --top 1
+expect_contains "variants text" "${out}" "6 variants in 6 cases"
+
+# --- discover: the directly-follows graph equals PM4Py's -----------------------
+run_json mine discover "${logs}/roadtraffic100traces.xes" --algo dfg --json
+expect_eq "discover dfg equals pm4py" "$(python3 -c '
+import json, sys
+mine = json.loads(sys.argv[1])["dfg"]
+ref = json.load(open(sys.argv[2]))
+ours = {(e["source"], e["target"]): e["count"] for e in mine["edges"]}
+theirs = {(s, t): c for s, t, c in ref["dfg"]}
+print(ours == theirs and mine["start_activities"] == ref["start_activities"]
+      and mine["end_activities"] == ref["end_activities"])
+' "${out}" "${reference}/roadtraffic100traces.dfg.json")" True
+
+# --- map --------------------------------------------------------------------
+run mine map "${logs}/receipt.xes" --view performance --activities 0.5 --svg map.svg --dot map.dot
+expect_eq "map exit" "${code}" 0
+expect_contains "map summary" "${out}" "of 27 activities"
+expect_true "map svg written" grep -q "<svg" map.svg
+expect_true "map dot written" grep -q "digraph map" map.dot
+run mine map "${logs}/receipt.xes" --view sideways
+expect_eq "map bad view exit" "${code}" 2
+expect_contains "map bad view message" "${out}" "frequency or performance"
+run mine map "${logs}/receipt.xes" --paths 0 --svg never.svg
+expect_eq "map bad share exit" "${code}" 2
+expect_true "map bad share writes nothing" test ! -e never.svg
+
+# --- CSV and the store as logs -------------------------------------------------
+cat >log.csv <<'CSV'
+case,activity,timestamp,resource
+1,brief,2026-01-05T09:00:00Z,ana
+1,draft,2026-01-05T11:00:00Z,ben
+2,brief,2026-01-06T09:00:00Z,ana
+1,approve,2026-01-06T10:00:00Z,cy
+2,draft,2026-01-06T12:00:00Z,ana
+CSV
+run_json mine stats log.csv --json
+expect_eq "csv cases" "$(py 'd["cases"]' <<<"${out}")" 2
+expect_eq "csv handover" "$(py 'd["handovers"][0]["count"]' <<<"${out}")" 1
+
+run import "${logs}/running-example.xes" --db store.db
+expect_eq "import for mining" "${code}" 0
+run_json mine stats store.db --json
+expect_eq "store cases" "$(py 'd["cases"]' <<<"${out}")" 6
+expect_eq "store events" "$(py 'd["events"]' <<<"${out}")" 42
+run_json mine discover sqlite:store.db --json
+expect_eq "store dfg edges" "$(py 'len(d["dfg"]["edges"])' <<<"${out}")" \
+  "$(py 'len(d["dfg"])' <"${reference}/running-example.dfg.json")"
+
+# --- bad input ----------------------------------------------------------------
+printf '<log>\n<trace>\n<string key="concept:name" value="1"/>\n' >broken.xes
+run mine stats broken.xes
+expect_eq "broken xes exit" "${code}" 1
+expect_contains "broken xes names the file" "${out}" "broken.xes:"
+run mine stats missing.xes
+expect_eq "missing log exit" "${code}" 1
+expect_contains "missing log message" "${out}" "missing.xes"
+printf 'case,activity,timestamp\n1,a,yesterday\n' >badtime.csv
+run mine stats badtime.csv
+expect_eq "bad csv time exit" "${code}" 1
+expect_contains "bad csv time names the line" "${out}" "badtime.csv:2"
+
+finish

@@ -1,9 +1,7 @@
 #include "mining/stats.h"
 
 #include <algorithm>
-#include <map>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "mining/internal/quantile.h"
 
@@ -49,12 +47,18 @@ LogStatistics ComputeStatistics(const eventlog::LogView& view) {
   std::vector<int64_t> rework_cases(n, 0), rework_extra(n, 0);
   std::vector<uint32_t> seen_in_case(n, 0);
   std::vector<uint32_t> touched;
-  std::map<std::pair<uint32_t, uint32_t>, int64_t> handovers, together;
+  // Resource pairs packed into one key: (from << 32) | to.
+  std::unordered_map<uint64_t, int64_t> handovers, together;
   struct Load {
     int64_t events = 0;
-    std::unordered_set<uint32_t> cases, activities;
+    int64_t cases = 0;
+    uint32_t last_case = eventlog::kNoString;
+    std::vector<bool> activities;
   };
   std::unordered_map<uint32_t, Load> loads;
+  auto pair = [](uint32_t a, uint32_t b) {
+    return (static_cast<uint64_t>(a) << 32) | b;
+  };
   int64_t resourced_events = 0;
   std::vector<OpenStart> open;
   std::vector<uint32_t> people;
@@ -78,12 +82,16 @@ LogStatistics ComputeStatistics(const eventlog::LogView& view) {
         ++resourced_events;
         Load& load = loads[resource[e]];
         ++load.events;
-        load.cases.insert(c);
-        load.activities.insert(a);
+        if (load.last_case != c) {
+          load.last_case = c;
+          ++load.cases;
+        }
+        if (load.activities.empty()) load.activities.resize(n);
+        load.activities[a] = true;
         people.push_back(resource[e]);
         if (e > begin && resource[e - 1] != kNoString &&
             resource[e - 1] != resource[e]) {
-          ++handovers[{resource[e - 1], resource[e]}];
+          ++handovers[pair(resource[e - 1], resource[e])];
         }
       }
       const uint32_t phase = lifecycle[e];
@@ -128,7 +136,7 @@ LogStatistics ComputeStatistics(const eventlog::LogView& view) {
     people.erase(std::unique(people.begin(), people.end()), people.end());
     for (size_t i = 0; i < people.size(); ++i) {
       for (size_t j = i + 1; j < people.size(); ++j) {
-        ++together[{people[i], people[j]}];
+        ++together[pair(people[i], people[j])];
       }
     }
   }
@@ -152,20 +160,23 @@ LogStatistics ComputeStatistics(const eventlog::LogView& view) {
               return x.activity < y.activity;
             });
   auto name = [&log](uint32_t id) { return std::string(log.strings()[id]); };
-  for (const auto& [pair, count] : handovers) {
-    stats.handovers.push_back({name(pair.first), name(pair.second), count});
+  for (const auto& [key, count] : handovers) {
+    stats.handovers.push_back({name(static_cast<uint32_t>(key >> 32)),
+                               name(static_cast<uint32_t>(key)), count});
   }
   SortByCountThenName(stats.handovers);
-  for (const auto& [pair, count] : together) {
-    std::string from = name(pair.first), to = name(pair.second);
+  for (const auto& [key, count] : together) {
+    std::string from = name(static_cast<uint32_t>(key >> 32));
+    std::string to = name(static_cast<uint32_t>(key));
     if (to < from) std::swap(from, to);
     stats.working_together.push_back({from, to, count});
   }
   SortByCountThenName(stats.working_together);
   for (const auto& [id, load] : loads) {
     stats.workload.push_back(
-        {name(id), load.events, static_cast<int64_t>(load.cases.size()),
-         static_cast<int64_t>(load.activities.size()),
+        {name(id), load.events, load.cases,
+         static_cast<int64_t>(
+             std::count(load.activities.begin(), load.activities.end(), true)),
          resourced_events > 0 ? static_cast<double>(load.events) /
                                     static_cast<double>(resourced_events)
                               : 0});

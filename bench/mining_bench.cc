@@ -1,0 +1,143 @@
+// Whole-program timings of the mining library on real or generated logs
+// (BENCHMARKS.md, "Process mining"):
+//
+//   mining_bench [--runs N] [--threads T] LOG...
+//       for each log: import (file to columnar log), directly-follows graph,
+//       variants, statistics; medians of N runs (default 10); the log's
+//       memory and the process's peak resident memory.
+//   mining_bench --generate EVENTS FILE [--seed S]
+//       writes the synthetic campaign log (log_generator.h) as XES.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "eventlog/log.h"
+#include "log_generator.h"
+#include "mining/dfg.h"
+#include "mining/stats.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MedianMs(int runs, const std::function<void()>& work) {
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = Clock::now();
+    work();
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
+// The process's peak resident memory in MiB (VmHWM).
+double PeakMib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024;
+  }
+  return 0;
+}
+
+int Generate(int64_t events, const std::string& path, uint64_t seed) {
+  std::ofstream out(path, std::ios::binary);
+  const auto start = Clock::now();
+  auto made = livesop::bench::GenerateCampaignLog(events, seed, out);
+  out.close();
+  if (!made.ok() || !out) {
+    std::fprintf(stderr, "cannot write %s: %s\n", path.c_str(),
+                 made.ok() ? "write failed" : made.status().message().c_str());
+    return 1;
+  }
+  std::printf("%s: %lld cases, %lld events in %.1f s\n", path.c_str(),
+              static_cast<long long>(made->cases),
+              static_cast<long long>(made->events),
+              std::chrono::duration<double>(Clock::now() - start).count());
+  return 0;
+}
+
+int Measure(const std::string& path, int runs, int threads) {
+  using livesop::eventlog::EventLog;
+  using livesop::eventlog::LogView;
+  livesop::Result<EventLog> log = livesop::eventlog::ReadLog(path);
+  if (!log.ok()) {
+    std::fprintf(stderr, "%s\n", log.status().message().c_str());
+    return 1;
+  }
+  const double import_ms = MedianMs(runs, [&] {
+    livesop::Result<EventLog> again = livesop::eventlog::ReadLog(path);
+    if (!again.ok()) std::abort();
+  });
+  const LogView view(*log);
+  size_t edges = 0;
+  const double dfg_ms = MedianMs(runs, [&] {
+    edges = livesop::mining::DiscoverDfg(view, {.durations = false, .threads = threads})
+                .edges.size();
+  });
+  const double dfg_times_ms = MedianMs(runs, [&] {
+    edges = livesop::mining::DiscoverDfg(view, {.durations = true, .threads = threads})
+                .edges.size();
+  });
+  size_t variants = 0;
+  const double variants_ms = MedianMs(
+      runs, [&] { variants = livesop::eventlog::Variants(view).size(); });
+  const double stats_ms = MedianMs(
+      runs, [&] { (void)livesop::mining::ComputeStatistics(view); });
+  std::printf(
+      "%s: %zu cases, %zu events, %zu activities, %zu variants, %zu edges\n"
+      "  import %.2f ms | dfg %.3f ms (with durations %.3f ms) | variants "
+      "%.3f ms | statistics %.3f ms\n"
+      "  log memory %.1f MiB, peak resident %.1f MiB (median of %d runs)\n",
+      path.c_str(), log->num_cases(), log->num_events(),
+      log->activities().size(), variants, edges, import_ms, dfg_ms,
+      dfg_times_ms, variants_ms, stats_ms,
+      static_cast<double>(log->MemoryBytes()) / (1 << 20), PeakMib(), runs);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  int runs = 10;
+  int threads = 0;
+  uint64_t seed = 1;
+  std::vector<std::string> logs;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--runs" && i + 1 < args.size()) {
+      runs = std::max(1, std::atoi(args[++i].c_str()));
+    } else if (args[i] == "--threads" && i + 1 < args.size()) {
+      threads = std::atoi(args[++i].c_str());
+    } else if (args[i] == "--seed" && i + 1 < args.size()) {
+      seed = std::strtoull(args[++i].c_str(), nullptr, 10);
+    } else if (args[i] == "--generate" && i + 2 < args.size()) {
+      const int64_t events = std::atoll(args[i + 1].c_str());
+      const std::string path = args[i + 2];
+      i += 2;
+      for (size_t k = i + 1; k + 1 < args.size(); ++k) {
+        if (args[k] == "--seed") seed = std::strtoull(args[k + 1].c_str(), nullptr, 10);
+      }
+      return Generate(events, path, seed);
+    } else {
+      logs.push_back(args[i]);
+    }
+  }
+  if (logs.empty()) {
+    std::fprintf(stderr,
+                 "usage: mining_bench [--runs N] [--threads T] LOG...\n"
+                 "       mining_bench --generate EVENTS FILE [--seed S]\n");
+    return 2;
+  }
+  for (const std::string& log : logs) {
+    if (const int code = Measure(log, runs, threads); code != 0) return code;
+  }
+  return 0;
+}

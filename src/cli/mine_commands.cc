@@ -93,7 +93,9 @@ Result<eventlog::EventLog> LoadLog(const std::string& log,
       options.read_only = !log.starts_with("postgres");
       LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> opened,
                                store::OpenStore(log, options));
-      return store::ReadStoreLog(*opened, {}, spec);
+      store::StoreLogOptions store_options;
+      store_options.classifier = spec;
+      return store::ReadStoreLog(*opened, {}, store_options);
     }
     eventlog::ReadLogOptions options;
     options.classifier = spec;

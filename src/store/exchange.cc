@@ -77,6 +77,17 @@ eventlog::Event XesEvent(const Event& e) {
   return out;
 }
 
+// Whether `e` finished an SOP step: the engine writes the step's outcome
+// into the payload of that event alone.
+bool FinishesStep(const Event& e) {
+  if (e.step.empty() || e.payload.find("\"outcome\"") == std::string::npos) {
+    return false;
+  }
+  const nlohmann::json payload =
+      nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
+  return payload.is_object() && payload.contains("outcome");
+}
+
 Status WriteFailed() {
   return UnavailableError("writing the export failed (disk full?)");
 }
@@ -317,15 +328,15 @@ class CsvCollector final : public eventlog::CsvVisitor {
 
 }  // namespace
 
-Result<eventlog::EventLog> ReadStoreLog(
-    Store& store, const EventFilter& filter,
-    const eventlog::ClassifierSpec& classifier) {
-  eventlog::LogBuilder builder(classifier);
+Result<eventlog::EventLog> ReadStoreLog(Store& store, const EventFilter& filter,
+                                        const StoreLogOptions& options) {
+  eventlog::LogBuilder builder(options.classifier);
   eventlog::LogHeader header;
   header.extensions.push_back({"livesop", "livesop", kLivesopXesUri});
   builder.SetHeader(header);
   eventlog::Event row;
   LIVESOP_RETURN_IF_ERROR(store.Scan(filter, [&](const Event& e) -> Status {
+    if (options.steps_only && !FinishesStep(e)) return OkStatus();
     row = XesEvent(e);
     std::erase_if(row, [](const Attribute& a) {
       return a.key == kPayload || a.key == kPosition;

@@ -40,14 +40,24 @@ struct ExportStats {
 Result<ExportStats> ExportLog(Store& store, const EventFilter& filter,
                               LogFormat format, std::ostream& out);
 
+struct StoreLogOptions {
+  // How events are told apart as activities (default concept:name).
+  eventlog::ClassifierSpec classifier;
+  // Keep only the events that finish an SOP step (their payload has an
+  // `outcome`: a task completed, the decision that settled an approval or
+  // review), so that each case reads as its path through the SOP's steps,
+  // the log to check against the SOP compiled to a Petri net. Default
+  // false: every event.
+  bool steps_only = false;
+};
+
 // The events matching `filter` as a columnar log for mining: one case per
 // campaign (campaigns ordered by their first event, each case's events in
 // the campaign's order), with the attributes of the XES export except the
 // payload and the position, which no mining result reads. Streams the
 // events once, in global order. Errors: the store's.
-Result<eventlog::EventLog> ReadStoreLog(
-    Store& store, const EventFilter& filter,
-    const eventlog::ClassifierSpec& classifier = {});
+Result<eventlog::EventLog> ReadStoreLog(Store& store, const EventFilter& filter,
+                                        const StoreLogOptions& options = {});
 
 struct ImportOptions {
   // Default empty: the campaign type of imported campaigns whose trace

@@ -259,3 +259,70 @@ TEST_F(ExchangeTest, CsvCasesAreOrderedByTime) {
 
 }  // namespace
 }  // namespace livesop::store
+
+namespace livesop::store {
+namespace {
+
+TEST_F(ExchangeTest, TheHistoryReadsAsAColumnarLogWithAStepView) {
+  auto store = Fresh("mined.db");
+  // Two campaigns, interleaved in the store; only events with an outcome
+  // finish a step.
+  auto event = [](const char* type, const char* activity, const char* step,
+                  const char* payload, int64_t minute) {
+    Event e;
+    e.type = type;
+    e.activity = activity;
+    e.step = step;
+    e.payload = payload;
+    e.time_us = 1'700'000'000'000'000 + minute * 60'000'000;
+    e.resource = "ana";
+    e.campaign_type = "newsletter";
+    return e;
+  };
+  AppendRequest a;
+  a.campaign = "a";
+  a.events = {
+      event("campaign_created", "Campaign created", "", "{}", 0),
+      event("task_completed", "Draft", "draft", R"({"outcome":"done"})", 5)};
+  AppendRequest b;
+  b.campaign = "b";
+  b.events = {event("campaign_created", "Campaign created", "", "{}", 1),
+              event("approval_decided", "Approve", "approve",
+                    R"({"decision":"approve","note":"no outcome yet"})", 2),
+              event("approval_decided", "Approve", "approve",
+                    R"({"decision":"approve","outcome":"approved"})", 3)};
+  AppendRequest a2;
+  a2.campaign = "a";
+  a2.events = {event("task_completed", "Review", "review",
+                     R"({"outcome":"approved"})", 9)};
+  for (AppendRequest* r : {&a, &b, &a2}) {
+    r->expected_version = kAnyVersion;
+    ASSERT_TRUE(store->Append(*r).ok());
+  }
+
+  auto all = ReadStoreLog(*store, {});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->num_cases(), 2u);
+  EXPECT_EQ(all->case_id(0), "a");
+  EXPECT_EQ(all->case_size(0), 3u);
+  EXPECT_EQ(all->case_size(1), 3u);
+  EXPECT_EQ(all->activities()[all->trace(0)[2]], "Review");
+  EXPECT_EQ(all->FindEventColumn("livesop:payload"), nullptr);
+  const eventlog::AttributeColumn* type = all->FindEventColumn("livesop:type");
+  ASSERT_NE(type, nullptr);
+  EXPECT_EQ(type->Text(0, *all), "campaign_created");
+
+  StoreLogOptions steps;
+  steps.steps_only = true;
+  auto path = ReadStoreLog(*store, {}, steps);
+  ASSERT_TRUE(path.ok());
+  ASSERT_EQ(path->num_cases(), 2u);
+  std::vector<std::string> a_steps, b_steps;
+  for (uint32_t x : path->trace(0)) a_steps.push_back(path->activities()[x]);
+  for (uint32_t x : path->trace(1)) b_steps.push_back(path->activities()[x]);
+  EXPECT_EQ(a_steps, (std::vector<std::string>{"Draft", "Review"}));
+  EXPECT_EQ(b_steps, (std::vector<std::string>{"Approve"}));
+}
+
+}  // namespace
+}  // namespace livesop::store

@@ -59,6 +59,34 @@ print(ours == theirs and mine["start_activities"] == ref["start_activities"]
       and mine["end_activities"] == ref["end_activities"])
 ' "${out}" "${reference}/roadtraffic100traces.dfg.json")" True
 
+# --- discover: the Inductive and Heuristics Miners equal PM4Py's counts -------
+run_json mine discover "${logs}/receipt.xes" --algo inductive --json
+expect_eq "inductive net counts equal pm4py" "$(python3 -c '
+import json, sys
+mine = json.loads(sys.argv[1])["petri_net"]["counts"]
+ref = json.load(open(sys.argv[2]))["im_net"]
+print(all(mine[k] == ref[k] for k in
+          ("places", "transitions", "visible_transitions", "silent_transitions", "arcs")))
+' "${out}" "${reference}/receipt.fitness.json")" True
+run_json mine discover "${logs}/receipt.xes" --algo heuristics --json
+expect_eq "heuristics counts equal pm4py" "$(python3 -c '
+import json, sys
+mine = json.loads(sys.argv[1])["heuristics_net"]["counts"]
+ref = json.load(open(sys.argv[2]))["heuristics_net"]
+print(mine == ref)
+' "${out}" "${reference}/receipt.fitness.json")" True
+run mine discover "${logs}/running-example.xes" --algo inductive --svg net.svg
+expect_eq "inductive exit" "${code}" 0
+expect_contains "inductive tree" "${out}" "process tree: ->( 'register request'"
+expect_true "inductive svg written" grep -q "<svg" net.svg
+run mine discover "${logs}/running-example.xes" --algo inductive --noise 0.2
+expect_eq "imf exit" "${code}" 0
+run mine discover "${logs}/running-example.xes" --algo inductive --noise 1.5
+expect_eq "noise out of range exit" "${code}" 2
+expect_contains "noise out of range message" "${out}" "--noise"
+run mine discover "${logs}/running-example.xes" --algo alpha
+expect_eq "unknown algorithm exit" "${code}" 2
+
 # --- map --------------------------------------------------------------------
 run mine map "${logs}/receipt.xes" --view performance --activities 0.5 --svg map.svg --dot map.dot
 expect_eq "map exit" "${code}" 0

@@ -12,7 +12,10 @@
 
 #include "cli/exit_codes.h"
 #include "mining/dfg.h"
+#include "mining/heuristics.h"
+#include "mining/inductive.h"
 #include "mining/json.h"
+#include "mining/model_render.h"
 #include "mining/process_map.h"
 #include "mining/stats.h"
 #include "store/exchange.h"
@@ -287,7 +290,20 @@ int RunMap(const MineArgs& args) {
   return kExitOk;
 }
 
+// Writes `text` to `path` when a path was given.
+Status WriteIfAsked(const std::string& path, const Result<std::string>& text) {
+  if (path.empty()) return OkStatus();
+  if (!text.ok()) return text.status();
+  return WriteFile(path, *text + "\n");
+}
+
 int RunDiscover(const MineArgs& args) {
+  if (args.noise < 0 || args.noise > 1) {
+    PrintError("discover",
+               InvalidArgumentError("--noise is a share between 0 and 1, not " +
+                                    std::to_string(args.noise)));
+    return kExitUsage;
+  }
   Progress progress;
   Result<eventlog::EventLog> log =
       LoadLog(args.log, args.classifier, args.sort_by_time, progress);
@@ -295,30 +311,80 @@ int RunDiscover(const MineArgs& args) {
     PrintError("discover", log.status());
     return kExitInvalid;
   }
-  progress.Begin("directly-follows graph");
-  const mining::Dfg dfg = mining::DiscoverDfg(eventlog::LogView(*log));
-  progress.End(std::to_string(dfg.edges.size()) + " edges");
-  if (!args.svg.empty()) {
-    Result<std::string> svg = mining::RenderMapSvg(dfg, {});
-    Status written = svg.ok() ? WriteFile(args.svg, *svg + "\n") : svg.status();
-    if (!written.ok()) {
-      PrintError("discover", written);
-      return kExitUsage;
+  const eventlog::LogView view(*log);
+  Json json = {{"algorithm", args.algo}};
+  Status written;
+  if (args.algo == "dfg") {
+    progress.Begin("directly-follows graph");
+    const mining::Dfg dfg = mining::DiscoverDfg(view);
+    progress.End(std::to_string(dfg.edges.size()) + " edges");
+    written = WriteIfAsked(args.svg, mining::RenderMapSvg(dfg, {}));
+    json["dfg"] = mining::DfgToJson(dfg);
+    if (!args.json && written.ok()) {
+      std::cout << "directly-follows graph: " << dfg.activities.size()
+                << " activities, " << dfg.edges.size() << " edges, "
+                << dfg.cases << " cases\n";
+      for (const mining::DfgEdge& edge : dfg.edges) {
+        std::cout << "  " << dfg.activities[edge.source] << " -> "
+                  << dfg.activities[edge.target] << ": " << edge.count << "\n";
+      }
+    }
+  } else if (args.algo == "heuristics") {
+    progress.Begin("heuristics miner");
+    Result<mining::HeuristicsNet> net = mining::DiscoverHeuristicsNet(view);
+    progress.End(net.ok() ? std::to_string(net->edges.size()) + " dependencies"
+                          : "failed");
+    if (!net.ok()) {
+      PrintError("discover", net.status());
+      return kExitInvalid;
+    }
+    written = WriteIfAsked(args.svg, mining::HeuristicsNetToSvg(*net));
+    json["heuristics_net"] = mining::HeuristicsNetToJson(*net);
+    if (!args.json && written.ok()) {
+      std::cout << "heuristics net: " << net->nodes.size() << " activities, "
+                << net->edges.size() << " dependencies\n";
+      for (const mining::HeuristicsEdge& edge : net->edges) {
+        std::printf("  %s -> %s: %.3f (%lld)\n",
+                    net->activities[edge.source].c_str(),
+                    net->activities[edge.target].c_str(), edge.dependency,
+                    static_cast<long long>(edge.count));
+      }
+    }
+  } else {
+    mining::InductiveOptions options;
+    options.noise_threshold = args.noise;
+    progress.Begin(args.noise > 0 ? "inductive miner (IMf)"
+                                  : "inductive miner");
+    Result<mining::ProcessTree> tree =
+        mining::DiscoverProcessTree(view, options);
+    Result<sop::PetriNet> net = tree.ok()
+                                    ? mining::ProcessTreeToPetriNet(*tree)
+                                    : Result<sop::PetriNet>(tree.status());
+    progress.End(net.ok()
+                     ? std::to_string(net->transitions.size()) + " transitions"
+                     : "failed");
+    if (!net.ok()) {
+      PrintError("discover", net.status());
+      return kExitInvalid;
+    }
+    written = WriteIfAsked(args.svg, mining::PetriNetToSvg(*net));
+    json["noise_threshold"] = args.noise;
+    json["process_tree"] = mining::ToString(*tree);
+    json["petri_net"] = mining::PetriNetToJson(*net);
+    if (!args.json && written.ok()) {
+      const Json& counts = json["petri_net"]["counts"];
+      std::cout << "process tree: " << mining::ToString(*tree) << "\n"
+                << "workflow net: " << counts["places"] << " places, "
+                << counts["transitions"] << " transitions ("
+                << counts["silent_transitions"] << " silent), "
+                << counts["arcs"] << " arcs\n";
     }
   }
-  if (args.json) {
-    std::cout
-        << Json{{"algorithm", "dfg"}, {"dfg", mining::DfgToJson(dfg)}}.dump(2)
-        << "\n";
-    return kExitOk;
+  if (!written.ok()) {
+    PrintError("discover", written);
+    return kExitUsage;
   }
-  std::cout << "directly-follows graph: " << dfg.activities.size()
-            << " activities, " << dfg.edges.size() << " edges, " << dfg.cases
-            << " cases\n";
-  for (const mining::DfgEdge& edge : dfg.edges) {
-    std::cout << "  " << dfg.activities[edge.source] << " -> "
-              << dfg.activities[edge.target] << ": " << edge.count << "\n";
-  }
+  if (args.json) std::cout << json.dump(2) << "\n";
   return kExitOk;
 }
 
@@ -373,8 +439,13 @@ std::function<int()> AddMineCommands(CLI::App& app) {
   CLI::App* discover =
       mine->add_subcommand("discover", "Discover a process model from the log");
   AddLogOptions(discover, *args);
-  discover->add_option("--algo", args->algo, "dfg (default)")
-      ->check(CLI::IsMember({"dfg"}));
+  discover
+      ->add_option("--algo", args->algo,
+                   "dfg (default), heuristics, or inductive (IM; IMf with "
+                   "--noise)")
+      ->check(CLI::IsMember({"dfg", "heuristics", "inductive"}));
+  discover->add_option("--noise", args->noise,
+                       "Inductive Miner noise threshold, 0-1 (default 0: IM)");
   discover->add_option("--svg", args->svg, "Write the model as SVG");
 
   for (CLI::App* command : mine->get_subcommands({})) {

@@ -92,6 +92,77 @@ Json StatisticsToJson(const LogStatistics& stats) {
               {"workload", workload}};
 }
 
+Json PetriNetToJson(const sop::PetriNet& net) {
+  Json places = Json::array();
+  for (size_t p = 0; p < net.places.size(); ++p) {
+    places.push_back({{"id", net.places[p].id},
+                      {"initial", p < net.initial.size() ? net.initial[p] : 0},
+                      {"final", p < net.final.size() ? net.final[p] : 0}});
+  }
+  Json transitions = Json::array();
+  size_t silent = 0;
+  size_t arcs = 0;
+  for (const sop::Transition& t : net.transitions) {
+    Json inputs = Json::array();
+    Json outputs = Json::array();
+    for (int p : t.inputs) inputs.push_back(net.places[p].id);
+    for (int p : t.outputs) outputs.push_back(net.places[p].id);
+    arcs += t.inputs.size() + t.outputs.size();
+    if (t.silent) ++silent;
+    transitions.push_back({{"id", t.id},
+                           {"label", t.silent ? Json(nullptr) : Json(t.label)},
+                           {"silent", t.silent},
+                           {"inputs", inputs},
+                           {"outputs", outputs}});
+  }
+  return Json{{"counts",
+               {{"places", net.places.size()},
+                {"transitions", net.transitions.size()},
+                {"visible_transitions", net.transitions.size() - silent},
+                {"silent_transitions", silent},
+                {"arcs", arcs}}},
+              {"places", places},
+              {"transitions", transitions}};
+}
+
+Json HeuristicsNetToJson(const HeuristicsNet& net) {
+  auto names = [&net](const std::vector<uint32_t>& ids) {
+    Json out = Json::array();
+    for (uint32_t id : ids) out.push_back(net.activities[id]);
+    return out;
+  };
+  Json nodes = Json::array();
+  for (const HeuristicsNode& node : net.nodes) {
+    Json splits = Json::array();
+    Json joins = Json::array();
+    for (const auto& binding : node.split_bindings)
+      splits.push_back(names(binding));
+    for (const auto& binding : node.join_bindings)
+      joins.push_back(names(binding));
+    nodes.push_back({{"name", node.name},
+                     {"count", node.count},
+                     {"start", node.start_count},
+                     {"end", node.end_count},
+                     {"inputs", names(node.inputs)},
+                     {"outputs", names(node.outputs)},
+                     {"split_bindings", splits},
+                     {"join_bindings", joins}});
+  }
+  Json edges = Json::array();
+  for (const HeuristicsEdge& edge : net.edges) {
+    edges.push_back({{"source", net.activities[edge.source]},
+                     {"target", net.activities[edge.target]},
+                     {"dependency", edge.dependency},
+                     {"count", edge.count},
+                     {"loop_two", edge.loop_two}});
+  }
+  return Json{
+      {"counts",
+       {{"nodes", net.nodes.size()}, {"dependency_edges", net.edges.size()}}},
+      {"nodes", nodes},
+      {"edges", edges}};
+}
+
 Json VariantsToJson(const eventlog::EventLog& log,
                     const std::vector<eventlog::Variant>& variants,
                     size_t top) {

@@ -8,13 +8,19 @@
 
 #include "eventlog/log.h"
 #include "mining/dfg.h"
+#include "mining/heuristics.h"
 #include "mining/stats.h"
+#include "sop/petri_net.h"
 
 namespace livesop::mining {
 
 nlohmann::json DurationToJson(const DurationStats& duration);
 nlohmann::json DfgToJson(const Dfg& dfg);
 nlohmann::json StatisticsToJson(const LogStatistics& stats);
+// Counts (places, transitions, visible, silent, arcs) and every place and
+// transition, arcs as place ids.
+nlohmann::json PetriNetToJson(const sop::PetriNet& net);
+nlohmann::json HeuristicsNetToJson(const HeuristicsNet& net);
 // The `top` most frequent variants (all when 0), each with its activities,
 // case count, share of cases and up to 5 example case ids.
 nlohmann::json VariantsToJson(const eventlog::EventLog& log,

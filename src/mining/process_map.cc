@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "mining/internal/dot.h"
 #include "sop/render.h"
 
 namespace livesop::mining {
@@ -20,19 +21,6 @@ size_t Kept(const std::vector<int64_t>& counts, double share) {
   keep = std::clamp<size_t>(keep, 1, counts.size());
   while (keep < counts.size() && counts[keep] == counts[keep - 1]) ++keep;
   return keep;
-}
-
-std::string Quote(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
 }
 
 // A fill from light to dark blue by `weight` in [0, 1].
@@ -123,17 +111,19 @@ std::string MapToDot(const Dfg& dfg, const MapOptions& options) {
     const double weight =
         static_cast<double>(dfg.activity_count[a]) / static_cast<double>(most);
     dot << "  a" << a << " [label="
-        << Quote(dfg.activities[a] + "\n" +
-                 std::to_string(dfg.activity_count[a]))
+        << internal::DotQuote(dfg.activities[a] + "\n" +
+                              std::to_string(dfg.activity_count[a]))
         << ", fillcolor=\"" << Shade(weight) << "\""
         << (weight > 0.6 ? ", fontcolor=white" : "") << "];\n";
   }
   for (const auto& [a, count] : map.starts) {
-    dot << "  start -> a" << a << " [label=" << Quote(std::to_string(count))
+    dot << "  start -> a" << a
+        << " [label=" << internal::DotQuote(std::to_string(count))
         << ", style=dashed];\n";
   }
   for (const auto& [a, count] : map.ends) {
-    dot << "  a" << a << " -> end [label=" << Quote(std::to_string(count))
+    dot << "  a" << a
+        << " -> end [label=" << internal::DotQuote(std::to_string(count))
         << ", style=dashed];\n";
   }
   for (const DfgEdge& edge : map.paths) {
@@ -148,7 +138,7 @@ std::string MapToDot(const Dfg& dfg, const MapOptions& options) {
     char width[16];
     std::snprintf(width, sizeof(width), "%.2f", 1.0 + 4.0 * weight);
     dot << "  a" << edge.source << " -> a" << edge.target
-        << " [label=" << Quote(label) << ", penwidth=" << width
+        << " [label=" << internal::DotQuote(label) << ", penwidth=" << width
         << (performance && weight > 0.5 ? ", color=\"#c62828\"" : "") << "];\n";
   }
   dot << "}\n";

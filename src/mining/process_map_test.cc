@@ -70,3 +70,42 @@ TEST(ProcessMapTest, RendersSvgWithGraphviz) {
 
 }  // namespace
 }  // namespace livesop::mining
+
+#include "mining/inductive.h"
+#include "mining/model_render.h"
+
+namespace livesop::mining {
+namespace {
+
+TEST(ModelRenderTest, NetsAndHeuristicsNetsDrawEveryNodeAndArc) {
+  const eventlog::EventLog log = LettersLog({"abd", "acd"});
+  Result<sop::PetriNet> net = DiscoverPetriNetInductive(eventlog::LogView(log));
+  ASSERT_TRUE(net.ok());
+  const std::string dot = PetriNetToDot(*net);
+  size_t arcs = 0;
+  for (const sop::Transition& t : net->transitions) {
+    arcs += t.inputs.size() + t.outputs.size();
+  }
+  size_t drawn = 0;
+  for (size_t at = dot.find(" -> "); at != std::string::npos;
+       at = dot.find(" -> ", at + 1)) {
+    ++drawn;
+  }
+  EXPECT_EQ(drawn, arcs);
+  EXPECT_NE(dot.find("label=\"b\""), std::string::npos);
+  EXPECT_NE(dot.find("label=\"●\""), std::string::npos);   // the initial token
+  EXPECT_NE(dot.find("doublecircle"), std::string::npos);  // the final place
+  Result<std::string> svg = PetriNetToSvg(*net);
+  ASSERT_TRUE(svg.ok()) << svg.status().message();
+  EXPECT_EQ(svg->rfind("<svg", 0), 0u);
+
+  Result<HeuristicsNet> heuristics =
+      DiscoverHeuristicsNet(eventlog::LogView(log));
+  ASSERT_TRUE(heuristics.ok());
+  const std::string hdot = HeuristicsNetToDot(*heuristics);
+  EXPECT_NE(hdot.find("label=\"a\\n2\""), std::string::npos) << hdot;
+  EXPECT_NE(hdot.find("(1)"), std::string::npos) << hdot;
+}
+
+}  // namespace
+}  // namespace livesop::mining

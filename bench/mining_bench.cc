@@ -3,7 +3,8 @@
 //
 //   mining_bench [--runs N] [--threads T] LOG...
 //       for each log: import (file to columnar log), directly-follows graph,
-//       variants, statistics; medians of N runs (default 10); the log's
+//       variants, statistics, Inductive and Heuristics Miner; medians of N
+//       runs (default 10); the log's
 //       memory and the process's peak resident memory.
 //   mining_bench --generate EVENTS FILE [--seed S]
 //       writes the synthetic campaign log (log_generator.h) as XES.
@@ -19,6 +20,8 @@
 #include "eventlog/log.h"
 #include "log_generator.h"
 #include "mining/dfg.h"
+#include "mining/heuristics.h"
+#include "mining/inductive.h"
 #include "mining/stats.h"
 
 namespace {
@@ -91,14 +94,26 @@ int Measure(const std::string& path, int runs, int threads) {
       runs, [&] { variants = livesop::eventlog::Variants(view).size(); });
   const double stats_ms = MedianMs(
       runs, [&] { (void)livesop::mining::ComputeStatistics(view); });
+  size_t transitions = 0;
+  const double inductive_ms = MedianMs(runs, [&] {
+    auto net = livesop::mining::DiscoverPetriNetInductive(view);
+    if (!net.ok()) std::abort();
+    transitions = net->transitions.size();
+  });
+  const double heuristics_ms = MedianMs(runs, [&] {
+    if (!livesop::mining::DiscoverHeuristicsNet(view).ok()) std::abort();
+  });
   std::printf(
       "%s: %zu cases, %zu events, %zu activities, %zu variants, %zu edges\n"
       "  import %.2f ms | dfg %.3f ms (with durations %.3f ms) | variants "
       "%.3f ms | statistics %.3f ms\n"
+      "  inductive miner (tree and net, %zu transitions) %.3f ms | heuristics "
+      "miner %.3f ms\n"
       "  log memory %.1f MiB, peak resident %.1f MiB (median of %d runs)\n",
       path.c_str(), log->num_cases(), log->num_events(),
       log->activities().size(), variants, edges, import_ms, dfg_ms,
-      dfg_times_ms, variants_ms, stats_ms,
+      dfg_times_ms, variants_ms, stats_ms, transitions, inductive_ms,
+      heuristics_ms,
       static_cast<double>(log->MemoryBytes()) / (1 << 20), PeakMib(), runs);
   return 0;
 }

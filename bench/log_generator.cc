@@ -11,7 +11,6 @@
 namespace livesop::bench {
 namespace {
 
-using eventlog::Attribute;
 using eventlog::AttributeType;
 
 struct Step {

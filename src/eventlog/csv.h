@@ -48,6 +48,14 @@ struct CsvOptions {
   // depend on it). False accepts logs without times, whose events are then
   // ordered by their position in the file.
   bool require_timestamp = true;
+
+  // How the timestamps are written. Empty (the default) detects it from the
+  // first 1,000 non-empty timestamps (see ReadCsv). Otherwise "ISO 8601",
+  // "unix seconds", "unix milliseconds", or a format of Howard Hinnant's
+  // date::parse (strftime-like: %Y %m %d %H %M %S, %z for an offset, %b
+  // for English month names, ...) such as "%d/%m/%Y %H:%M" that every
+  // timestamp must match whole. Times without an offset are UTC.
+  std::string timestamp_format;
 };
 
 // How ReadCsv understood the header.
@@ -55,6 +63,14 @@ struct CsvHeader {
   char delimiter = ',';              // the one used, given or detected
   std::vector<std::string> columns;  // header names, trimmed, file order
   std::vector<std::string> keys;     // the attribute key of each column
+  // The timestamp format used, given or detected (the names of
+  // CsvOptions::timestamp_format); empty when there is no timestamp column
+  // or the first rows have no timestamp.
+  std::string timestamp_format;
+  // True when the detected format is day-first only because no timestamp
+  // of the sample told day-first from month-first (no day above 12): the
+  // caller may want to say so, or ask.
+  bool timestamp_format_ambiguous = false;
 };
 
 // Receives what ReadCsv reads. A non-OK status stops the read and becomes
@@ -81,6 +97,20 @@ class CsvVisitor {
 // breaks and doubled quotes. Lines may end in LF or CRLF; empty lines are
 // skipped. Cells are taken as written, without trimming.
 //
+// Timestamps: unless `options.timestamp_format` names the format, it is
+// detected from the first 1,000 non-empty timestamp cells (within the first
+// 10,000 rows), which wait in memory until then; OnHeader is called after
+// that and reports the format. Detected are: Unix seconds or milliseconds
+// (all digits, nine or more; milliseconds when 12 or more); ISO 8601 in
+// every form ParseTimestamp (core/time.h) accepts; and YYYY/MM/DD,
+// DD-MM-YYYY, MM-DD-YYYY, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY and MM.DD.YYYY,
+// each alone or followed by HH:MM or HH:MM:SS (a fraction allowed), with
+// four-digit years. Day-first or month-first is decided by the values (a
+// first field above 12 means day-first, a second one month-first); when no
+// value decides, day-first is taken and the header says so
+// (timestamp_format_ambiguous). Times without an offset are UTC. Every
+// timestamp is normalised to FormatTimestamp text.
+//
 // Returns OK when the whole file was read. Errors:
 // - NotFound when `path` does not exist, Unavailable when it cannot be
 //   opened or read, InvalidArgument for a directory.
@@ -89,9 +119,13 @@ class CsvVisitor {
 //   (the message lists the columns found and the names accepted); a column
 //   named in `options` that is not there; an extra column whose header is
 //   one of the standard keys in use; a row with the wrong number of fields;
-//   an empty case id or activity; a missing or unparseable timestamp; a
-//   quote in the wrong place or a quoted field left open at the end; a
-//   field longer than 64 MiB (a quote left open, most likely).
+//   an empty case id or activity; a missing timestamp; a timestamp that
+//   does not match the format (the message names the format, and whether
+//   it was detected or given), or, when not even the first one matches a
+//   known format, that the format cannot be told; a quote in the wrong
+//   place or a quoted field left open at the end; a field longer than
+//   64 MiB (a quote left open, most likely). Errors come in file order: the
+//   rows before the first mistake are delivered first.
 // - Whatever a visitor method returned, unchanged.
 Status ReadCsv(const std::string& path, const CsvOptions& options,
                CsvVisitor& visitor);

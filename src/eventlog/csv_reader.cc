@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "core/text.h"
-#include "core/time.h"
 #include "eventlog/csv.h"
 #include "eventlog/internal/input_file.h"
+#include "eventlog/internal/readers.h"
+#include "eventlog/internal/timestamp.h"
+#include "eventlog/internal/timestamp_format.h"
 
 namespace livesop::eventlog {
 namespace {
@@ -27,6 +29,13 @@ constexpr size_t kMaxFieldBytes = size_t{64} << 20;
 constexpr size_t kMaxHeaderScan = size_t{1} << 20;
 
 constexpr size_t kChunkBytes = size_t{64} << 10;
+
+// The timestamp format is detected from the first kSampleCells non-empty
+// timestamps; the rows they are on wait until it is known. A column left
+// mostly empty (require_timestamp = false) stops the wait after
+// kMaxSampleRows rows.
+constexpr size_t kSampleCells = 1000;
+constexpr size_t kMaxSampleRows = 10'000;
 
 // One standard attribute a column can map to.
 struct Role {
@@ -105,12 +114,22 @@ char DetectDelimiter(std::string_view line) {
   return ',';
 }
 
+Status CheckDelimiter(const std::string& path, const CsvOptions& options) {
+  if (options.delimiter == '"' || options.delimiter == '\n' ||
+      options.delimiter == '\r') {
+    return InvalidArgumentError(
+        "cannot read " + path +
+        ": the delimiter cannot be a quote or a line break");
+  }
+  return OkStatus();
+}
+
 // Cells are data as written: no white space is dropped around fields.
 int NeverSpace(unsigned char /*c*/) { return 0; }
 
 class CsvParser {
  public:
-  CsvParser(internal::InputFile& file, const CsvOptions& options,
+  CsvParser(internal::ByteSource& file, const CsvOptions& options,
             CsvVisitor& visitor)
       : file_(file), options_(options), visitor_(visitor) {}
 
@@ -158,16 +177,19 @@ class CsvParser {
       at_end = n == 0;
       LIVESOP_RETURN_IF_ERROR(Feed(std::string_view(chunk.data(), n)));
     }
+    const int64_t open_quote_line = row_line_ != 0 ? row_line_ : line_;
     if (csv_fini(&parser_, &CsvParser::OnField, &CsvParser::OnRowEnd, this) !=
         0) {
-      return Error(row_line_ != 0 ? row_line_ : line_,
+      LIVESOP_RETURN_IF_ERROR(status_);
+      LIVESOP_RETURN_IF_ERROR(EndSample());
+      return Error(open_quote_line,
                    "a quoted field is not closed by the end of the file");
     }
     LIVESOP_RETURN_IF_ERROR(status_);
     if (!header_seen_) {
       return Error(1, "the file is empty; expected a header line");
     }
-    return OkStatus();
+    return EndSample();
   }
 
  private:
@@ -189,6 +211,12 @@ class CsvParser {
           csv_parse(&parser_, segment.data(), segment.size(),
                     &CsvParser::OnField, &CsvParser::OnRowEnd, this);
       LIVESOP_RETURN_IF_ERROR(status_);
+      if (parsed != segment.size() ||
+          csv_get_buffer_size(&parser_) > kMaxFieldBytes) {
+        // The rows before the mistake come first, as they would have
+        // without the sample.
+        LIVESOP_RETURN_IF_ERROR(EndSample());
+      }
       if (parsed != segment.size()) {
         if (csv_error(&parser_) == CSV_EPARSE) {
           return Error(line_,
@@ -232,7 +260,13 @@ class CsvParser {
     const int64_t line = self->row_line_ != 0 ? self->row_line_ : self->line_;
     self->row_line_ = 0;
     if (!self->status_.ok()) return;
-    self->status_ = self->header_seen_ ? self->Row(line) : self->Header(line);
+    if (!self->header_seen_) {
+      self->status_ = self->Header(line);
+    } else if (self->sampling_) {
+      self->status_ = self->AddToSample(line);
+    } else {
+      self->status_ = self->Row(line, self->fields_, self->field_count_);
+    }
     self->field_count_ = 0;
   }
 
@@ -327,14 +361,128 @@ class CsvParser {
       header_.keys[i] = columns[i];
       extra_columns_.push_back(i);
     }
-    return visitor_.OnHeader(header_);
+    if (!role_columns_[kTimestamp]) return visitor_.OnHeader(header_);
+    if (!options_.timestamp_format.empty()) {
+      header_.timestamp_format = options_.timestamp_format;
+      format_ =
+          std::make_unique<internal::TimestampFormat>(header_.timestamp_format);
+      format_given_ = true;
+      return visitor_.OnHeader(header_);
+    }
+    // OnHeader waits for the sample, so that it can tell the format.
+    sampling_ = true;
+    return OkStatus();
   }
 
-  Status Row(int64_t line) {
+  // Keeps the current row for later, its timestamp in the sample.
+  Status AddToSample(int64_t line) {
+    SampleRow& row = sample_rows_.emplace_back();
+    row.line = line;
+    row.fields.assign(fields_.begin(),
+                      fields_.begin() + static_cast<ptrdiff_t>(field_count_));
+    const size_t column = *role_columns_[kTimestamp];
+    if (column < field_count_ && !fields_[column].empty()) ++sample_cells_;
+    if (sample_cells_ >= kSampleCells ||
+        sample_rows_.size() >= kMaxSampleRows) {
+      return EndSample();
+    }
+    return OkStatus();
+  }
+
+  // Detects the timestamp format from the sample, calls OnHeader and then
+  // Row for every row kept. Does nothing when not sampling.
+  Status EndSample() {
+    if (!sampling_) return OkStatus();
+    sampling_ = false;
+    const size_t column = *role_columns_[kTimestamp];
+    std::vector<std::string_view> cells;
+    for (const SampleRow& row : sample_rows_) {
+      if (column < row.fields.size() && !row.fields[column].empty()) {
+        cells.emplace_back(row.fields[column]);
+      }
+    }
+    if (!cells.empty()) DetectFormat(cells);
+    LIVESOP_RETURN_IF_ERROR(visitor_.OnHeader(header_));
+    std::vector<SampleRow> rows = std::move(sample_rows_);
+    sample_rows_.clear();
+    for (SampleRow& row : rows) {
+      LIVESOP_RETURN_IF_ERROR(Row(row.line, row.fields, row.fields.size()));
+    }
+    return OkStatus();
+  }
+
+  // Sets format_ from `cells`. When no format matches them all, the format
+  // that matched the most cells before failing is used, so that the cell
+  // that defeated it fails in its row, in file order.
+  void DetectFormat(const std::vector<std::string_view>& cells) {
+    internal::TimestampDetection detection =
+        internal::DetectTimestampFormat(cells);
+    if (detection.format.empty()) {
+      no_format_matched_ = detection.failed_cell == 0;
+      detection.format = detection.closest_format;
+    }
+    header_.timestamp_format = detection.format;
+    header_.timestamp_format_ambiguous = detection.ambiguous;
+    format_ = std::make_unique<internal::TimestampFormat>(detection.format,
+                                                          /*detected=*/true);
+  }
+
+  // Normalises the timestamp `value` in place; the error names the column.
+  Status ReadTimestamp(int64_t line, size_t column, std::string& value) {
+    if (format_ == nullptr) {
+      // A column that was empty all through the sample.
+      DetectFormat({value});
+    }
+    if (format_->name() == internal::kIsoFormat) {
+      Status status = internal::NormaliseTimestamp(value, scratch_);
+      if (status.ok()) {
+        value.swap(scratch_);
+        return status;
+      }
+      if (no_format_matched_) return NoFormatError(line, column, value);
+      return ColumnError(line, column, status.message());
+    }
+    int64_t micros = 0;
+    if (format_->Parse(value, micros)) {
+      internal::FormatTimestampInto(micros, value);
+      return OkStatus();
+    }
+    if (no_format_matched_) return NoFormatError(line, column, value);
+    return ColumnError(
+        line, column,
+        "timestamp " + Quoted(Shown(value)) + " does not match the format " +
+            Quoted(format_->name()) +
+            (format_given_ ? " given in the options"
+                           : " detected from the first rows; name the format "
+                             "in the options if it is another"));
+  }
+
+  Status NoFormatError(int64_t line, size_t column,
+                       std::string_view value) const {
+    return ColumnError(
+        line, column,
+        "cannot tell the timestamp format from " + Quoted(Shown(value)) +
+            ": it is none of " + internal::DetectableFormats() +
+            "; name the format in the options (a date::parse format such as "
+            "%d/%m/%Y %H:%M)");
+  }
+
+  // A cell as messages show it: one line, the first 64 bytes.
+  static std::string Shown(std::string_view text) {
+    constexpr size_t kShown = 64;
+    std::string shown = OneLine(text.substr(0, kShown));
+    if (text.size() > kShown) shown += "...";
+    return shown;
+  }
+
+  // Turns the first `field_count` of `fields` into an event for OnRow;
+  // the fields are changed (a timestamp is normalised in place).
+  Status Row(int64_t line, std::vector<std::string>& fields,
+             size_t field_count) {
     const std::vector<std::string>& columns = header_.columns;
-    if (field_count_ != columns.size()) {
-      return Error(line, std::to_string(field_count_) + " field" +
-                             (field_count_ == 1 ? "" : "s") +
+    if (field_count != columns.size()) {
+      return Error(line, std::to_string(field_count) + " field" +
+                             (field_count == 1 ? "" : "s") +
                              ", but the header has " +
                              std::to_string(columns.size()) + " columns");
     }
@@ -342,7 +490,7 @@ class CsvParser {
     for (size_t r = 0; r < kRoles.size(); ++r) {
       if (!role_columns_[r]) continue;
       const size_t column = *role_columns_[r];
-      std::string& value = fields_[column];
+      std::string& value = fields[column];
       if (value.empty()) {
         if (r == kCase) return ColumnError(line, column, "empty case id");
         if (r == kActivity) return ColumnError(line, column, "empty activity");
@@ -353,24 +501,20 @@ class CsvParser {
       }
       AttributeType type = AttributeType::kString;
       if (r == kTimestamp) {
-        Result<int64_t> time = ParseTimestamp(value);
-        if (!time.ok()) {
-          return ColumnError(line, column, time.status().message());
-        }
-        value = FormatTimestamp(*time);
+        LIVESOP_RETURN_IF_ERROR(ReadTimestamp(line, column, value));
         type = AttributeType::kDate;
       }
       event_.push_back({std::string(kRoles[r].key), type, value});
     }
     for (size_t column : extra_columns_) {
-      if (fields_[column].empty()) continue;
+      if (fields[column].empty()) continue;
       event_.push_back(
-          {header_.keys[column], AttributeType::kString, fields_[column]});
+          {header_.keys[column], AttributeType::kString, fields[column]});
     }
     return visitor_.OnRow(line, event_);
   }
 
-  internal::InputFile& file_;
+  internal::ByteSource& file_;
   const CsvOptions& options_;
   CsvVisitor& visitor_;
   csv_parser parser_{};
@@ -387,6 +531,19 @@ class CsvParser {
   std::array<std::optional<size_t>, kRoles.size()> role_columns_;
   std::vector<size_t> extra_columns_;
   Event event_;
+
+  // The timestamp format: given, or detected from the sample.
+  std::unique_ptr<internal::TimestampFormat> format_;
+  bool format_given_ = false;
+  bool no_format_matched_ = false;  // not even by the first sample cell
+  struct SampleRow {
+    int64_t line = 0;
+    std::vector<std::string> fields;
+  };
+  bool sampling_ = false;
+  std::vector<SampleRow> sample_rows_;
+  size_t sample_cells_ = 0;
+  std::string scratch_;
 };
 
 }  // namespace
@@ -395,16 +552,21 @@ Status CsvVisitor::OnHeader(const CsvHeader& /*header*/) { return OkStatus(); }
 
 Status ReadCsv(const std::string& path, const CsvOptions& options,
                CsvVisitor& visitor) {
-  if (options.delimiter == '"' || options.delimiter == '\n' ||
-      options.delimiter == '\r') {
-    return InvalidArgumentError(
-        "cannot read " + path +
-        ": the delimiter cannot be a quote or a line break");
-  }
+  LIVESOP_RETURN_IF_ERROR(CheckDelimiter(path, options));
   LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<internal::InputFile> file,
                            internal::InputFile::Open(path));
-  CsvParser parser(*file, options, visitor);
+  return internal::ReadCsvFrom(*file, options, visitor);
+}
+
+namespace internal {
+
+Status ReadCsvFrom(ByteSource& input, const CsvOptions& options,
+                   CsvVisitor& visitor) {
+  LIVESOP_RETURN_IF_ERROR(CheckDelimiter(input.path(), options));
+  CsvParser parser(input, options, visitor);
   return parser.Run();
 }
+
+}  // namespace internal
 
 }  // namespace livesop::eventlog

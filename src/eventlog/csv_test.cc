@@ -184,6 +184,264 @@ TEST_F(CsvTest, UnnamedColumnsAreNotAttributes) {
   EXPECT_EQ(FindAttribute(read.events[0], ""), nullptr);
 }
 
+// One log per format: the header line, then `cells` as the timestamps of
+// consecutive rows of case 1.
+std::string LogWithTimes(const std::vector<std::string>& cells) {
+  std::string text = "case,activity,time\n";
+  for (const std::string& cell : cells) text += "1,a," + cell + "\n";
+  return text;
+}
+
+struct FormatCase {
+  std::vector<std::string> cells;
+  std::string format;                 // what the header must report
+  std::vector<std::string> expected;  // the normalised times
+};
+
+TEST_F(CsvTest, DetectsEachCommonTimestampFormat) {
+  const std::vector<FormatCase> cases = {
+      {{"2024-03-01T09:05:00Z", "2024-03-13T09:05:07.5+01:00"},
+       "ISO 8601",
+       {"2024-03-01T09:05:00.000+00:00", "2024-03-13T08:05:07.500+00:00"}},
+      {{"2024-03-01 09:05", "2024-03-13 09:05:07", "2024-03-14"},
+       "ISO 8601",
+       {"2024-03-01T09:05:00.000+00:00", "2024-03-13T09:05:07.000+00:00",
+        "2024-03-14T00:00:00.000+00:00"}},
+      {{"2024/03/01 09:05", "2024/03/13 19:05"},
+       "%Y/%m/%d %H:%M",
+       {"2024-03-01T09:05:00.000+00:00", "2024-03-13T19:05:00.000+00:00"}},
+      {{"2024/03/01 09:05:07", "2024/3/13 9:05:07.25"},
+       "%Y/%m/%d %H:%M:%S",
+       {"2024-03-01T09:05:07.000+00:00", "2024-03-13T09:05:07.250+00:00"}},
+      {{"13-03-2024 09:05", "01-03-2024 10:00"},
+       "%d-%m-%Y %H:%M",
+       {"2024-03-13T09:05:00.000+00:00", "2024-03-01T10:00:00.000+00:00"}},
+      {{"03-13-2024 09:05:07", "03-01-2024 10:00:00"},
+       "%m-%d-%Y %H:%M:%S",
+       {"2024-03-13T09:05:07.000+00:00", "2024-03-01T10:00:00.000+00:00"}},
+      {{"01/03/2024 10:00:00", "13/03/2024 09:05:07"},
+       "%d/%m/%Y %H:%M:%S",
+       {"2024-03-01T10:00:00.000+00:00", "2024-03-13T09:05:07.000+00:00"}},
+      {{"03/01/2024 10:00", "03/13/2024 09:05"},
+       "%m/%d/%Y %H:%M",
+       {"2024-03-01T10:00:00.000+00:00", "2024-03-13T09:05:00.000+00:00"}},
+      {{"13.03.2024 09:05:07", "1.3.2024 10:00:00"},
+       "%d.%m.%Y %H:%M:%S",
+       {"2024-03-13T09:05:07.000+00:00", "2024-03-01T10:00:00.000+00:00"}},
+      {{"13/03/2024", "14/03/2024"},
+       "%d/%m/%Y",
+       {"2024-03-13T00:00:00.000+00:00", "2024-03-14T00:00:00.000+00:00"}},
+      {{"1709283900", "1709283907"},
+       "unix seconds",
+       {"2024-03-01T09:05:00.000+00:00", "2024-03-01T09:05:07.000+00:00"}},
+      {{"1709283900123", "1709283907000"},
+       "unix milliseconds",
+       {"2024-03-01T09:05:00.123+00:00", "2024-03-01T09:05:07.000+00:00"}},
+  };
+  for (const FormatCase& c : cases) {
+    CsvContents read =
+        ReadCsvContents(Write("times.csv", LogWithTimes(c.cells)));
+    ASSERT_TRUE(read.status.ok()) << c.format << ": " << read.status.ToString();
+    // Reported to OnHeader, which CollectingCsvVisitor keeps.
+    EXPECT_EQ(read.header.timestamp_format, c.format);
+    EXPECT_FALSE(read.header.timestamp_format_ambiguous) << c.format;
+    ASSERT_EQ(read.events.size(), c.expected.size()) << c.format;
+    for (size_t i = 0; i < c.expected.size(); ++i) {
+      EXPECT_EQ(AttributeValue(read.events[i], kTimestampKey), c.expected[i])
+          << c.format << ", row " << i;
+      EXPECT_EQ(FindAttribute(read.events[i], kTimestampKey)->type,
+                AttributeType::kDate);
+    }
+  }
+}
+
+TEST_F(CsvTest, DayFirstOrMonthFirstIsDecidedByTheValues) {
+  // Nothing above 12: either order reads; day-first, and the header says
+  // the choice was not forced by the data.
+  CsvContents read = ReadCsvContents(Write(
+      "ambiguous.csv", LogWithTimes({"01/02/2024 10:00", "03/04/2024 11:00"})));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.header.timestamp_format, "%d/%m/%Y %H:%M");
+  EXPECT_TRUE(read.header.timestamp_format_ambiguous);
+  EXPECT_EQ(AttributeValue(read.events[0], kTimestampKey),
+            "2024-02-01T10:00:00.000+00:00");
+
+  // One second field above 12, late in the sample, makes it month-first.
+  std::vector<std::string> cells(500, "01/02/2024 10:00");
+  cells.push_back("02/25/2024 10:00");
+  read = ReadCsvContents(Write("month-first.csv", LogWithTimes(cells)));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.header.timestamp_format, "%m/%d/%Y %H:%M");
+  EXPECT_FALSE(read.header.timestamp_format_ambiguous);
+  EXPECT_EQ(AttributeValue(read.events[0], kTimestampKey),
+            "2024-01-02T10:00:00.000+00:00");
+  EXPECT_EQ(AttributeValue(read.events.back(), kTimestampKey),
+            "2024-02-25T10:00:00.000+00:00");
+
+  // A first field above 12 makes it day-first, and not ambiguous.
+  read = ReadCsvContents(Write(
+      "day-first.csv", LogWithTimes({"01-02-2024 10:00", "25-02-2024 10:00"})));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.header.timestamp_format, "%d-%m-%Y %H:%M");
+  EXPECT_FALSE(read.header.timestamp_format_ambiguous);
+
+  // Both: no single order reads every row. The order that read the most
+  // rows before failing names the row that breaks it.
+  read = ReadCsvContents(
+      Write("both.csv", LogWithTimes({"25/02/2024 10:00", "26/02/2024 10:00",
+                                      "02/27/2024 10:00"})));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(Path("both.csv") +
+                        ":4: column \"time\": timestamp \"02/27/2024 10:00\" "
+                        "does not match the format \"%d/%m/%Y %H:%M\" detected "
+                        "from the first rows"));
+  EXPECT_EQ(read.events.size(), 2u);  // the rows before it were delivered
+}
+
+TEST_F(CsvTest, ARowThatDoesNotMatchTheDetectedFormatIsNamed) {
+  // After the sample of 1,000 timestamps the format is fixed; a later row
+  // in another format fails with its line, column and the format.
+  std::vector<std::string> cells(1200, "13/03/2024 09:05");
+  cells[1100] = "2024-03-13 09:05";
+  CsvContents read = ReadCsvContents(Write("late.csv", LogWithTimes(cells)));
+  EXPECT_EQ(read.status,
+            InvalidArgumentError(
+                Path("late.csv") +
+                ":1102: column \"time\": timestamp \"2024-03-13 09:05\" does "
+                "not match the format \"%d/%m/%Y %H:%M\" detected from the "
+                "first rows; name the format in the options if it is "
+                "another"));
+  EXPECT_EQ(read.events.size(), 1100u);
+
+  // ISO 8601 keeps ParseTimestamp's explanation.
+  read = ReadCsvContents(
+      Write("iso.csv", LogWithTimes({"2024-03-13 09:05", "13/03/2024 09:05"})));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(":3: column \"time\": invalid timestamp \"13/03/2024 "
+                        "09:05\": the date is not YYYY-MM-DD; expected ISO "
+                        "8601"));
+
+  // No known format reads the first timestamp.
+  read = ReadCsvContents(
+      Write("unknown.csv", LogWithTimes({"yesterday", "2024-03-13"})));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(Path("unknown.csv") +
+                        ":2: column \"time\": cannot tell the timestamp format "
+                        "from \"yesterday\": it is none of unix seconds or "
+                        "milliseconds, ISO 8601, %Y/%m/%d"));
+  EXPECT_THAT(read.status.message(),
+              HasSubstr("name the format in the options"));
+
+  // Two-digit years are not guessed at.
+  read = ReadCsvContents(
+      Write("short-year.csv", LogWithTimes({"13/03/24 09:05"})));
+  EXPECT_THAT(read.status.message(),
+              HasSubstr("cannot tell the timestamp format from \"13/03/24 "
+                        "09:05\""));
+}
+
+TEST_F(CsvTest, TheFormatIsFixedByTheFirstThousandTimestamps) {
+  // Evidence for month-first after the sample comes too late: the format
+  // was taken day-first (ambiguously) from the first 1,000.
+  std::vector<std::string> cells(1000, "01/02/2024 10:00");
+  cells.push_back("02/25/2024 10:00");
+  CsvContents read = ReadCsvContents(Write("late.csv", LogWithTimes(cells)));
+  EXPECT_EQ(read.header.timestamp_format, "%d/%m/%Y %H:%M");
+  EXPECT_TRUE(read.header.timestamp_format_ambiguous);
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(":1002: column \"time\": timestamp \"02/25/2024 "
+                        "10:00\" does not match the format"));
+
+  // A column empty all through the first 10,000 rows (timestamps not
+  // required) takes its format from its first value.
+  CsvOptions optional;
+  optional.require_timestamp = false;
+  std::vector<std::string> sparse(10000, "");
+  sparse.push_back("13/03/2024 09:05");
+  sparse.push_back("14/03/2024 09:05");
+  read = ReadCsvContents(Write("sparse.csv", LogWithTimes(sparse)), optional);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.header.timestamp_format, "");  // unknown at OnHeader
+  ASSERT_EQ(read.events.size(), 10002u);
+  EXPECT_EQ(FindAttribute(read.events[0], kTimestampKey), nullptr);
+  EXPECT_EQ(AttributeValue(read.events[10001], kTimestampKey),
+            "2024-03-14T09:05:00.000+00:00");
+}
+
+TEST_F(CsvTest, AFormatGivenInTheOptionsIsUsedAsIs) {
+  CsvOptions options;
+  options.timestamp_format = "%d %b %Y, %H:%M%z";
+  CsvContents read = ReadCsvContents(
+      Write("named.csv",
+            "case,activity,time\n1,a,\"13 Mar 2024, 09:05+0100\"\n"
+            "1,b,\"14 Mar 2024, 10:00+0000\"\n"),
+      options);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.header.timestamp_format, "%d %b %Y, %H:%M%z");
+  EXPECT_EQ(AttributeValue(read.events[0], kTimestampKey),
+            "2024-03-13T08:05:00.000+00:00");
+
+  options.timestamp_format = "%d/%m/%y %H:%M";  // two-digit years, named
+  read = ReadCsvContents(
+      Write("short.csv", LogWithTimes({"13/03/24 09:05", "2024-03-13 09:05"})),
+      options);
+  EXPECT_EQ(read.status,
+            InvalidArgumentError(
+                Path("short.csv") +
+                ":3: column \"time\": timestamp \"2024-03-13 09:05\" does not "
+                "match the format \"%d/%m/%y %H:%M\" given in the options"));
+  ASSERT_EQ(read.events.size(), 1u);
+  EXPECT_EQ(AttributeValue(read.events[0], kTimestampKey),
+            "2024-03-13T09:05:00.000+00:00");
+
+  options.timestamp_format = "unix milliseconds";
+  read = ReadCsvContents(Write("ms.csv", LogWithTimes({"0", "1500"})), options);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(AttributeValue(read.events[1], kTimestampKey),
+            "1970-01-01T00:00:01.500+00:00");
+
+  options.timestamp_format = "ISO 8601";
+  read =
+      ReadCsvContents(Write("iso.csv", LogWithTimes({"1709283900"})), options);
+  EXPECT_THAT(read.status.message(),
+              HasSubstr(":2: column \"time\": invalid timestamp"));
+}
+
+TEST_F(CsvTest, TheSampleKeepsFileOrderForErrorsAndVisitors) {
+  // A row error before the timestamp that defeats detection comes first.
+  CsvContents read = ReadCsvContents(
+      Write("order.csv",
+            "case,activity,time\n1,a,13/03/2024\n,b,14/03/2024\n"
+            "1,c,yesterday\n"));
+  EXPECT_THAT(read.status.message(), HasSubstr(":3: column \"case\": empty"));
+
+  // Rows before a syntax error reach the visitor before the error does.
+  class StopAtFirst : public CsvVisitor {
+   public:
+    Status OnRow(int64_t /*line*/, const Event& /*event*/) override {
+      return AbortedError("first row");
+    }
+  } stop;
+  const std::string path = Write(
+      "syntax.csv", "case,activity,time\n1,a,13/03/2024\n1,b\"x,14/03/2024\n");
+  EXPECT_EQ(ReadCsv(path, {}, stop), AbortedError("first row"));
+  read = ReadCsvContents(path);
+  EXPECT_THAT(read.status.message(), HasSubstr(":3: a quote inside"));
+  EXPECT_EQ(read.events.size(), 1u);
+  EXPECT_EQ(read.header.timestamp_format, "%d/%m/%Y");
+
+  // Without timestamps there is nothing to detect.
+  CsvOptions optional;
+  optional.require_timestamp = false;
+  read = ReadCsvContents(Write("none.csv", "case,activity,time\n1,a,\n"),
+                         optional);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.header.timestamp_format, "");
+}
+
 TEST_F(CsvTest, AVisitorErrorStopsTheRead) {
   class StopAtSecond : public CsvVisitor {
    public:

@@ -6,6 +6,7 @@
 #ifndef LIVESOP_EVENTLOG_EVENT_H_
 #define LIVESOP_EVENTLOG_EVENT_H_
 
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,13 +23,22 @@ inline constexpr std::string_view kLifecycleKey = "lifecycle:transition";
 inline constexpr std::string_view kResourceKey = "org:resource";
 inline constexpr std::string_view kRoleKey = "org:role";
 
-// The XES types of a single-valued attribute, named after their XML
-// elements (`<string>`, `<date>`, ...). Lists and containers are not
-// represented: readers skip them (see xes.h).
-enum class AttributeType { kString, kDate, kInt, kFloat, kBoolean, kId };
+// The XES attribute types, named after their XML elements (`<string>`,
+// `<date>`, ..., `<list>`, `<container>`). The first six are single-valued;
+// a kList or kContainer attribute holds other attributes (its `children`).
+enum class AttributeType {
+  kString,
+  kDate,
+  kInt,
+  kFloat,
+  kBoolean,
+  kId,
+  kList,
+  kContainer
+};
 
 // The XES element name of `type`: "string", "date", "int", "float",
-// "boolean" or "id".
+// "boolean", "id", "list" or "container".
 std::string_view AttributeTypeName(AttributeType type);
 
 // One attribute. The value is kept as text so that a log passes through
@@ -36,11 +46,21 @@ std::string_view AttributeTypeName(AttributeType type);
 // normalise every date to it, writers parse it); kInt, kFloat, kBoolean and
 // kId values are the text of the file, not checked, because nothing in
 // livesop computes with them and rejecting a log over a sloppy meta
-// attribute would help no one.
+// attribute would help no one. A kList or kContainer has no value of its
+// own (empty, unless a file gave one).
+//
+// `children` are, for a single-valued attribute, its nested
+// meta-attributes (IEEE 1849 lets any attribute carry attributes, to any
+// depth); for a kList, its elements in order (keys may repeat); for a
+// kContainer, the attributes it contains. Code that only wants flat values
+// can ignore them.
 struct Attribute {
   std::string key;
   AttributeType type = AttributeType::kString;
   std::string value;
+  // Defaulted so that `{key, type, value}` initialises an attribute
+  // without children, without a missing-initializer warning.
+  std::vector<Attribute> children = {};
 
   friend bool operator==(const Attribute&, const Attribute&) = default;
 };
@@ -106,6 +126,12 @@ const Attribute* FindAttribute(const std::vector<Attribute>& attributes,
 std::string_view AttributeValue(const std::vector<Attribute>& attributes,
                                 std::string_view key,
                                 std::string_view fallback = {});
+
+// Write `attribute` (with its children) or `trace` as one line of text, for
+// test failures and debugging. GoogleTest finds them by name, so that a
+// failed comparison of records shows their content.
+void PrintTo(const Attribute& attribute, std::ostream* out);
+void PrintTo(const Trace& trace, std::ostream* out);
 
 }  // namespace livesop::eventlog
 

@@ -52,6 +52,13 @@ const Expectation kExpectations[] = {
      "a quoted field is not closed by the end of the file"},
     {"stray-quote.csv", StatusCode::kInvalidArgument, 3,
      "a quote inside an unquoted field"},
+    {"timestamp-format-mismatch.csv", StatusCode::kInvalidArgument, 4,
+     "column \"time\": timestamp \"2010-12-30 16:10\" does not match the "
+     "format \"%d/%m/%Y %H:%M\" detected from the first rows"},
+    {"entity-reference.xes", StatusCode::kInvalidArgument, 10,
+     "not well-formed XML: Entity 'who' not defined"},
+    {"nested-too-deep.xes", StatusCode::kInvalidArgument, 12,
+     "elements are nested more than 256 levels deep"},
 };
 
 Status Read(const std::string& path) {

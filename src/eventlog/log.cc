@@ -34,6 +34,9 @@ Storage StorageOf(AttributeType type) {
     case AttributeType::kString:
     case AttributeType::kId:
       return Storage::kStrings;
+    case AttributeType::kList:
+    case AttributeType::kContainer:
+      return Storage::kComplex;
   }
   return Storage::kComplex;
 }
@@ -132,6 +135,9 @@ std::string AttributeColumn::Text(size_t row, const EventLog& log) const {
           std::to_chars(buffer, buffer + sizeof(buffer), floats[row]);
       return std::string(buffer, end);
     }
+    case AttributeType::kList:
+    case AttributeType::kContainer:
+      break;
   }
   return log.complex_values()[complex[row]].value;
 }
@@ -261,6 +267,9 @@ void LogBuilder::SetColumn(std::vector<AttributeColumn>& columns,
       column.floats[row] = end != attribute.value.c_str() ? value : kNoFloat;
       return;
     }
+    case AttributeType::kList:
+    case AttributeType::kContainer:
+      break;
   }
   column.complex[row] = static_cast<uint32_t>(log_.complex_.size());
   log_.complex_.push_back(attribute);

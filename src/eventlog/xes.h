@@ -3,14 +3,14 @@
 // neither ever holds more than one trace of a log in memory.
 //
 // What is read: the log's attributes, extensions, globals and classifiers,
-// then every trace with its attributes and events, in file order. Values of
-// the six single-valued types (string, date, int, float, boolean, id) are
-// kept; nested attributes (an attribute's meta-attributes) are skipped with
-// their parent kept, and `<list>` and `<container>` attributes are skipped
-// whole, because no mining result depends on them and flattening them would
-// invent keys no other tool writes. Unknown elements are skipped; events
-// directly under `<log>` (outside any trace) are skipped, as they belong to
-// no case.
+// then every trace with its attributes and events, in file order. Every
+// attribute is kept whole (event.h, Attribute): the six single-valued types
+// (string, date, int, float, boolean, id) with their nested meta-attributes
+// to any depth, `<list>` attributes with their elements (inside `<values>`,
+// as IEEE 1849-2016 writes them, or directly inside `<list>`, as older
+// files do) and `<container>` attributes with what they contain. Unknown
+// elements are skipped with their content; events directly under `<log>`
+// (outside any trace) are skipped, as they belong to no case.
 #ifndef LIVESOP_EVENTLOG_XES_H_
 #define LIVESOP_EVENTLOG_XES_H_
 
@@ -42,7 +42,9 @@ class XesVisitor {
 
 // Reads the XES file at `path`, plain or gzip-compressed (recognised by its
 // content, so `.xes.gz` works whatever the name), calling `visitor` as it
-// goes. Every date is normalised to FormatTimestamp text (core/time.h).
+// goes. Every date, nested ones included, is normalised to FormatTimestamp
+// text (core/time.h). The read streams: memory holds the largest trace, and
+// the Trace handed to OnTrace is reused for the next one.
 //
 // Returns OK when the whole file was read. Errors:
 // - NotFound when `path` does not exist, Unavailable when it cannot be
@@ -50,12 +52,15 @@ class XesVisitor {
 // - InvalidArgument "PATH:LINE: what is wrong" for a file that is not
 //   well-formed XML (libxml2's message: truncated, not XML, bad encoding),
 //   whose root is not `<log>`, with an attribute element lacking its key or
-//   value, or with a `<date>` that does not parse (the message then names
-//   the key and the text). LINE is the line of the offending element.
+//   (single-valued ones) its value, with a `<date>` that does not parse (the
+//   message then names the key and the text), with elements nested more
+//   than 256 levels deep, or that refers to an entity other than the five
+//   XML predefines. LINE is the line of the offending element (for a start
+//   tag spread over several lines, the line of its closing '>').
 // - InvalidArgument for corrupt gzip data.
 // - Whatever a visitor method returned, unchanged.
-// Entities are not loaded from outside the file and no network is used, so a
-// hostile file can only fail to read.
+// Entities are never expanded, nothing is loaded from outside the file and
+// no network is used, so a hostile file can only fail to read.
 Status ReadXes(const std::string& path, XesVisitor& visitor);
 
 // Writes an XES log to a stream, event by event, in constant memory:
@@ -71,7 +76,9 @@ Status ReadXes(const std::string& path, XesVisitor& visitor);
 //
 // The output is UTF-8 XML with `<log xes.version="1849-2016"
 // xes.features="">`, indented by two spaces, that ReadXes reads back to the
-// same attributes.
+// same attributes. Children are written nested in their attribute's
+// element, a list's inside `<values>`; a list or container gets a `value`
+// only when its value is not empty.
 //
 // The caller owns the stream and the file behind it: the writer neither
 // opens, syncs nor renames anything. Write to a temporary file and rename it
@@ -79,10 +86,11 @@ Status ReadXes(const std::string& path, XesVisitor& visitor);
 // half-written log under the real name.
 //
 // Errors: FailedPrecondition when a method is called out of order;
-// InvalidArgument, naming the key, for a value XML cannot hold (invalid
-// UTF-8, control characters other than tab, line feed and carriage return)
-// or a kDate value ParseTimestamp rejects, in which case nothing of that
-// call is written and the writer stays usable; Unavailable when the stream
+// InvalidArgument, naming the key, for a key or value XML cannot hold
+// (invalid UTF-8, control characters other than tab, line feed and carriage
+// return), a kDate value ParseTimestamp rejects, or attributes nested more
+// than 256 levels deep, in which case nothing of that call is written and
+// the writer stays usable; Unavailable when the stream
 // fails. After FailedPrecondition or Unavailable every later call returns
 // the same error.
 //

@@ -7,6 +7,8 @@
 #include <zlib.h>
 
 #include <filesystem>
+#include <functional>
+#include <random>
 #include <sstream>
 #include <streambuf>
 #include <string>
@@ -14,6 +16,7 @@
 #include "eventlog/log_test_util.h"
 
 namespace livesop::eventlog {
+
 namespace {
 
 using testing::HasSubstr;
@@ -22,8 +25,30 @@ using testing::StartsWith;
 Attribute S(std::string key, std::string value) {
   return {std::move(key), AttributeType::kString, std::move(value)};
 }
+Attribute S(std::string key, std::string value,
+            std::vector<Attribute> children) {
+  return {std::move(key), AttributeType::kString, std::move(value),
+          std::move(children)};
+}
 Attribute D(std::string key, std::string value) {
   return {std::move(key), AttributeType::kDate, std::move(value)};
+}
+Attribute I(std::string key, int value) {
+  return {std::move(key), AttributeType::kInt, std::to_string(value)};
+}
+Attribute F(std::string key, std::string value,
+            std::vector<Attribute> children = {}) {
+  return {std::move(key), AttributeType::kFloat, std::move(value),
+          std::move(children)};
+}
+Attribute B(std::string key, std::string value) {
+  return {std::move(key), AttributeType::kBoolean, std::move(value)};
+}
+Attribute L(std::string key, std::vector<Attribute> elements) {
+  return {std::move(key), AttributeType::kList, "", std::move(elements)};
+}
+Attribute C(std::string key, std::vector<Attribute> children) {
+  return {std::move(key), AttributeType::kContainer, "", std::move(children)};
 }
 
 // Values that break naive XML writers or readers.
@@ -150,7 +175,7 @@ TEST_F(XesTest, DatesAreNormalisedToUtcOnBothSides) {
   EXPECT_EQ(read.traces[0].events[0][0].value, "2010-12-30T16:32:00.500+00:00");
 }
 
-TEST_F(XesTest, NestedListsContainersAndUnknownElementsAreSkipped) {
+TEST_F(XesTest, NestedAttributesAreKeptAndUnknownElementsSkipped) {
   XesContents read =
       ReadXesContents(Write("nested.xes", R"(<?xml version="1.0"?>
 <log xes.version="2.0" xmlns="http://www.xes-standard.org/">
@@ -167,11 +192,12 @@ TEST_F(XesTest, NestedListsContainersAndUnknownElementsAreSkipped) {
   <event><string key="concept:name" value="outside any trace"/></event>
   <trace>
     <string key="concept:name" value="c1"/>
-    <container key="box"><string key="inside" value="1"/></container>
+    <container key="box"><string key="inside" value="1"/><unknown/></container>
     <event>
       <string key="concept:name" value="a"/>
-      <list key="items"><int key="n" value="1"/><int key="n" value="2"/></list>
+      <list key="items"><int key="n" value="1"/><values><int key="n" value="2"/></values></list>
       <string key="org:resource" value="ana"><string key="meta" value="m"/></string>
+      <trace><string key="in a trace in an event" value="skipped"/></trace>
     </event>
     <event/>
   </trace>
@@ -180,9 +206,11 @@ TEST_F(XesTest, NestedListsContainersAndUnknownElementsAreSkipped) {
 </log>
 )"));
   ASSERT_TRUE(read.status.ok()) << read.status.ToString();
-  EXPECT_EQ(
-      read.header.attributes,
-      (std::vector<Attribute>{{"meta:avg", AttributeType::kFloat, "2.5"}}));
+  EXPECT_EQ(read.header.attributes,
+            (std::vector<Attribute>{F("meta:avg", "2.5",
+                                      {F("Resource14", "1.0"),
+                                       S("deeper", "x", {I("deepest", 1)})}),
+                                    L("tags", {S("tag", "a")})}));
   EXPECT_EQ(read.header.event_globals,
             (std::vector<Attribute>{S("concept:name", "name"),
                                     S("org:resource", "who")}));
@@ -193,12 +221,320 @@ TEST_F(XesTest, NestedListsContainersAndUnknownElementsAreSkipped) {
             (std::vector<std::string>{"concept:name", "lifecycle:transition"}));
   ASSERT_EQ(read.traces.size(), 2u);
   EXPECT_EQ(read.traces[0].attributes,
-            (std::vector<Attribute>{S("concept:name", "c1")}));
+            (std::vector<Attribute>{S("concept:name", "c1"),
+                                    C("box", {S("inside", "1")})}));
   ASSERT_EQ(read.traces[0].events.size(), 2u);
+  // A list's elements may stand directly in <list> (as before IEEE 1849
+  // put them in <values>) or in <values>; both are kept, in file order.
   EXPECT_EQ(read.traces[0].events[0],
-            (Event{S("concept:name", "a"), S("org:resource", "ana")}));
+            (Event{S("concept:name", "a"), L("items", {I("n", 1), I("n", 2)}),
+                   S("org:resource", "ana", {S("meta", "m")})}));
   EXPECT_TRUE(read.traces[0].events[1].empty());
   EXPECT_EQ(read.traces[1], Trace{});
+}
+
+// What testdata/eventlog/complete.xes holds, attribute by attribute.
+LogHeader CompleteHeader() {
+  LogHeader header;
+  header.extensions = StandardExtensions();
+  header.extensions.push_back(
+      {"Cost", "cost", "http://www.xes-standard.org/cost.xesext"});
+  header.trace_globals = {S("concept:name", "UNKNOWN")};
+  header.event_globals = {S("concept:name", "UNKNOWN"),
+                          D("time:timestamp", "1970-01-01T00:00:00.000+00:00"),
+                          S("lifecycle:transition", "complete"),
+                          L("cost:drivers", {})};
+  header.classifiers = {{"Activity", {"concept:name", "lifecycle:transition"}},
+                        {"Who", {"Resource Name", "org:role"}}};
+  header.attributes = {
+      S("concept:name", "purchase orders & invoices"),
+      F("meta:avg_trace_length", "2.5",
+        {S("unit", "events", {S("language", "en", {B("verified", "true")})})})};
+  return header;
+}
+
+std::vector<Trace> CompleteTraces() {
+  Trace first;
+  first.attributes = {S("concept:name", "PO-1"), I("cost:total", 1200),
+                      C("supplier", {S("name", "Acme"),
+                                     {"number", AttributeType::kId,
+                                      "6ba7b810-9dad-11d1-80b4-00c04fd430c8"},
+                                     C("address", {S("city", "Lyon")})})};
+  first.events = {
+      {S("concept:name", "create order"), S("lifecycle:transition", "start"),
+       D("time:timestamp", "2024-03-01T08:00:00.000+00:00"),
+       S("org:resource", "ana")},
+      {S("concept:name", "create order"), S("lifecycle:transition", "complete"),
+       D("time:timestamp", "2024-03-01T08:30:00.250+00:00"),
+       S("org:resource", "ana"),
+       L("cost:drivers",
+         {C("driver", {S("cost:type", "labour"), F("cost:amount", "40.5")}),
+          C("driver",
+            {S("cost:type", "material"), F("cost:amount", "1159.5")})}),
+       L("tags", {S("tag", "urgent"), S("tag", "framework contract"),
+                  L("nested", {I("n", 1), I("n", 2)})})},
+      {S("concept:name", "approve order"),
+       S("lifecycle:transition", "complete"),
+       D("time:timestamp", "2024-03-02T14:00:00.000+00:00"),
+       S("org:resource", "ben",
+         {S("org:role", "manager",
+            {S("department", "finance",
+               {D("since", "2019-04-30T22:00:00.000+00:00")})})}),
+       B("approved", "true")}};
+  Trace second;
+  second.attributes = {S("concept:name", "PO-2"), L("empty", {})};
+  second.events = {{S("concept:name", "create order"),
+                    S("lifecycle:transition", "complete"),
+                    D("time:timestamp", "2024-03-04T08:15:00.000+00:00")}};
+  return {first, second};
+}
+
+const std::string kCompleteXes =
+    LIVESOP_SOURCE_DIR "/testdata/eventlog/complete.xes";
+
+TEST_F(XesTest, EveryPartOfIeee1849IsRead) {
+  XesContents read = ReadXesContents(kCompleteXes);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  EXPECT_EQ(read.log_calls, 1);
+  EXPECT_EQ(read.header, CompleteHeader());
+  EXPECT_EQ(read.traces, CompleteTraces());
+}
+
+TEST_F(XesTest, ReadWriteReadGivesEqualRecords) {
+  XesContents first = ReadXesContents(kCompleteXes);
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  const std::string xml = WriteLog(first.header, first.traces);
+  // IEEE 1849-2016 puts a list's elements inside <values>; a list or
+  // container has no value of its own.
+  EXPECT_THAT(xml, HasSubstr("<list key=\"tags\">\n"));
+  EXPECT_THAT(xml, HasSubstr("<values>\n"));
+  EXPECT_THAT(xml, HasSubstr("<container key=\"supplier\">\n"));
+  EXPECT_THAT(xml, HasSubstr("<list key=\"empty\">\n      <values/>"));
+  XesContents second = ReadXesContents(Write("again.xes", xml));
+  ASSERT_TRUE(second.status.ok()) << second.status.ToString();
+  EXPECT_EQ(second.header, first.header);
+  EXPECT_EQ(second.traces, first.traces);
+  // And once more, byte for byte: the writer's output is stable.
+  EXPECT_EQ(WriteLog(second.header, second.traces), xml);
+}
+
+TEST_F(XesTest, ACollectionMayCarryAValue) {
+  const Attribute list = {"odd", AttributeType::kList, "v", {S("x", "1")}};
+  const std::string xml = WriteLog({}, {Trace{{list}, {}}});
+  EXPECT_THAT(xml, HasSubstr("<list key=\"odd\" value=\"v\">"));
+  XesContents read = ReadXesContents(Write("odd.xes", xml));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.traces.size(), 1u);
+  EXPECT_EQ(read.traces[0].attributes, std::vector<Attribute>{list});
+  EXPECT_EQ(AttributeTypeName(AttributeType::kList), "list");
+  EXPECT_EQ(AttributeTypeName(AttributeType::kContainer), "container");
+}
+
+// Traces of varied shape one after another: the reader reuses one Trace
+// and its attributes' buffers, so a trace must never show what an earlier,
+// larger one left behind.
+TEST_F(XesTest, ReusedBuffersNeverLeakIntoTheNextTrace) {
+  std::mt19937 random(42);
+  auto pick = [&](int n) {
+    return static_cast<int>(random() % static_cast<unsigned>(n));
+  };
+  std::function<Attribute(int)> make = [&](int depth) {
+    static constexpr AttributeType kTypes[] = {
+        AttributeType::kString, AttributeType::kDate, AttributeType::kInt,
+        AttributeType::kList, AttributeType::kContainer};
+    Attribute a;
+    a.type = kTypes[pick(5)];
+    a.key = "k" + std::to_string(pick(4)) + std::string(pick(30), 'x');
+    if (a.type == AttributeType::kDate) {
+      a.value = "2024-01-0" + std::to_string(1 + pick(9)) + "T00:00:00." +
+                std::to_string(100 + pick(900)) + "+00:00";
+    } else if (a.type == AttributeType::kString ||
+               a.type == AttributeType::kInt) {
+      a.value = std::string(pick(40), static_cast<char>('a' + pick(26)));
+    }
+    const int children = depth < 3 ? pick(4) : 0;
+    for (int i = 0; i < children; ++i) a.children.push_back(make(depth + 1));
+    return a;
+  };
+  std::vector<Trace> traces(60);
+  for (Trace& trace : traces) {
+    for (int i = pick(4); i > 0; --i) trace.attributes.push_back(make(0));
+    trace.events.resize(static_cast<size_t>(pick(6)));
+    for (Event& event : trace.events) {
+      for (int i = pick(7); i > 0; --i) event.push_back(make(pick(3)));
+    }
+  }
+  XesContents read = ReadXesContents(Write("varied.xes", WriteLog({}, traces)));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.traces.size(), traces.size());
+  for (size_t i = 0; i < traces.size(); ++i) {
+    EXPECT_EQ(read.traces[i], traces[i]) << "trace " << i;
+  }
+}
+
+TEST_F(XesTest, DeepNestingIsRefusedWithTheLine) {
+  std::string xml = "<log><trace><event>\n";
+  for (int i = 0; i < 300; ++i) xml += "<string key=\"k\" value=\"v\">\n";
+  XesContents read = ReadXesContents(Write("deep.xes", xml));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  // <log> is level 1, so the 257th element, on line 255, is one too many.
+  EXPECT_THAT(read.status.message(),
+              StartsWith(Path("deep.xes") +
+                         ":255: elements are nested more than 256 levels "
+                         "deep"));
+
+  // The writer refuses a record nested deeper than the reader would read.
+  Attribute deep = S("k", "v");
+  for (int i = 0; i < 300; ++i) {
+    Attribute parent = S("k", "v");
+    parent.children.push_back(std::move(deep));
+    deep = std::move(parent);
+  }
+  std::ostringstream out;
+  XesWriter writer(out);
+  ASSERT_TRUE(writer.Begin({}).ok());
+  ASSERT_TRUE(writer.BeginTrace({}).ok());
+  Status status = writer.WriteEvent({deep});
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("nested more than 256 levels"));
+  EXPECT_TRUE(writer.WriteEvent({S("k", "shallow")}).ok());  // still usable
+}
+
+TEST_F(XesTest, EntitiesAreNeverExpanded) {
+  // Declared in the file or not, a general entity is an error: the reader
+  // registers no declarations, so nothing can expand (no "billion laughs").
+  XesContents read =
+      ReadXesContents(Write("internal.xes",
+                            "<?xml version=\"1.0\"?>\n"
+                            "<!DOCTYPE log [<!ENTITY x \"expanded\">]>\n"
+                            "<log><trace>\n"
+                            "<string key=\"concept:name\" value=\"&x;\"/>\n"
+                            "</trace></log>\n"));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              StartsWith(Path("internal.xes") + ":4: not well-formed XML: "));
+  EXPECT_THAT(read.status.message(), HasSubstr("'x'"));
+  EXPECT_TRUE(read.traces.empty());
+
+  // With an external DTD named (never loaded), libxml2 only warns about an
+  // undeclared entity and would drop it from the value; still an error.
+  read = ReadXesContents(
+      Write("external.xes",
+            "<?xml version=\"1.0\"?>\n"
+            "<!DOCTYPE log SYSTEM \"http://example.invalid/xes.dtd\">\n"
+            "<log><trace>\n"
+            "<string key=\"concept:name\" value=\"a&x;b\"/>\n"
+            "</trace></log>\n"));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              StartsWith(Path("external.xes") + ":4: not well-formed XML: "));
+  EXPECT_TRUE(read.traces.empty());
+
+  // Character references and the five predefined entities are XML itself.
+  read = ReadXesContents(Write(
+      "refs.xes",
+      "<log><trace><string key=\"a&amp;b\" value=\"&lt;&#38;&amp;#38;&#x1F680;"
+      "&quot;&apos;&gt;\"/></trace></log>"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.traces.size(), 1u);
+  EXPECT_EQ(read.traces[0].attributes,
+            std::vector<Attribute>{S("a&b", "<&&#38;🚀\"'>")});
+}
+
+TEST_F(XesTest, AttributesMissingTheirKeyOrValueAreNamed) {
+  XesContents read =
+      ReadXesContents(Write("no-value.xes",
+                            "<log>\n<trace>\n<event>\n<date key=\"a&amp;b\"/>\n"
+                            "</event></trace></log>\n"));
+  EXPECT_EQ(read.status,
+            InvalidArgumentError(Path("no-value.xes") +
+                                 ":4: <date key=\"a&b\"> has no value"));
+  // Lists and containers need no value; they still need a key.
+  read = ReadXesContents(Write("no-key.xes",
+                               "<log>\n<trace>\n<container value=\"v\"/>\n"
+                               "</trace></log>\n"));
+  EXPECT_EQ(read.status, InvalidArgumentError(Path("no-key.xes") +
+                                              ":3: <container> has no key"));
+  // A prefixed XML attribute is another attribute, not the key.
+  read = ReadXesContents(Write(
+      "prefixed.xes",
+      "<log xmlns:x=\"urn:x\">\n<string x:key=\"k\" value=\"v\"/>\n</log>\n"));
+  EXPECT_EQ(read.status, InvalidArgumentError(Path("prefixed.xes") +
+                                              ":2: <string> has no key"));
+}
+
+TEST_F(XesTest, BadDatesNameTheKeyTheTextAndTheLine) {
+  XesContents read = ReadXesContents(
+      Write("dates.xes",
+            "<log>\n<trace>\n<event>\n"
+            "<date key=\"time:timestamp\" value=\"2024-02-30T10:00:00Z\"/>\n"
+            "</event></trace></log>\n"));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              StartsWith(Path("dates.xes") +
+                         ":4: attribute \"time:timestamp\": invalid "
+                         "timestamp \"2024-02-30T10:00:00Z\": there is no "
+                         "such day"));
+  // A meta-attribute's date is checked like any other.
+  read = ReadXesContents(
+      Write("meta-date.xes",
+            "<log>\n<trace>\n<string key=\"k\" value=\"v\">\n"
+            "<date key=\"since\" value=\"soon\"/>\n</string></trace></log>\n"));
+  EXPECT_THAT(read.status.message(),
+              StartsWith(Path("meta-date.xes") +
+                         ":4: attribute \"since\": invalid timestamp "
+                         "\"soon\""));
+}
+
+TEST_F(XesTest, UndeclaredNamespacePrefixesAreTolerated) {
+  // libxml2 recovers from these, as the previous reader did.
+  XesContents read = ReadXesContents(
+      Write("ns.xes",
+            "<log><x:extra/><trace><string key=\"concept:name\" value=\"1\"/>"
+            "<event><y:string key=\"k\" value=\"v\"/></event></trace></log>"));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.traces.size(), 1u);
+  // Elements are matched by local name, whatever their prefix.
+  EXPECT_EQ(read.traces[0].events, std::vector<Event>{{S("k", "v")}});
+}
+
+TEST_F(XesTest, TextTheDeclaredEncodingCannotReadIsAnError) {
+  // libxml2 reports this one outside its structured errors and leaves the
+  // document "well-formed"; the log must still not pass as read whole.
+  XesContents read = ReadXesContents(Write(
+      "utf7.xes", std::string("<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n"
+                              "<log>\n<string key=\"k\" value=\"") +
+                      std::string(8, '\0') + "\"/>\n</log>\n"));
+  EXPECT_EQ(read.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status.message(),
+              StartsWith(Path("utf7.xes") + ":3: not well-formed XML: the "
+                                            "text cannot be read in its "
+                                            "declared encoding"));
+  EXPECT_EQ(read.log_calls, 0);
+}
+
+TEST_F(XesTest, Utf16AndByteOrderMarksRead) {
+  const std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><log><trace>"
+      "<string key=\"concept:name\" value=\"é\"/></trace></log>";
+  XesContents read = ReadXesContents(Write("bom.xes", "\xEF\xBB\xBF" + xml));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.traces.size(), 1u);
+  EXPECT_EQ(AttributeValue(read.traces[0].attributes, "concept:name"), "é");
+
+  // UTF-16LE with a byte order mark: every ASCII character followed by NUL.
+  std::string utf16 = "\xFF\xFE";
+  const std::string ascii =
+      "<?xml version=\"1.0\" encoding=\"UTF-16\"?><log><trace>"
+      "<string key=\"concept:name\" value=\"x\"/></trace></log>";
+  for (char c : ascii) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  read = ReadXesContents(Write("utf16.xes", utf16));
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_EQ(read.traces.size(), 1u);
+  EXPECT_EQ(AttributeValue(read.traces[0].attributes, "concept:name"), "x");
 }
 
 TEST_F(XesTest, ALogWithoutTracesStillDeliversItsHeader) {

@@ -17,6 +17,10 @@
 namespace livesop::eventlog {
 namespace {
 
+// Deeper nesting is refused rather than recursed into: the reader refuses
+// files nested deeper than 256 elements, so nothing it read comes near.
+constexpr int kMaxAttributeDepth = 256;
+
 const xmlChar* X(const char* text) {
   return reinterpret_cast<const xmlChar*>(text);
 }
@@ -146,13 +150,26 @@ struct XesWriter::Impl {
     return failed;
   }
 
-  // Checks every attribute before anything is written, so a rejected value
-  // leaves the document well-formed. Fills `dates` with the normalised text
-  // of each kDate value, in order.
+  // Checks every attribute, children included, before anything is
+  // written, so a rejected value leaves the document well-formed. Fills
+  // `date_values` with the normalised text of each kDate value, in the
+  // order WriteAttributes meets them (each attribute before its children).
   static Status Validate(const std::vector<Attribute>& attributes,
                          std::vector<std::string>& date_values) {
     date_values.clear();
+    return ValidateNested(attributes, 0, date_values);
+  }
+
+  static Status ValidateNested(const std::vector<Attribute>& attributes,
+                               int depth,
+                               std::vector<std::string>& date_values) {
     for (const Attribute& a : attributes) {
+      if (depth >= kMaxAttributeDepth) {
+        return InvalidArgumentError(
+            "cannot write attribute \"" + a.key.substr(0, 64) +
+            "\" as XES: attributes are nested more than " +
+            std::to_string(kMaxAttributeDepth) + " levels deep");
+      }
       LIVESOP_RETURN_IF_ERROR(CheckText(a.key, "key", a.key));
       if (a.type == AttributeType::kDate) {
         Result<int64_t> time = ParseTimestamp(a.value);
@@ -164,23 +181,50 @@ struct XesWriter::Impl {
       } else {
         LIVESOP_RETURN_IF_ERROR(CheckText(a.value, "value", a.key));
       }
+      LIVESOP_RETURN_IF_ERROR(
+          ValidateNested(a.children, depth + 1, date_values));
     }
     return OkStatus();
   }
 
+  // Writes `attributes` with their children: a single-valued attribute's
+  // children are its meta-attributes, nested in its element; a list's are
+  // its elements, inside `<values>` (IEEE 1849-2016); a container's are
+  // nested directly. A list or container gets a `value` only when it has
+  // one. `date_index` walks `date_values` as Validate filled it.
   Status WriteAttributes(const std::vector<Attribute>& attributes,
                          const std::vector<std::string>& date_values) {
     size_t date_index = 0;
+    return WriteNested(attributes, date_values, date_index);
+  }
+
+  Status WriteNested(const std::vector<Attribute>& attributes,
+                     const std::vector<std::string>& date_values,
+                     size_t& date_index) {
     for (const Attribute& a : attributes) {
       const std::string type(AttributeTypeName(a.type));
+      const bool collection =
+          a.type == AttributeType::kList || a.type == AttributeType::kContainer;
       const std::string& value =
           a.type == AttributeType::kDate ? date_values[date_index++] : a.value;
       LIVESOP_RETURN_IF_ERROR(
           Check(xmlTextWriterStartElement(writer, X(type.c_str()))));
       LIVESOP_RETURN_IF_ERROR(Check(
           xmlTextWriterWriteAttribute(writer, X("key"), X(a.key.c_str()))));
-      LIVESOP_RETURN_IF_ERROR(Check(
-          xmlTextWriterWriteAttribute(writer, X("value"), X(value.c_str()))));
+      if (!collection || !value.empty()) {
+        LIVESOP_RETURN_IF_ERROR(Check(
+            xmlTextWriterWriteAttribute(writer, X("value"), X(value.c_str()))));
+      }
+      if (a.type == AttributeType::kList) {
+        LIVESOP_RETURN_IF_ERROR(
+            Check(xmlTextWriterStartElement(writer, X("values"))));
+        LIVESOP_RETURN_IF_ERROR(
+            WriteNested(a.children, date_values, date_index));
+        LIVESOP_RETURN_IF_ERROR(Check(xmlTextWriterEndElement(writer)));
+      } else {
+        LIVESOP_RETURN_IF_ERROR(
+            WriteNested(a.children, date_values, date_index));
+      }
       LIVESOP_RETURN_IF_ERROR(Check(xmlTextWriterEndElement(writer)));
     }
     return OkStatus();

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -33,7 +34,10 @@ Result<std::unique_ptr<InputFile>> InputFile::Open(const std::string& path) {
     ::close(fd);
     return ResourceExhaustedError("cannot read " + path + ": out of memory");
   }
-  // Larger than zlib's 8 KiB default: fewer read calls on big logs.
+  // Larger than zlib's 8 KiB default: fewer read calls on big logs. Half
+  // the readers' 256 KiB chunks at most: zlib reads a plain file straight
+  // into the caller's buffer only when the request is at least twice its
+  // own buffer, and copies it through that buffer otherwise.
   ::gzbuffer(file, 128 * 1024);
   return std::unique_ptr<InputFile>(new InputFile(path, file));
 }
@@ -54,6 +58,13 @@ Result<size_t> InputFile::Read(char* buffer, size_t size) {
   }
   return InvalidArgumentError(path_ + ": corrupt gzip data: " +
                               std::string(what != nullptr ? what : "?"));
+}
+
+Result<size_t> MemoryInput::Read(char* buffer, size_t size) {
+  const size_t n = std::min(size, data_.size());
+  std::memcpy(buffer, data_.data(), n);
+  data_.remove_prefix(n);
+  return n;
 }
 
 }  // namespace livesop::eventlog::internal

@@ -22,7 +22,9 @@ class CaseBuilder {
  public:
   explicit CaseBuilder(std::mt19937_64& random) : random_(random) {}
 
-  bool Chance(double p) { return std::uniform_real_distribution<>(0, 1)(random_) < p; }
+  bool Chance(double p) {
+    return std::uniform_real_distribution<>(0, 1)(random_) < p;
+  }
   int Pick(int n) { return std::uniform_int_distribution<>(0, n - 1)(random_); }
 
   void Do(const char* activity, const char* role) {
@@ -93,7 +95,8 @@ void BuildCase(CaseBuilder& c) {
   }
   std::vector<Step> approvals = {{"Approve (marketing lead)", "marketing_lead"},
                                  {"Approve (brand)", "brand"}};
-  if (type == 0 && c.Chance(0.6)) approvals.push_back({"Approve (legal)", "legal"});
+  if (type == 0 && c.Chance(0.6))
+    approvals.push_back({"Approve (legal)", "legal"});
   if (c.Chance(0.3)) approvals.push_back({"Approve (finance)", "finance"});
   c.Parallel(approvals);
   if (c.Chance(0.05)) c.Do("Escalate delay", "marketing_ops");
@@ -101,8 +104,10 @@ void BuildCase(CaseBuilder& c) {
   c.Do("Complete launch checklist", "marketing_ops");
   c.Do("Launch campaign", "marketing_ops");
   std::vector<Step> channels = {{"Publish on website", "web"}};
-  if (type == 2 || c.Chance(0.4)) channels.push_back({"Send newsletter", "content"});
-  if (type == 3 || c.Chance(0.5)) channels.push_back({"Post on social media", "social"});
+  if (type == 2 || c.Chance(0.4))
+    channels.push_back({"Send newsletter", "content"});
+  if (type == 3 || c.Chance(0.5))
+    channels.push_back({"Post on social media", "social"});
   c.Parallel(channels);
   c.Do("Collect results", "analyst");
   c.Do("Report results", "analyst");
@@ -123,8 +128,8 @@ Result<GeneratedLog> GenerateCampaignLog(int64_t events, uint64_t seed,
   LIVESOP_RETURN_IF_ERROR(writer.Begin(header));
   GeneratedLog made;
   int64_t arrival = *ParseTimestamp("2024-01-01T08:00:00Z");
-  std::exponential_distribution<> gap(1.0 / (20 * 60e6));      // ~20 min
-  std::exponential_distribution<> work(1.0 / (6 * 3600e6));    // ~6 h
+  std::exponential_distribution<> gap(1.0 / (20 * 60e6));    // ~20 min
+  std::exponential_distribution<> work(1.0 / (6 * 3600e6));  // ~6 h
   eventlog::Event event(3);
   event[0] = {"concept:name", AttributeType::kString, ""};
   event[1] = {"time:timestamp", AttributeType::kDate, ""};
@@ -133,9 +138,9 @@ Result<GeneratedLog> GenerateCampaignLog(int64_t events, uint64_t seed,
     BuildCase(builder);
     const std::vector<Step> steps = builder.Take();
     arrival += static_cast<int64_t>(gap(random));
-    LIVESOP_RETURN_IF_ERROR(writer.BeginTrace(
-        {{"concept:name", AttributeType::kString,
-          "campaign-" + std::to_string(made.cases + 1)}}));
+    LIVESOP_RETURN_IF_ERROR(
+        writer.BeginTrace({{"concept:name", AttributeType::kString,
+                            "campaign-" + std::to_string(made.cases + 1)}}));
     int64_t time = arrival;
     for (const Step& step : steps) {
       time += 60'000'000 + static_cast<int64_t>(work(random));

@@ -33,8 +33,8 @@ double MedianMs(int runs, const std::function<void()>& work) {
   for (int i = 0; i < runs; ++i) {
     const auto start = Clock::now();
     work();
-    ms.push_back(
-        std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start)
+                     .count());
   }
   std::sort(ms.begin(), ms.end());
   return ms[ms.size() / 2];
@@ -82,18 +82,20 @@ int Measure(const std::string& path, int runs, int threads) {
   const LogView view(*log);
   size_t edges = 0;
   const double dfg_ms = MedianMs(runs, [&] {
-    edges = livesop::mining::DiscoverDfg(view, {.durations = false, .threads = threads})
+    edges = livesop::mining::DiscoverDfg(
+                view, {.durations = false, .threads = threads})
                 .edges.size();
   });
   const double dfg_times_ms = MedianMs(runs, [&] {
-    edges = livesop::mining::DiscoverDfg(view, {.durations = true, .threads = threads})
+    edges = livesop::mining::DiscoverDfg(
+                view, {.durations = true, .threads = threads})
                 .edges.size();
   });
   size_t variants = 0;
   const double variants_ms = MedianMs(
       runs, [&] { variants = livesop::eventlog::Variants(view).size(); });
-  const double stats_ms = MedianMs(
-      runs, [&] { (void)livesop::mining::ComputeStatistics(view); });
+  const double stats_ms =
+      MedianMs(runs, [&] { (void)livesop::mining::ComputeStatistics(view); });
   size_t transitions = 0;
   const double inductive_ms = MedianMs(runs, [&] {
     auto net = livesop::mining::DiscoverPetriNetInductive(view);
@@ -113,8 +115,8 @@ int Measure(const std::string& path, int runs, int threads) {
       path.c_str(), log->num_cases(), log->num_events(),
       log->activities().size(), variants, edges, import_ms, dfg_ms,
       dfg_times_ms, variants_ms, stats_ms, transitions, inductive_ms,
-      heuristics_ms,
-      static_cast<double>(log->MemoryBytes()) / (1 << 20), PeakMib(), runs);
+      heuristics_ms, static_cast<double>(log->MemoryBytes()) / (1 << 20),
+      PeakMib(), runs);
   return 0;
 }
 
@@ -138,7 +140,8 @@ int main(int argc, char** argv) {
       const std::string path = args[i + 2];
       i += 2;
       for (size_t k = i + 1; k + 1 < args.size(); ++k) {
-        if (args[k] == "--seed") seed = std::strtoull(args[k + 1].c_str(), nullptr, 10);
+        if (args[k] == "--seed")
+          seed = std::strtoull(args[k + 1].c_str(), nullptr, 10);
       }
       return Generate(events, path, seed);
     } else {

@@ -809,4 +809,18 @@ expect_eq "sweep --json lists the problem" \
   "$(py '(d["ok"], d["campaigns"], [p.split(":")[0] for p in d["problems"]])' <<<"${out}")" \
   "(False, 2, ['broken-1'])"
 
+# --- the departures as conformance deviations ------------------------------------
+# Checked against the SOP's process, each campaign's finished steps are a
+# trace: the plan dev-1 skipped is a step the model expected and the log
+# lacks, a move on the model alone.
+run_json mine conformance store.db --model "${example}" --process product-launch \
+  --method alignment --json
+expect_eq "conformance on the store exit" "${code}" 0
+expect_eq "conformance on the store: dev-1 misses the plan" \
+  "$(py '[v["model_moves"][:1] for v in d["variants"] if "dev-1" in v["case_ids"]]' <<<"${out}")" \
+  "[['Plan the campaign and write the brief']]"
+expect_eq "conformance on the store: the types running the process" \
+  "$(py 'd["model"]["campaign_types"]' <<<"${out}")" \
+  "['product-launch', 'always-on', 'partnership']"
+
 finish

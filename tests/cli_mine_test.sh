@@ -122,6 +122,94 @@ run_json mine discover sqlite:store.db --json
 expect_eq "store dfg edges" "$(py 'len(d["dfg"]["edges"])' <<<"${out}")" \
   "$(py 'len(d["dfg"])' <"${reference}/running-example.dfg.json")"
 
+# --- conformance: fitness equals PM4Py's on the reference nets -----------------
+for name in running-example receipt roadtraffic100traces; do
+  for method in token alignment; do
+    run_json mine conformance "${logs}/${name}.xes" \
+      --model "${reference}/${name}.im.pnml" --method "${method}" --json
+    expect_eq "${name} ${method} fitness equals pm4py" "$(python3 -c '
+import json, sys
+mine = json.load(sys.stdin)
+ref = json.load(open(sys.argv[1]))
+ref = ref["tbr_fitness" if sys.argv[2] == "token" else "align_fitness"]
+print(all(abs(mine[k] - ref[k]) < 1e-6 for k in
+          ("log_fitness", "average_trace_fitness", "percentage_of_fitting_traces")))
+' "${reference}/${name}.fitness.json" "${method}" <<<"${out}")" True
+  done
+done
+run_json mine conformance "${logs}/receipt.xes" \
+  --model "${reference}/receipt.im.pnml" --json
+expect_eq "token json lists every variant" "$(py 'len(d["variants"])' <<<"${out}")" 116
+expect_eq "token json cases of variants" \
+  "$(py 'sum(len(v["case_ids"]) for v in d["variants"])' <<<"${out}")" 1434
+expect_eq "token json unfit cases" \
+  "$(py 'sum(len(v["case_ids"]) for v in d["variants"] if not v["is_fit"])' <<<"${out}")" 10
+expect_eq "token json place counts add up" \
+  "$(py 'sum(p["missing"] for p in d["places"]) == d["tokens"]["missing"]' <<<"${out}")" True
+run mine conformance "${logs}/receipt.xes" --model "${reference}/receipt.im.pnml" --top 2
+expect_contains "token text fitness" "${out}" "log fitness 0.9997"
+expect_contains "token text deviations" "${out}" "not enabled: T07"
+expect_contains "token text more" "${out}" "… 8 more"
+
+# Discovered, written as PNML, read back: the same net fits as PM4Py's does.
+run mine discover "${logs}/receipt.xes" --algo inductive --pnml receipt.pnml
+expect_eq "discover pnml exit" "${code}" 0
+run_json mine conformance "${logs}/receipt.xes" --model receipt.pnml --json
+expect_eq "discovered pnml fitness" \
+  "$(py 'round(d["log_fitness"], 9)' <<<"${out}")" \
+  "$(py 'round(d["tbr_fitness"]["log_fitness"], 9)' <"${reference}/receipt.fitness.json")"
+run mine discover "${logs}/receipt.xes" --pnml never.pnml
+expect_eq "pnml needs a net exit" "${code}" 2
+expect_contains "pnml needs a net message" "${out}" "--algo inductive"
+expect_true "pnml needs a net writes nothing" test ! -e never.pnml
+
+# Against an SOP process: step names are the activities.
+cat >review.xes <<'XES'
+<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1.0">
+  <trace><string key="concept:name" value="fits"/>
+    <event><string key="concept:name" value="Refresh dashboard and monthly report"/></event>
+    <event><string key="concept:name" value="Check the numbers"/></event>
+    <event><string key="concept:name" value="Performance review meeting"/></event>
+    <event><string key="concept:name" value="Log actions"/></event>
+  </trace>
+  <trace><string key="concept:name" value="loops"/>
+    <event><string key="concept:name" value="Refresh dashboard and monthly report"/></event>
+    <event><string key="concept:name" value="Check the numbers"/></event>
+    <event><string key="concept:name" value="Refresh dashboard and monthly report"/></event>
+    <event><string key="concept:name" value="Check the numbers"/></event>
+    <event><string key="concept:name" value="Performance review meeting"/></event>
+    <event><string key="concept:name" value="Log actions"/></event>
+  </trace>
+  <trace><string key="concept:name" value="skips-and-adds"/>
+    <event><string key="concept:name" value="Refresh dashboard and monthly report"/></event>
+    <event><string key="concept:name" value="Agency review"/></event>
+    <event><string key="concept:name" value="Performance review meeting"/></event>
+    <event><string key="concept:name" value="Log actions"/></event>
+  </trace>
+</log>
+XES
+sop="${source_dir}/examples/marketing-ops/sop.yaml"
+run_json mine conformance review.xes --model "${sop}" \
+  --process monthly-performance-review --method alignment --json
+expect_eq "sop alignment exit" "${code}" 0
+expect_eq "sop alignment fitting" "$(py 'd["fitting_cases"]' <<<"${out}")" 2
+expect_eq "sop alignment log move" \
+  "$(py '[v["log_moves"] for v in d["variants"] if v["case_ids"] == ["skips-and-adds"]][0]' <<<"${out}")" \
+  "['Agency review']"
+expect_eq "sop alignment model move" \
+  "$(py '[v["model_moves"] for v in d["variants"] if v["case_ids"] == ["skips-and-adds"]][0]' <<<"${out}")" \
+  "['Check the numbers']"
+run mine conformance review.xes --model "${sop}" --process monthly-performance-review
+expect_contains "sop token text" "${out}" "fitting cases 2 (66.7%)"
+expect_contains "sop token names the model" "${out}" "process monthly-performance-review of SOP"
+run mine conformance review.xes --model "${sop}"
+expect_eq "sop needs a process exit" "${code}" 2
+expect_contains "sop needs a process lists them" "${out}" "campaign-delivery, event-campaign"
+run mine conformance review.xes --model "${sop}" --process nope
+expect_eq "sop unknown process exit" "${code}" 2
+expect_contains "sop unknown process message" "${out}" "--process nope"
+
 # --- bad input ----------------------------------------------------------------
 printf '<log>\n<trace>\n<string key="concept:name" value="1"/>\n' >broken.xes
 run mine stats broken.xes
@@ -134,5 +222,18 @@ printf 'case,activity,timestamp\n1,a,yesterday\n' >badtime.csv
 run mine stats badtime.csv
 expect_eq "bad csv time exit" "${code}" 1
 expect_contains "bad csv time names the line" "${out}" "badtime.csv:2"
+printf '<pnml><net id="n">\n<place id="p"/>\n<arc id="a" source="p" target="q"/>\n</net></pnml>\n' >broken.pnml
+run mine conformance "${logs}/running-example.xes" --model broken.pnml
+expect_eq "broken pnml exit" "${code}" 1
+expect_contains "broken pnml names the line" "${out}" "broken.pnml:3"
+printf 'sop:\n  id: x\n  version: [\n' >broken.yaml
+run mine conformance "${logs}/running-example.xes" --model broken.yaml
+expect_eq "broken sop exit" "${code}" 1
+expect_contains "broken sop message" "${out}" "broken.yaml"
+run mine conformance "${logs}/running-example.xes" --model missing.pnml
+expect_eq "missing model exit" "${code}" 1
+expect_contains "missing model message" "${out}" "missing.pnml"
+run mine conformance "${logs}/running-example.xes" --model "${reference}/running-example.im.pnml" --method nope
+expect_eq "bad method exit" "${code}" 2
 
 finish

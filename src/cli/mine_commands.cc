@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -9,15 +10,23 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 
 #include "cli/exit_codes.h"
+#include "core/diagnostic.h"
+#include "mining/alignments.h"
 #include "mining/dfg.h"
 #include "mining/heuristics.h"
 #include "mining/inductive.h"
 #include "mining/json.h"
 #include "mining/model_render.h"
+#include "mining/pnml.h"
 #include "mining/process_map.h"
 #include "mining/stats.h"
+#include "mining/token_replay.h"
+#include "sop/graph.h"
+#include "sop/petri_net.h"
+#include "sop/validate.h"
 #include "store/exchange.h"
 #include "store/store.h"
 
@@ -39,8 +48,11 @@ struct MineArgs {
   // conformance
   std::string model;
   std::string method = "token";
+  std::string process;
+  size_t max_states = 1'000'000;
   // variants
   size_t top = 20;
+  bool top_given = false;
   // map
   std::string view = "frequency";
   double activities = 1;
@@ -83,7 +95,8 @@ void Progress::End(const std::string& result) {
 
 Result<eventlog::EventLog> LoadLog(const std::string& log,
                                    const std::vector<std::string>& classifier,
-                                   bool sort_by_time, Progress& progress) {
+                                   bool sort_by_time, Progress& progress,
+                                   bool steps_only) {
   eventlog::ClassifierSpec spec;
   if (!classifier.empty()) spec.keys = classifier;
   progress.Begin("reading " + log);
@@ -98,6 +111,7 @@ Result<eventlog::EventLog> LoadLog(const std::string& log,
                                store::OpenStore(log, options));
       store::StoreLogOptions store_options;
       store_options.classifier = spec;
+      store_options.steps_only = steps_only;
       return store::ReadStoreLog(*opened, {}, store_options);
     }
     eventlog::ReadLogOptions options;
@@ -298,6 +312,12 @@ Status WriteIfAsked(const std::string& path, const Result<std::string>& text) {
 }
 
 int RunDiscover(const MineArgs& args) {
+  if (!args.pnml.empty() && args.algo != "inductive") {
+    PrintError("discover",
+               InvalidArgumentError("--pnml writes a Petri net, which only "
+                                    "--algo inductive discovers"));
+    return kExitUsage;
+  }
   if (args.noise < 0 || args.noise > 1) {
     PrintError("discover",
                InvalidArgumentError("--noise is a share between 0 and 1, not " +
@@ -368,6 +388,11 @@ int RunDiscover(const MineArgs& args) {
       return kExitInvalid;
     }
     written = WriteIfAsked(args.svg, mining::PetriNetToSvg(*net));
+    if (written.ok() && !args.pnml.empty()) {
+      std::ostringstream pnml;
+      written = mining::WritePnml(*net, pnml);
+      if (written.ok()) written = WriteFile(args.pnml, pnml.str());
+    }
     json["noise_threshold"] = args.noise;
     json["process_tree"] = mining::ToString(*tree);
     json["petri_net"] = mining::PetriNetToJson(*net);
@@ -385,6 +410,317 @@ int RunDiscover(const MineArgs& args) {
     return kExitUsage;
   }
   if (args.json) std::cout << json.dump(2) << "\n";
+  return kExitOk;
+}
+
+// The model a log is checked against: a Petri net from PNML, or a process of
+// an SOP compiled to a workflow net.
+struct ConformanceModel {
+  sop::PetriNet net;
+  std::string description;
+  // For an SOP: the campaign types that run the process; cases of other
+  // types are left out of the check.
+  std::vector<std::string> campaign_types;
+  bool from_sop = false;
+};
+
+bool EndsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Picks the process named by --process (a process id, or a campaign type
+// whose process it is), or the SOP's only process.
+Result<const sop::Process*> ChooseProcess(const sop::Definition& def,
+                                          const std::string& wanted) {
+  std::string ids;
+  for (const sop::Process& p : def.processes) {
+    ids += (ids.empty() ? "" : ", ") + p.id;
+  }
+  if (wanted.empty()) {
+    if (def.processes.size() == 1) return &def.processes.front();
+    return InvalidArgumentError(
+        "the SOP has " + std::to_string(def.processes.size()) + " processes (" +
+        ids + "); choose one with --process ID");
+  }
+  std::string process_id = wanted;
+  for (const sop::CampaignType& type : def.campaign_types) {
+    if (type.id == wanted) process_id = type.process;
+  }
+  for (const sop::Process& p : def.processes) {
+    if (p.id == process_id) return &p;
+  }
+  return InvalidArgumentError("--process " + wanted +
+                              ": the SOP has no such process or campaign "
+                              "type; its processes are " +
+                              ids);
+}
+
+// Reads --model. Errors: NotFound or InvalidArgument when the file cannot
+// be read (exit 1), FailedPrecondition for --process problems (exit 2).
+Result<ConformanceModel> LoadModel(const MineArgs& args) {
+  ConformanceModel model;
+  if (EndsWith(args.model, ".pnml")) {
+    LIVESOP_ASSIGN_OR_RETURN(mining::PnmlNet pnml,
+                             mining::ReadPnml(args.model));
+    model.net = std::move(pnml.net);
+    model.description = "Petri net " + args.model;
+    return model;
+  }
+  sop::LoadResult loaded = sop::Check(args.model);
+  if (loaded.io_failure || loaded.diagnostics.has_errors()) {
+    std::string first;
+    for (const Diagnostic& d : loaded.diagnostics.items()) {
+      if (d.severity == Severity::kError) {
+        first = FormatDiagnostic(d);
+        break;
+      }
+    }
+    if (loaded.io_failure) return NotFoundError(first);
+    return InvalidArgumentError(
+        "the model " + args.model +
+        " is neither a .pnml file nor a valid SOP (`livesop check " +
+        args.model + "` lists its errors); the first: " + first);
+  }
+  Result<const sop::Process*> chosen =
+      ChooseProcess(loaded.definition, args.process);
+  if (!chosen.ok()) return FailedPreconditionError(chosen.status().message());
+  const sop::Process& process = **chosen;
+  model.net = sop::CompileNet(sop::CompileGraph(process));
+  model.from_sop = true;
+  model.description = "process " + process.id + " of SOP " +
+                      loaded.definition.sop.id + " " +
+                      loaded.definition.sop.version;
+  for (const sop::CampaignType& type : loaded.definition.campaign_types) {
+    if (type.process == process.id) model.campaign_types.push_back(type.id);
+  }
+  return model;
+}
+
+// The cases to check: for an SOP model, those whose campaign type runs the
+// process, when the log tells campaign types apart (livesop's own history
+// and its exports do); every case otherwise.
+eventlog::LogView CasesOfModel(const eventlog::EventLog& log,
+                               const ConformanceModel& model) {
+  const eventlog::AttributeColumn* types =
+      log.FindEventColumn("livesop:campaign_type");
+  if (!model.from_sop || types == nullptr) return eventlog::LogView(log);
+  return eventlog::LogView(log).Filter([&](const eventlog::EventLog& l,
+                                           uint32_t c) {
+    if (l.case_size(c) == 0) return false;
+    const std::string type = types->Text(l.case_begin(c), l);
+    return std::find(model.campaign_types.begin(), model.campaign_types.end(),
+                     type) != model.campaign_types.end();
+  });
+}
+
+std::string Percent(double share) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f%%", share);
+  return text;
+}
+
+std::string Fixed(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.4f", value);
+  return text;
+}
+
+std::string JoinNames(const Json& names) {
+  std::string out;
+  for (const Json& name : names) {
+    out += (out.empty() ? "" : ", ") + name.get<std::string>();
+  }
+  return out;
+}
+
+// "3 cases" / "1 case".
+std::string Cases(int64_t n) {
+  return std::to_string(n) + (n == 1 ? " case" : " cases");
+}
+
+// Prints the deviating variants of `json["variants"]`, at most `top` (all
+// when 0), most frequent first; `print` writes one variant's details.
+template <typename PrintVariant>
+void PrintDeviating(const Json& json, size_t top, PrintVariant print) {
+  size_t shown = 0;
+  size_t deviating = 0;
+  for (const Json& variant : json["variants"]) {
+    if (variant.value("computed", true) && variant["is_fit"].get<bool>()) {
+      continue;
+    }
+    ++deviating;
+    if (top != 0 && shown == top) continue;
+    if (shown++ == 0) {
+      std::cout << "deviating variants (most frequent first):\n";
+    }
+    std::cout << "  #" << variant["rank"] << " "
+              << Cases(static_cast<int64_t>(variant["case_ids"].size()));
+    print(variant);
+    std::cout << "\n";
+  }
+  if (deviating > shown) {
+    std::cout << "  … " << deviating - shown
+              << " more (--top 0 lists all, --json gives every case)\n";
+  }
+}
+
+void PrintTokenReplay(const Json& json, size_t top) {
+  std::cout << "token-based replay: " << json["cases"] << " cases, "
+            << json["variants_total"] << " variants\n"
+            << "  log fitness " << Fixed(json["log_fitness"])
+            << ", average trace fitness "
+            << Fixed(json["average_trace_fitness"]) << ", fitting cases "
+            << json["fitting_cases"] << " ("
+            << Percent(json["percentage_of_fitting_traces"]) << ")\n";
+  const Json& tokens = json["tokens"];
+  std::cout << "  tokens: " << tokens["missing"] << " missing, "
+            << tokens["remaining"] << " remaining, " << tokens["consumed"]
+            << " consumed, " << tokens["produced"] << " produced\n";
+  PrintDeviating(json, top, [](const Json& variant) {
+    std::cout << ", fitness " << Fixed(variant["fitness"]);
+    if (!variant["not_enabled"].empty()) {
+      std::cout << "; not enabled: " << JoinNames(variant["not_enabled"]);
+    }
+    if (!variant["unknown_activities"].empty()) {
+      std::cout << "; not in the model: "
+                << JoinNames(variant["unknown_activities"]);
+    }
+    if (variant["remaining"].get<int64_t>() > 0) {
+      const int64_t left = variant["remaining"];
+      std::cout << "; " << left << (left == 1 ? " token" : " tokens")
+                << " left over";
+    }
+  });
+  std::vector<const Json*> places;
+  for (const Json& place : json["places"]) {
+    if (place["underfed_cases"].get<int64_t>() > 0 ||
+        place["overfed_cases"].get<int64_t>() > 0) {
+      places.push_back(&place);
+    }
+  }
+  std::stable_sort(places.begin(), places.end(),
+                   [](const Json* a, const Json* b) {
+                     return (*a)["underfed_cases"].get<int64_t>() +
+                                (*a)["overfed_cases"].get<int64_t>() >
+                            (*b)["underfed_cases"].get<int64_t>() +
+                                (*b)["overfed_cases"].get<int64_t>();
+                   });
+  if (!places.empty()) std::cout << "places short of or left with tokens:\n";
+  for (const Json* place : places) {
+    const int64_t underfed = (*place)["underfed_cases"];
+    const int64_t overfed = (*place)["overfed_cases"];
+    std::cout << "  " << (*place)["place"].get<std::string>() << ":";
+    if (underfed > 0) std::cout << " missing in " << Cases(underfed);
+    if (underfed > 0 && overfed > 0) std::cout << ",";
+    if (overfed > 0) std::cout << " left over in " << Cases(overfed);
+    std::cout << "\n";
+  }
+}
+
+void PrintAlignments(const Json& json, size_t top) {
+  std::cout << "alignments: " << json["cases"] << " cases, "
+            << json["variants_total"] << " variants";
+  if (json["not_computed_cases"].get<int64_t>() > 0) {
+    std::cout << " (" << Cases(json["not_computed_cases"])
+              << " not computed: over --max-states)";
+  }
+  std::cout << "\n  log fitness " << Fixed(json["log_fitness"])
+            << ", average trace fitness "
+            << Fixed(json["average_trace_fitness"]) << ", fitting cases "
+            << json["fitting_cases"] << " ("
+            << Percent(json["percentage_of_fitting_traces"]) << ")\n";
+  PrintDeviating(json, top, [](const Json& variant) {
+    if (!variant["computed"].get<bool>()) {
+      std::cout << ": not computed ("
+                << variant["not_computed_reason"].get<std::string>() << ")";
+      return;
+    }
+    std::cout << ", fitness " << Fixed(variant["fitness"]) << ", cost "
+              << variant["cost"];
+    if (!variant["log_moves"].empty()) {
+      std::cout << "; log moves: " << JoinNames(variant["log_moves"]);
+    }
+    if (!variant["model_moves"].empty()) {
+      std::cout << "; model moves: " << JoinNames(variant["model_moves"]);
+    }
+  });
+}
+
+int RunConformance(const MineArgs& args) {
+  Progress progress;
+  progress.Begin("reading model " + args.model);
+  Result<ConformanceModel> model = LoadModel(args);
+  progress.End(model.ok() ? std::to_string(model->net.transitions.size()) +
+                                " transitions"
+                          : "failed");
+  if (!model.ok()) {
+    PrintError("conformance", model.status());
+    return model.status().code() == StatusCode::kFailedPrecondition
+               ? kExitUsage
+               : kExitInvalid;
+  }
+  Result<eventlog::EventLog> log =
+      LoadLog(args.log, args.classifier, args.sort_by_time, progress,
+              /*steps_only=*/model->from_sop);
+  if (!log.ok()) {
+    PrintError("conformance", log.status());
+    return kExitInvalid;
+  }
+  const eventlog::LogView view = CasesOfModel(*log, *model);
+  // JSON lists every variant unless --top is given; text lists the `top`
+  // most frequent deviating variants, so it needs them all.
+  const size_t json_top = args.json && args.top_given ? args.top : 0;
+  Json json;
+  if (args.method == "token") {
+    progress.Begin("token-based replay");
+    Result<mining::TokenReplayResult> replay =
+        mining::TokenReplay(view, model->net);
+    progress.End(replay.ok() ? "log fitness " + Fixed(replay->log_fitness)
+                             : "failed");
+    if (!replay.ok()) {
+      PrintError("conformance", replay.status());
+      return kExitInvalid;
+    }
+    json = mining::TokenReplayToJson(view, model->net, *replay, json_top);
+  } else {
+    mining::AlignmentOptions options;
+    options.max_states = args.max_states;
+    progress.Begin("alignments");
+    Result<mining::AlignmentResult> aligned =
+        mining::Align(view, model->net, options);
+    progress.End(aligned.ok() ? "log fitness " + Fixed(aligned->log_fitness)
+                              : "failed");
+    if (!aligned.ok()) {
+      PrintError("conformance", aligned.status());
+      return kExitInvalid;
+    }
+    json = mining::AlignmentToJson(view, *aligned, json_top);
+  }
+  json["model"] = {{"source", args.model},
+                   {"description", model->description},
+                   {"places", model->net.places.size()},
+                   {"transitions", model->net.transitions.size()}};
+  if (model->from_sop) {
+    json["model"]["campaign_types"] = model->campaign_types;
+    json["cases_of_other_types"] = log->num_cases() - view.num_cases();
+  }
+  if (args.json) {
+    std::cout << json.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "model: " << model->description << " ("
+            << model->net.places.size() << " places, "
+            << model->net.transitions.size() << " transitions)\n";
+  if (model->from_sop && log->num_cases() != view.num_cases()) {
+    std::cout << "left out: " << log->num_cases() - view.num_cases()
+              << " cases of campaign types that do not run this process\n";
+  }
+  if (args.method == "token") {
+    PrintTokenReplay(json, args.top);
+  } else {
+    PrintAlignments(json, args.top);
+  }
   return kExitOk;
 }
 
@@ -447,6 +783,34 @@ std::function<int()> AddMineCommands(CLI::App& app) {
   discover->add_option("--noise", args->noise,
                        "Inductive Miner noise threshold, 0-1 (default 0: IM)");
   discover->add_option("--svg", args->svg, "Write the model as SVG");
+  discover->add_option("--pnml", args->pnml,
+                       "Write the Petri net as PNML (--algo inductive)");
+
+  CLI::App* conformance = mine->add_subcommand(
+      "conformance", "Check the log against a Petri net or an SOP process");
+  AddLogOptions(conformance, *args);
+  conformance
+      ->add_option("--model", args->model,
+                   "A Petri net (.pnml) or an SOP (its root YAML file)")
+      ->required();
+  conformance
+      ->add_option("--method", args->method,
+                   "token (token-based replay, default) or alignment "
+                   "(optimal alignments)")
+      ->check(CLI::IsMember({"token", "alignment"}));
+  conformance->add_option(
+      "--process", args->process,
+      "For an SOP: the process (or a campaign type running it); needed "
+      "when the SOP has more than one");
+  conformance
+      ->add_option("--top", args->top,
+                   "How many deviating variants to list (0: all; default "
+                   "20); with --json, how many variants (default all)")
+      ->each([args](const std::string&) { args->top_given = true; });
+  conformance->add_option(
+      "--max-states", args->max_states,
+      "Alignments: search states per trace before it is left not computed "
+      "(default 1000000)");
 
   for (CLI::App* command : mine->get_subcommands({})) {
     command->footer(
@@ -458,6 +822,7 @@ std::function<int()> AddMineCommands(CLI::App& app) {
     if (variants->parsed()) return RunVariants(*args);
     if (map->parsed()) return RunMap(*args);
     if (discover->parsed()) return RunDiscover(*args);
+    if (conformance->parsed()) return RunConformance(*args);
     return -1;
   };
 }

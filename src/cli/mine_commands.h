@@ -31,10 +31,12 @@ class Progress {
 };
 
 // Reads LOG: a store (sqlite:PATH, postgresql://…, or a file that is a
-// SQLite database) or an XES / CSV file.
+// SQLite database) or an XES / CSV file. `steps_only` keeps, of a store's
+// history, the events that finish an SOP step (store::StoreLogOptions).
 Result<eventlog::EventLog> LoadLog(const std::string& log,
                                    const std::vector<std::string>& classifier,
-                                   bool sort_by_time, Progress& progress);
+                                   bool sort_by_time, Progress& progress,
+                                   bool steps_only = false);
 
 // Adds `mine stats|variants|map|discover|conformance`; the returned function
 // runs the one parsed and returns its exit code, or -1 when none was.

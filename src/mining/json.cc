@@ -188,4 +188,134 @@ Json VariantsToJson(const eventlog::EventLog& log,
   return out;
 }
 
+namespace {
+
+Json ActivityNames(const eventlog::EventLog& log,
+                   const std::vector<uint32_t>& activities) {
+  Json names = Json::array();
+  for (uint32_t a : activities) names.push_back(log.activities()[a]);
+  return names;
+}
+
+Json CaseIds(const eventlog::EventLog& log,
+             const std::vector<uint32_t>& cases) {
+  Json ids = Json::array();
+  for (uint32_t c : cases) ids.push_back(std::string(log.case_id(c)));
+  return ids;
+}
+
+const char* MoveTypeName(MoveType type) {
+  switch (type) {
+    case MoveType::kSync:
+      return "sync";
+    case MoveType::kLog:
+      return "log";
+    case MoveType::kModel:
+      return "model";
+  }
+  return "sync";
+}
+
+}  // namespace
+
+Json TokenReplayToJson(const eventlog::LogView& view, const sop::PetriNet& net,
+                       const TokenReplayResult& result, size_t top) {
+  const eventlog::EventLog& log = view.log();
+  const std::vector<eventlog::Variant> variants = eventlog::Variants(view);
+  Json places = Json::array();
+  for (size_t p = 0; p < result.places.size() && p < net.places.size(); ++p) {
+    const PlaceReplayCounts& counts = result.places[p];
+    places.push_back({{"place", net.places[p].id},
+                      {"missing", counts.missing},
+                      {"remaining", counts.remaining},
+                      {"consumed", counts.consumed},
+                      {"produced", counts.produced},
+                      {"underfed_cases", counts.underfed_cases},
+                      {"overfed_cases", counts.overfed_cases}});
+  }
+  Json out_variants = Json::array();
+  for (size_t i = 0; i < result.variants.size() && i < variants.size() &&
+                     (top == 0 || i < top);
+       ++i) {
+    const TraceReplay& replay = result.variants[i];
+    out_variants.push_back(
+        {{"rank", i + 1},
+         {"activities", ActivityNames(log, variants[i].activities)},
+         {"is_fit", replay.is_fit},
+         {"fitness", replay.fitness},
+         {"missing", replay.missing},
+         {"remaining", replay.remaining},
+         {"consumed", replay.consumed},
+         {"produced", replay.produced},
+         {"not_enabled", replay.not_enabled_activities},
+         {"unknown_activities", replay.unknown_activities},
+         {"case_ids", CaseIds(log, variants[i].cases)}});
+  }
+  return {{"method", "token"},
+          {"cases", view.num_cases()},
+          {"variants_total", result.variants.size()},
+          {"log_fitness", result.log_fitness},
+          {"average_trace_fitness", result.average_trace_fitness},
+          {"percentage_of_fitting_traces", result.percentage_of_fitting_traces},
+          {"fitting_cases", result.fitting_cases},
+          {"tokens",
+           {{"missing", result.missing},
+            {"remaining", result.remaining},
+            {"consumed", result.consumed},
+            {"produced", result.produced}}},
+          {"places", places},
+          {"variants", out_variants}};
+}
+
+Json AlignmentToJson(const eventlog::LogView& view,
+                     const AlignmentResult& result, size_t top) {
+  const eventlog::EventLog& log = view.log();
+  const std::vector<eventlog::Variant> variants = eventlog::Variants(view);
+  Json out_variants = Json::array();
+  for (size_t i = 0; i < result.variants.size() && i < variants.size() &&
+                     (top == 0 || i < top);
+       ++i) {
+    const TraceAlignment& alignment = result.variants[i];
+    Json variant = {{"rank", i + 1},
+                    {"activities", ActivityNames(log, variants[i].activities)},
+                    {"computed", alignment.computed},
+                    {"case_ids", CaseIds(log, variants[i].cases)}};
+    if (!alignment.computed) {
+      variant["not_computed_reason"] = alignment.not_computed_reason;
+      out_variants.push_back(std::move(variant));
+      continue;
+    }
+    Json moves = Json::array();
+    Json log_moves = Json::array();
+    Json model_moves = Json::array();
+    for (const AlignmentMove& move : alignment.moves) {
+      Json m = {{"type", MoveTypeName(move.type)}, {"activity", move.activity}};
+      if (move.silent) m["silent"] = true;
+      moves.push_back(m);
+      if (move.type == MoveType::kLog) log_moves.push_back(move.activity);
+      if (move.type == MoveType::kModel && !move.silent) {
+        model_moves.push_back(move.activity);
+      }
+    }
+    variant["cost"] = alignment.cost;
+    variant["fitness"] = alignment.fitness;
+    variant["is_fit"] = log_moves.empty() && model_moves.empty();
+    variant["log_moves"] = log_moves;
+    variant["model_moves"] = model_moves;
+    variant["moves"] = moves;
+    out_variants.push_back(std::move(variant));
+  }
+  return {{"method", "alignment"},
+          {"cases", view.num_cases()},
+          {"variants_total", result.variants.size()},
+          {"log_fitness", result.log_fitness},
+          {"average_trace_fitness", result.average_trace_fitness},
+          {"percentage_of_fitting_traces", result.percentage_of_fitting_traces},
+          {"fitting_cases", result.fitting_cases},
+          {"computed_cases", result.computed_cases},
+          {"not_computed_cases", result.not_computed_cases},
+          {"empty_trace_cost", result.empty_trace_cost},
+          {"variants", out_variants}};
+}
+
 }  // namespace livesop::mining

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "eventlog/log.h"
+#include "mining/alignments.h"
 #include "mining/dfg.h"
 #include "mining/heuristics.h"
 #include "mining/stats.h"
+#include "mining/token_replay.h"
 #include "sop/petri_net.h"
 
 namespace livesop::mining {
@@ -26,6 +28,23 @@ nlohmann::json HeuristicsNetToJson(const HeuristicsNet& net);
 nlohmann::json VariantsToJson(const eventlog::EventLog& log,
                               const std::vector<eventlog::Variant>& variants,
                               size_t top = 0);
+
+// A token-based replay of `view` on `net` (the arguments TokenReplay was
+// given): the log figures, the token counts, every place's counts, and the
+// `top` most frequent variants (all when 0), each with its fitness, token
+// counts, the activities that were not enabled or that no transition
+// carries, and its case ids (every one: the deviations per trace).
+nlohmann::json TokenReplayToJson(const eventlog::LogView& view,
+                                 const sop::PetriNet& net,
+                                 const TokenReplayResult& result,
+                                 size_t top = 0);
+
+// Alignments of `view` with `net` (the arguments Align was given): the log
+// figures and the `top` most frequent variants (all when 0), each with its
+// cost, fitness, the moves in order and the log and model moves apart, and
+// its case ids.
+nlohmann::json AlignmentToJson(const eventlog::LogView& view,
+                               const AlignmentResult& result, size_t top = 0);
 
 }  // namespace livesop::mining
 

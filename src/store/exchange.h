@@ -43,11 +43,11 @@ Result<ExportStats> ExportLog(Store& store, const EventFilter& filter,
 struct StoreLogOptions {
   // How events are told apart as activities (default concept:name).
   eventlog::ClassifierSpec classifier;
-  // Keep only the events that finish an SOP step (their payload has an
-  // `outcome`: a task completed, the decision that settled an approval or
-  // review), so that each case reads as its path through the SOP's steps,
-  // the log to check against the SOP compiled to a Petri net. Default
-  // false: every event.
+  // Keep only the events that finish an SOP step's work (their payload has
+  // an `outcome`: a task completed, the decision that settled an approval or
+  // review; not a step skipped, whose work was not done), so that each case
+  // reads as its path through the SOP's steps, the log to check against the
+  // SOP compiled to a Petri net. Default false: every event.
   bool steps_only = false;
 };
 

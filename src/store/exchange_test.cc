@@ -293,7 +293,10 @@ TEST_F(ExchangeTest, TheHistoryReadsAsAColumnarLogWithAStepView) {
                     R"({"decision":"approve","outcome":"approved"})", 3)};
   AppendRequest a2;
   a2.campaign = "a";
-  a2.events = {event("task_completed", "Review", "review",
+  // A skipped step is not on the path: its work was not done.
+  a2.events = {event("task_skipped", "Proofread", "proofread",
+                     R"({"outcome":"done"})", 8),
+               event("task_completed", "Review", "review",
                      R"({"outcome":"approved"})", 9)};
   for (AppendRequest* r : {&a, &b, &a2}) {
     r->expected_version = kAnyVersion;
@@ -304,9 +307,9 @@ TEST_F(ExchangeTest, TheHistoryReadsAsAColumnarLogWithAStepView) {
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ(all->num_cases(), 2u);
   EXPECT_EQ(all->case_id(0), "a");
-  EXPECT_EQ(all->case_size(0), 3u);
+  EXPECT_EQ(all->case_size(0), 4u);
   EXPECT_EQ(all->case_size(1), 3u);
-  EXPECT_EQ(all->activities()[all->trace(0)[2]], "Review");
+  EXPECT_EQ(all->activities()[all->trace(0)[3]], "Review");
   EXPECT_EQ(all->FindEventColumn("livesop:payload"), nullptr);
   const eventlog::AttributeColumn* type = all->FindEventColumn("livesop:type");
   ASSERT_NE(type, nullptr);

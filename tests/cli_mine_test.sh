@@ -158,10 +158,15 @@ run_json mine conformance "${logs}/receipt.xes" --model receipt.pnml --json
 expect_eq "discovered pnml fitness" \
   "$(py 'round(d["log_fitness"], 9)' <<<"${out}")" \
   "$(py 'round(d["tbr_fitness"]["log_fitness"], 9)' <"${reference}/receipt.fitness.json")"
-run mine discover "${logs}/receipt.xes" --pnml never.pnml
+run mine discover "${logs}/receipt.xes" --algo heuristics --pnml never.pnml
 expect_eq "pnml needs a net exit" "${code}" 2
 expect_contains "pnml needs a net message" "${out}" "--algo inductive"
 expect_true "pnml needs a net writes nothing" test ! -e never.pnml
+# The directly-follows graph's net fits its log by construction.
+run mine discover "${logs}/receipt.xes" --pnml dfg.pnml
+expect_eq "discover dfg pnml exit" "${code}" 0
+run_json mine conformance "${logs}/receipt.xes" --model dfg.pnml --json --top 1
+expect_eq "dfg net fits its log" "$(py 'd["log_fitness"]' <<<"${out}")" 1.0
 
 # Against an SOP process: step names are the activities.
 cat >review.xes <<'XES'

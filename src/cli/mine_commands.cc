@@ -311,11 +311,24 @@ Status WriteIfAsked(const std::string& path, const Result<std::string>& text) {
   return WriteFile(path, *text + "\n");
 }
 
+Status WritePnmlIfAsked(const std::string& path, const sop::PetriNet& net) {
+  if (path.empty()) return OkStatus();
+  std::ostringstream pnml;
+  LIVESOP_RETURN_IF_ERROR(mining::WritePnml(net, pnml));
+  return WriteFile(path, pnml.str());
+}
+
+Status WritePnmlIfAsked(const std::string& path, const mining::Dfg& dfg) {
+  if (path.empty()) return OkStatus();
+  return WritePnmlIfAsked(path, mining::DfgToPetriNet(dfg));
+}
+
 int RunDiscover(const MineArgs& args) {
-  if (!args.pnml.empty() && args.algo != "inductive") {
+  if (!args.pnml.empty() && args.algo == "heuristics") {
     PrintError("discover",
-               InvalidArgumentError("--pnml writes a Petri net, which only "
-                                    "--algo inductive discovers"));
+               InvalidArgumentError("--pnml writes a Petri net, which --algo "
+                                    "dfg and --algo inductive give; a "
+                                    "heuristics net is not one"));
     return kExitUsage;
   }
   if (args.noise < 0 || args.noise > 1) {
@@ -339,6 +352,7 @@ int RunDiscover(const MineArgs& args) {
     const mining::Dfg dfg = mining::DiscoverDfg(view);
     progress.End(std::to_string(dfg.edges.size()) + " edges");
     written = WriteIfAsked(args.svg, mining::RenderMapSvg(dfg, {}));
+    if (written.ok()) written = WritePnmlIfAsked(args.pnml, dfg);
     json["dfg"] = mining::DfgToJson(dfg);
     if (!args.json && written.ok()) {
       std::cout << "directly-follows graph: " << dfg.activities.size()
@@ -388,11 +402,7 @@ int RunDiscover(const MineArgs& args) {
       return kExitInvalid;
     }
     written = WriteIfAsked(args.svg, mining::PetriNetToSvg(*net));
-    if (written.ok() && !args.pnml.empty()) {
-      std::ostringstream pnml;
-      written = mining::WritePnml(*net, pnml);
-      if (written.ok()) written = WriteFile(args.pnml, pnml.str());
-    }
+    if (written.ok()) written = WritePnmlIfAsked(args.pnml, *net);
     json["noise_threshold"] = args.noise;
     json["process_tree"] = mining::ToString(*tree);
     json["petri_net"] = mining::PetriNetToJson(*net);
@@ -783,8 +793,10 @@ std::function<int()> AddMineCommands(CLI::App& app) {
   discover->add_option("--noise", args->noise,
                        "Inductive Miner noise threshold, 0-1 (default 0: IM)");
   discover->add_option("--svg", args->svg, "Write the model as SVG");
-  discover->add_option("--pnml", args->pnml,
-                       "Write the Petri net as PNML (--algo inductive)");
+  discover->add_option(
+      "--pnml", args->pnml,
+      "Write the Petri net as PNML (--algo dfg: the graph's net; --algo "
+      "inductive: the workflow net)");
 
   CLI::App* conformance = mine->add_subcommand(
       "conformance", "Check the log against a Petri net or an SOP process");

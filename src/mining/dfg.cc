@@ -207,4 +207,39 @@ Dfg DiscoverDfg(const eventlog::LogView& view, const DfgOptions& options) {
   return dfg;
 }
 
+sop::PetriNet DfgToPetriNet(const Dfg& dfg) {
+  sop::PetriNet net;
+  net.source = net.AddPlace("source", "source");
+  net.sink = net.AddPlace("sink", "sink");
+  net.initial[net.source] = 1;
+  net.final[net.sink] = 1;
+  std::vector<int> place(dfg.activities.size(), -1);
+  for (size_t a = 0; a < dfg.activities.size(); ++a) {
+    if (dfg.activity_count[a] == 0) continue;
+    place[a] = net.AddPlace("p_" + std::to_string(a), dfg.activities[a]);
+  }
+  auto transition = [&](const std::string& label, bool silent) {
+    return net.AddTransition("t_" + std::to_string(net.transitions.size()),
+                             label, silent);
+  };
+  for (size_t a = 0; a < dfg.activities.size(); ++a) {
+    if (place[a] < 0 || dfg.start_count[a] == 0) continue;
+    const int t = transition(dfg.activities[a], false);
+    net.AddArc(net.source, t);
+    net.AddArc(t, place[a], /*to_place=*/true);
+  }
+  for (size_t a = 0; a < dfg.activities.size(); ++a) {
+    if (place[a] < 0 || dfg.end_count[a] == 0) continue;
+    const int t = transition("", true);
+    net.AddArc(place[a], t);
+    net.AddArc(t, net.sink, /*to_place=*/true);
+  }
+  for (const DfgEdge& edge : dfg.edges) {
+    const int t = transition(dfg.activities[edge.target], false);
+    net.AddArc(place[edge.source], t);
+    net.AddArc(t, place[edge.target], /*to_place=*/true);
+  }
+  return net;
+}
+
 }  // namespace livesop::mining

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "eventlog/log.h"
+#include "sop/petri_net.h"
 
 namespace livesop::mining {
 
@@ -64,6 +65,15 @@ struct DfgOptions {
 
 // The directly-follows graph of the cases of `view`.
 Dfg DiscoverDfg(const eventlog::LogView& view, const DfgOptions& options = {});
+
+// `dfg` as a workflow net, as PM4Py converts one ("activity defines
+// place"): a place per activity (id `p_N`, named by the activity) that holds
+// a token once the activity ran; a transition labelled a from the source
+// place to a's place per start activity a, one labelled b from a's place to
+// b's per edge a -> b, and a silent transition from a's place to the sink
+// per end activity a. The net replays exactly the directly-follows
+// behaviour, labels repeating; an empty graph gives source and sink alone.
+sop::PetriNet DfgToPetriNet(const Dfg& dfg);
 
 }  // namespace livesop::mining
 

@@ -5,10 +5,13 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <tuple>
 
+#include "mining/alignments.h"
 #include "mining/test_util.h"
+#include "mining/token_replay.h"
 
 namespace livesop::mining {
 namespace {
@@ -55,6 +58,58 @@ TEST_P(ReferenceDfgTest, MatchesPm4pyExactly) {
 INSTANTIATE_TEST_SUITE_P(SharedLogs, ReferenceDfgTest,
                          testing::Values("running-example", "receipt",
                                          "roadtraffic100traces"));
+
+// The net of a log's DFG replays every case of the log: each event's
+// transition leaves the place of the event before it.
+TEST_P(ReferenceDfgTest, NetOfTheGraphFitsItsLog) {
+  const EventLog log = LoadSharedLog(GetParam() + ".xes");
+  const Dfg dfg = DiscoverDfg(LogView(log), {.durations = false});
+  const sop::PetriNet net = DfgToPetriNet(dfg);
+  size_t starts = 0;
+  size_t ends = 0;
+  for (size_t a = 0; a < dfg.activities.size(); ++a) {
+    starts += dfg.start_count[a] > 0;
+    ends += dfg.end_count[a] > 0;
+  }
+  EXPECT_EQ(net.places.size(), dfg.activities.size() + 2);
+  EXPECT_EQ(net.transitions.size(), starts + ends + dfg.edges.size());
+  auto replay = TokenReplay(LogView(log), net);
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  EXPECT_EQ(replay->log_fitness, 1.0);
+  EXPECT_EQ(replay->fitting_cases, static_cast<int64_t>(log.num_cases()));
+}
+
+TEST(DfgToPetriNetTest, LabelsRepeatAndEndsAreSilent) {
+  const EventLog log = LettersLog({"abc", "ac", "abbc"});
+  const sop::PetriNet net = DfgToPetriNet(DiscoverDfg(LogView(log)));
+  // a starts; a->b, a->c, b->b, b->c; c ends.
+  std::multiset<std::string> labels;
+  int silent = 0;
+  for (const sop::Transition& t : net.transitions) {
+    if (t.silent) {
+      ++silent;
+    } else {
+      labels.insert(t.label);
+    }
+  }
+  EXPECT_EQ(silent, 1);
+  EXPECT_EQ(labels, (std::multiset<std::string>{"a", "b", "b", "c", "c"}));
+  // A sequence the graph does not allow costs a move: "ca" is no path.
+  auto aligned = AlignTrace({"a", "c", "b"}, net);
+  ASSERT_TRUE(aligned.ok());
+  EXPECT_LT(aligned->fitness, 1.0);
+  auto fits = AlignTrace({"a", "b", "b", "b", "c"}, net);
+  ASSERT_TRUE(fits.ok());
+  EXPECT_EQ(fits->fitness, 1.0);
+}
+
+TEST(DfgToPetriNetTest, AnEmptyGraphIsSourceAndSinkAlone) {
+  const sop::PetriNet net = DfgToPetriNet(Dfg{});
+  EXPECT_EQ(net.places.size(), 2u);
+  EXPECT_TRUE(net.transitions.empty());
+  EXPECT_EQ(net.initial, (sop::Marking{1, 0}));
+  EXPECT_EQ(net.final, (sop::Marking{0, 1}));
+}
 
 TEST(DfgTest, DurationsAreMeanMedianAndP90AsNumpyComputesThem) {
   // a->b takes 10, 20, 30 and 100 minutes in four cases; b->c once, 5

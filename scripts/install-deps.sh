@@ -10,7 +10,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   graphviz libgraphviz-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev
-  libxml2-dev zlib1g-dev libcsv-dev libhowardhinnant-date-dev tzdata
+  libxml2-dev libpugixml-dev zlib1g-dev libcsv-dev libhowardhinnant-date-dev tzdata
   libsqlite3-dev sqlite3 libssl-dev
   libpq-dev postgresql
   python3

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "eventlog/csv.h"
+#include "eventlog/log.h"
 #include "eventlog/log_test_util.h"
 #include "eventlog/xes.h"
 
@@ -59,6 +60,9 @@ const Expectation kExpectations[] = {
      "not well-formed XML: Entity 'who' not defined"},
     {"nested-too-deep.xes", StatusCode::kInvalidArgument, 12,
      "elements are nested more than 256 levels deep"},
+    {"unknown-attribute-type.xes", StatusCode::kInvalidArgument, 11,
+     "<decimal> (key \"cost\") is not an XES attribute type; use string, "
+     "date, int, float, boolean, id, list or container"},
 };
 
 Status Read(const std::string& path) {
@@ -78,6 +82,10 @@ TEST(InvalidInputTest, EachFileFailsWithItsCodeFileAndLine) {
                 StartsWith(path + ":" + std::to_string(e.line) + ": "))
         << e.file;
     EXPECT_THAT(status.message(), HasSubstr(e.says)) << e.file;
+    // ReadLog, whatever path it reads by, fails the same way.
+    Result<EventLog> log = ReadLog(path);
+    ASSERT_FALSE(log.ok()) << e.file;
+    EXPECT_EQ(log.status().message(), status.message()) << e.file;
   }
 }
 

@@ -8,6 +8,9 @@
 #include <utility>
 
 #include "core/time.h"
+#include "eventlog/internal/input_file.h"
+#include "eventlog/internal/parallel_xes.h"
+#include "eventlog/internal/timestamp.h"
 #include "eventlog/xes.h"
 
 namespace livesop::eventlog {
@@ -39,6 +42,15 @@ Storage StorageOf(AttributeType type) {
       return Storage::kComplex;
   }
   return Storage::kComplex;
+}
+
+// The instant of a date's text, or kNoTime. Readers hand over dates in
+// FormatTimestamp's form, which the common shape's parser takes.
+int64_t ParseTime(std::string_view text) {
+  int64_t micros = 0;
+  if (internal::ParseCommonTimestamp(text, micros)) return micros;
+  Result<int64_t> parsed = ParseTimestamp(text);
+  return parsed.ok() ? *parsed : kNoTime;
 }
 
 size_t RowsOf(const AttributeColumn& column) {
@@ -247,11 +259,9 @@ void LogBuilder::SetColumn(std::vector<AttributeColumn>& columns,
     case AttributeType::kId:
       column.strings[row] = log_.strings_.Intern(attribute.value);
       return;
-    case AttributeType::kDate: {
-      Result<int64_t> time = ParseTimestamp(attribute.value);
-      column.ints[row] = time.ok() ? *time : kNoTime;
+    case AttributeType::kDate:
+      column.ints[row] = ParseTime(attribute.value);
       return;
-    }
     case AttributeType::kBoolean:
       column.ints[row] = attribute.value == "true" || attribute.value == "1";
       return;
@@ -289,10 +299,7 @@ void LogBuilder::AddEvent(const Event& event) {
   for (const Attribute& attribute : event) {
     if (attribute.key == kTimestampKey &&
         attribute.type == AttributeType::kDate) {
-      if (time == kNoTime) {
-        Result<int64_t> parsed = ParseTimestamp(attribute.value);
-        if (parsed.ok()) time = *parsed;
-      }
+      if (time == kNoTime) time = ParseTime(attribute.value);
     } else if (attribute.key == kResourceKey) {
       if (resource == kNoString)
         resource = log_.strings_.Intern(attribute.value);
@@ -436,11 +443,24 @@ Result<EventLog> ReadLog(const std::string& path,
   if (EndsWith(path, ".csv") || EndsWith(path, ".csv.gz")) {
     BuildingCsvVisitor visitor(builder);
     LIVESOP_RETURN_IF_ERROR(ReadCsv(path, options.csv, visitor));
-  } else {
-    BuildingXesVisitor visitor(builder);
-    LIVESOP_RETURN_IF_ERROR(ReadXes(path, visitor));
+    return builder.Finish();
   }
-  return builder.Finish();
+  {
+    LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<internal::InputFile> file,
+                             internal::InputFile::Open(path));
+    BuildingXesVisitor visitor(builder);
+    LIVESOP_ASSIGN_OR_RETURN(const bool read,
+                             internal::ReadXesParallel(
+                                 *file, visitor, {.threads = options.threads}));
+    if (read) return builder.Finish();
+  }
+  // The fast path gave up: the streaming reader reads the file exactly, or
+  // names the file and line of what is wrong.
+  LogBuilder exact(options.classifier);
+  if (options.sort_by_time) exact.SortByTime();
+  BuildingXesVisitor visitor(exact);
+  LIVESOP_RETURN_IF_ERROR(ReadXes(path, visitor));
+  return exact.Finish();
 }
 
 Status WriteXesLog(const EventLog& log, std::ostream& out) {

@@ -218,11 +218,17 @@ struct ReadLogOptions {
   // Order each case's events by timestamp (default: file order, as PM4Py
   // replays them).
   bool sort_by_time = false;
+  // XES only: threads that parse the file, the calling one included; 0
+  // (the default) means one per core. Chunks of traces are parsed in
+  // parallel when the file allows it and read by the streaming reader
+  // otherwise (docs/formats/xes.md); the log is the same either way.
+  int threads = 0;
 };
 
 // Reads an XES (plain or gzip) or CSV file into a columnar log. The format
 // is told by the name: `.csv` / `.csv.gz` is CSV, anything else XES.
 // Errors are the readers' (xes.h, csv.h): file:line and what is wrong.
+// Memory: the log and a few chunks of the file, never the whole file.
 Result<EventLog> ReadLog(const std::string& path,
                          const ReadLogOptions& options = {});
 

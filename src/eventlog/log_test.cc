@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -198,6 +199,109 @@ TEST_F(ReadLogTest, WrittenXesReadsBackToTheSameLog) {
       EXPECT_EQ(same->Text(e, *copy), column.Text(e, *log)) << column.key;
     }
   }
+}
+
+// Builds the log through the streaming reader alone, as ReadLog did before
+// it had a parallel path.
+EventLog ReadLogSequentially(const std::string& path) {
+  class Building final : public XesVisitor {
+   public:
+    explicit Building(LogBuilder& builder) : builder_(builder) {}
+    Status OnLog(const LogHeader& header) override {
+      builder_.SetHeader(header);
+      return OkStatus();
+    }
+    Status OnTrace(const Trace& trace) override {
+      builder_.AddTrace(trace);
+      return OkStatus();
+    }
+
+   private:
+    LogBuilder& builder_;
+  };
+  LogBuilder builder;
+  Building visitor(builder);
+  const Status status = ReadXes(path, visitor);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return builder.Finish();
+}
+
+// Every part of two logs, string ids and their order included.
+void ExpectSameLog(const EventLog& a, const EventLog& b) {
+  ASSERT_EQ(a.num_cases(), b.num_cases());
+  ASSERT_EQ(a.num_events(), b.num_events());
+  EXPECT_EQ(a.activities(), b.activities());
+  ASSERT_EQ(a.strings().size(), b.strings().size());
+  for (uint32_t i = 0; i < a.strings().size(); ++i) {
+    ASSERT_EQ(a.strings()[i], b.strings()[i]) << "string " << i;
+  }
+  for (size_t c = 0; c < a.num_cases(); ++c) {
+    ASSERT_EQ(a.case_id(c), b.case_id(c));
+    ASSERT_EQ(a.case_begin(c), b.case_begin(c));
+  }
+  const auto same = [](auto x, auto y) {
+    return std::equal(x.begin(), x.end(), y.begin(), y.end());
+  };
+  EXPECT_TRUE(same(a.activity(), b.activity()));
+  EXPECT_TRUE(same(a.timestamp(), b.timestamp()));
+  EXPECT_TRUE(same(a.resource(), b.resource()));
+  EXPECT_TRUE(same(a.lifecycle(), b.lifecycle()));
+  for (const auto* columns : {&a.event_columns(), &a.case_columns()}) {
+    const auto& other =
+        columns == &a.event_columns() ? b.event_columns() : b.case_columns();
+    ASSERT_EQ(columns->size(), other.size());
+    for (size_t i = 0; i < columns->size(); ++i) {
+      const AttributeColumn& x = (*columns)[i];
+      const AttributeColumn& y = other[i];
+      EXPECT_EQ(x.key, y.key);
+      EXPECT_EQ(x.type, y.type) << x.key;
+      EXPECT_EQ(x.strings, y.strings) << x.key;
+      EXPECT_EQ(x.ints, y.ints) << x.key;
+      EXPECT_EQ(x.floats.size(), y.floats.size()) << x.key;
+      for (size_t r = 0; r < x.floats.size() && r < y.floats.size(); ++r) {
+        EXPECT_EQ(x.Text(r, a), y.Text(r, b)) << x.key;
+      }
+      EXPECT_EQ(x.complex, y.complex) << x.key;
+    }
+  }
+  EXPECT_EQ(a.complex_values(), b.complex_values());
+  EXPECT_EQ(a.header(), b.header());
+}
+
+TEST_F(ReadLogTest, ParallelReadingGivesTheLogOfTheStreamingReader) {
+  for (const std::string& path :
+       {kLogs + "running-example.xes", kLogs + "receipt.xes",
+        kLogs + "roadtraffic100traces.xes",
+        std::string(LIVESOP_SOURCE_DIR "/testdata/eventlog/complete.xes")}) {
+    SCOPED_TRACE(path);
+    const EventLog expected = ReadLogSequentially(path);
+    for (int threads : {1, 2, 4}) {
+      SCOPED_TRACE(threads);
+      ReadLogOptions options;
+      options.threads = threads;
+      Result<EventLog> log = ReadLog(path, options);
+      ASSERT_TRUE(log.ok()) << log.status().message();
+      ExpectSameLog(*log, expected);
+    }
+  }
+}
+
+TEST_F(ReadLogTest, ALogTheFastPathCannotReadIsReadWhole) {
+  // A comment among the traces sends ReadLog to the streaming reader, which
+  // reads every trace, those before the comment included, once.
+  const std::string path = Path("comment.xes");
+  std::ofstream(path)
+      << "<log>\n"
+         "<trace><string key=\"concept:name\" value=\"1\"/><event><string "
+         "key=\"concept:name\" value=\"a\"/></event></trace>\n"
+         "<!-- <trace> -->\n"
+         "<trace><string key=\"concept:name\" value=\"2\"/><event><string "
+         "key=\"concept:name\" value=\"b\"/></event></trace>\n"
+         "</log>\n";
+  Result<EventLog> log = ReadLog(path);
+  ASSERT_TRUE(log.ok()) << log.status().message();
+  ExpectSameLog(*log, ReadLogSequentially(path));
+  EXPECT_EQ(log->num_cases(), 2u);
 }
 
 TEST_F(ReadLogTest, ReadsCsvRowsIntoCases) {

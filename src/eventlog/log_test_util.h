@@ -9,11 +9,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "eventlog/csv.h"
+#include "eventlog/internal/input_file.h"
+#include "eventlog/internal/parallel_xes.h"
+#include "eventlog/internal/readers.h"
 #include "eventlog/xes.h"
 
 namespace livesop::eventlog {
@@ -48,6 +52,57 @@ inline XesContents ReadXesContents(const std::string& path) {
   CollectingXesVisitor visitor(contents);
   contents.status = ReadXes(path, visitor);
   return contents;
+}
+
+// What the parallel fast path delivered: `read` is its answer (true: the
+// whole log; false: it gave up, and `contents` may hold part of the log).
+struct ParallelContents {
+  bool read = false;
+  XesContents contents;
+};
+
+inline ParallelContents ReadXesParallelContents(
+    const std::string& path, const internal::ParallelXesOptions& options) {
+  ParallelContents result;
+  Result<std::unique_ptr<internal::InputFile>> file =
+      internal::InputFile::Open(path);
+  if (!file.ok()) {
+    result.contents.status = file.status();
+    return result;
+  }
+  CollectingXesVisitor visitor(result.contents);
+  Result<bool> read = internal::ReadXesParallel(**file, visitor, options);
+  if (!read.ok()) {
+    result.contents.status = read.status();
+  } else {
+    result.read = *read;
+  }
+  return result;
+}
+
+// Checks that the fast path reads `path` whole, to exactly what ReadXes
+// reads, with every chunk size and thread count in the lists.
+inline void ExpectFastPathReadsAsReadXes(
+    const std::string& path, const std::vector<size_t>& chunk_sizes,
+    const std::vector<int>& thread_counts) {
+  const XesContents exact = ReadXesContents(path);
+  ASSERT_TRUE(exact.status.ok()) << exact.status.ToString();
+  for (size_t chunk_bytes : chunk_sizes) {
+    for (int threads : thread_counts) {
+      SCOPED_TRACE(path + ", chunks of " + std::to_string(chunk_bytes) +
+                   " bytes, " + std::to_string(threads) + " threads");
+      const ParallelContents fast = ReadXesParallelContents(
+          path, {.threads = threads, .chunk_bytes = chunk_bytes});
+      ASSERT_TRUE(fast.contents.status.ok()) << fast.contents.status.ToString();
+      EXPECT_TRUE(fast.read);
+      EXPECT_EQ(fast.contents.log_calls, 1);
+      EXPECT_EQ(fast.contents.header, exact.header);
+      ASSERT_EQ(fast.contents.traces.size(), exact.traces.size());
+      for (size_t i = 0; i < exact.traces.size(); ++i) {
+        ASSERT_EQ(fast.contents.traces[i], exact.traces[i]) << "trace " << i;
+      }
+    }
+  }
 }
 
 // Everything ReadCsv delivered, and what it returned.

@@ -124,6 +124,15 @@ TEST(RealLogsTest, DirectlyFollowsMatchPm4py) {
   }
 }
 
+TEST(RealLogsTest, TheParallelPathReadsEachLogAsTheStreamingReader) {
+  // Chunks small enough that traces fall on every side of their borders.
+  for (const char* name :
+       {"running-example", "receipt", "roadtraffic100traces"}) {
+    ExpectFastPathReadsAsReadXes(kLogs + name + ".xes",
+                                 {1, 5000, size_t{256} << 10}, {1, 2});
+  }
+}
+
 class RealLogsRoundTripTest : public TempDirTest {};
 
 TEST_F(RealLogsRoundTripTest, RewrittenAndGzippedLogsReadTheSame) {

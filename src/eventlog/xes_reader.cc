@@ -325,14 +325,14 @@ class XesParser {
   }
 
   static void OnStartElement(void* context, const xmlChar* localname,
-                             const xmlChar* /*prefix*/, const xmlChar* /*uri*/,
+                             const xmlChar* /*prefix*/, const xmlChar* uri,
                              int /*nb_namespaces*/,
                              const xmlChar** /*namespaces*/, int nb_attributes,
                              int nb_defaulted, const xmlChar** attributes) {
     auto* self = static_cast<XesParser*>(context);
     // Attributes defaulted by a DTD come last; like a document built
     // without XML_PARSE_DTDATTR, the reader sees only those in the file.
-    self->StartElement(localname,
+    self->StartElement(localname, uri,
                        XmlAttributes(attributes, nb_attributes - nb_defaulted));
   }
 
@@ -413,7 +413,8 @@ class XesParser {
     size_t used;                   // how many of *into this element filled
   };
 
-  void StartElement(const xmlChar* name, const XmlAttributes& attributes) {
+  void StartElement(const xmlChar* name, const xmlChar* uri,
+                    const XmlAttributes& attributes) {
     if (!status_.ok()) return;
     if (++depth_ > kMaxDepth) {
       Fail(Error(Line(), "elements are nested more than " +
@@ -485,7 +486,26 @@ class XesParser {
         if (type) return StartAttribute(top, *type, name, attributes);
         break;
     }
+    // An element with a key, in no namespace or XES's, is an attribute of
+    // a type XES does not define: its value would be lost without a word.
+    // Elements of other namespaces are extensions and are skipped.
+    if (tag == Tag::kOther && IsXesNamespace(uri)) {
+      if (const std::optional<std::string_view> key =
+              attributes.Find(key_name_)) {
+        Fail(Error(Line(), "<" + std::string(View(name)) + "> (key \"" +
+                               std::string(*key) +
+                               "\") is not an XES attribute type; use string, "
+                               "date, int, float, boolean, id, list or "
+                               "container"));
+        return;
+      }
+    }
     skip_depth_ = 1;  // unknown or out of place: skipped with its content
+  }
+
+  static bool IsXesNamespace(const xmlChar* uri) {
+    return uri == nullptr || View(uri) == "http://www.xes-standard.org/" ||
+           View(uri) == "http://www.xes-standard.org";
   }
 
   void EndElement() {

@@ -13,6 +13,7 @@
 #include <streambuf>
 #include <string>
 
+#include "eventlog/log.h"
 #include "eventlog/log_test_util.h"
 
 namespace livesop::eventlog {
@@ -751,6 +752,185 @@ TEST_F(XesTest, AFailingStreamIsUnavailable) {
   if (status.ok()) status = writer.Finish();
   EXPECT_EQ(status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(writer.Finish().code(), StatusCode::kUnavailable);
+}
+
+// The parallel fast path of ReadLog (internal/parallel_xes.h) must read
+// exactly what ReadXes reads, or give up so that ReadXes reads the file.
+
+TEST_F(XesTest, FastPathReadsEveryPartOfIeee1849AsReadXes) {
+  ExpectFastPathReadsAsReadXes(LIVESOP_SOURCE_DIR
+                               "/testdata/eventlog/complete.xes",
+                               {1, 64, 4096, size_t{256} << 10}, {1, 2, 3});
+}
+
+TEST_F(XesTest, FastPathReadsWrittenLogsWithNastyValuesAsReadXes) {
+  // Every trace cut into a chunk of its own (1 byte) and chunks of several
+  // traces; values with references, white space and non-ASCII text.
+  const std::string path = Write("nasty.xes", WriteLog({}, SampleTraces()));
+  ExpectFastPathReadsAsReadXes(path, {1, 200, 100000}, {1, 2});
+}
+
+TEST_F(XesTest, FastPathSkipsWhatReadXesSkipsAfterTheFirstTrace) {
+  // Header elements after a trace, events directly under <log>, unknown
+  // elements with content, lists with and without <values>, containers and
+  // meta-attributes nested in each other, references of every kind, white
+  // space in values, single quotes, a self-closed trace.
+  const std::string path = Write("tricky.xes", R"(<?xml version="1.0"?>
+<!-- comments before the first trace are read by libxml2 -->
+<log xes.version="1849-2016">
+  <extension name="Concept" prefix="concept" uri="c"/>
+  <string key="log" value="before"/>
+  <trace><string key="concept:name" value="a &amp; b &#38; c &lt;&gt;&quot;&apos; &#x41;&#233;&#x1F600;"/>
+    <event>
+      <string key='concept:name' value='tab	and
+newline&#10;kept'/>
+      <list key="l"><string key="x" value="1"/><values><int key="i" value="2"/>
+        <values><string key="skipped" value="3"/></values></values>
+        <float key="after" value="4.5"/></list>
+      <container key="c"><list key="inner"><values><date key="d" value="2020-02-29T23:59:59.5-01:30"/></values></list>
+        <values><string key="skipped" value="in a container"/></values></container>
+      <string key="meta" value="m"><string key="m1" value="1"><int key="m2" value="2"/></string></string>
+      <unknown a="1"><string key="inside unknown" value="x"/></unknown>
+      <event><string key="nested event" value="skipped"/></event>
+    </event>
+    <unknown/>
+  </trace>
+  <string key="log" value="after the first trace"/>
+  <extension name="Late" prefix="late" uri="l"/>
+  <event><string key="concept:name" value="outside any trace"/></event>
+  <trace/>
+  <trace >
+    <event/>
+  </trace>
+  <global scope="event"><string key="late" value="x"/></global>
+</log>
+)");
+  ExpectFastPathReadsAsReadXes(path, {1, 300, 100000}, {1, 2});
+}
+
+TEST_F(XesTest, FastPathGivesUpOnWhatItDoesNotReadAndReadLogStillReads) {
+  const std::string head = R"(<?xml version="1.0" encoding="UTF-8"?>
+<log>
+  <trace><string key="concept:name" value="1"/><event><string key="concept:name" value="a"/></event></trace>
+)";
+  const std::string tail = R"(
+  <trace><string key="concept:name" value="2"/><event><string key="concept:name" value="b"/></event></trace>
+</log>
+)";
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"comment", "<!-- <trace> -->"},
+      {"cdata",
+       "<trace><event><string key=\"k\" value=\"v\"><![CDATA[<trace "
+       "x]]></string></event></trace>"},
+      {"pi", "<?pi <trace ?>"},
+      {"text", "<trace>text</trace>"},
+      {"prefix", "<x:trace xmlns:x=\"urn:x\"><x:event/></x:trace>"},
+      {"doctype", ""},
+      {"prologue-comment", ""},
+      {"latin1", ""},
+  };
+  for (const auto& [name, middle] : files) {
+    SCOPED_TRACE(name);
+    std::string content = head + middle + tail;
+    if (name == "doctype") {
+      content.insert(
+          content.find("<log>"),
+          "<!DOCTYPE log [<!ATTLIST string value NMTOKEN #IMPLIED>]>\n");
+    } else if (name == "prologue-comment") {
+      content.insert(content.find("<log>") + 5, "<!-- <trace> -->");
+    }
+    if (name == "latin1") {
+      content.replace(content.find("UTF-8"), 5, "ISO-8859-1");
+      content.replace(content.find("\"a\""), 3, "\"\xE9\"");
+    }
+    const std::string path = Write(name + ".xes", content);
+    const ParallelContents fast =
+        ReadXesParallelContents(path, {.chunk_bytes = 1});
+    EXPECT_TRUE(fast.contents.status.ok()) << fast.contents.status.ToString();
+    EXPECT_FALSE(fast.read);
+    const XesContents exact = ReadXesContents(path);
+    ASSERT_TRUE(exact.status.ok()) << exact.status.ToString();
+    Result<EventLog> log = ReadLog(path);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    EXPECT_EQ(log->num_cases(), exact.traces.size());
+  }
+}
+
+TEST_F(XesTest, FastPathGivesUpOnEveryErrorAndReadLogNamesTheLine) {
+  // Mistakes inside the traces, where only the fast path looks at first:
+  // ReadLog must fail exactly as ReadXes does.
+  const std::vector<std::pair<std::string, std::string>> mistakes = {
+      {"entity", "<string key=\"k\" value=\"&who;\"/>"},
+      {"bare-ampersand", "<string key=\"k\" value=\"a & b\"/>"},
+      {"bad-reference", "<string key=\"k\" value=\"&#0;\"/>"},
+      {"no-key", "<string value=\"v\"/>"},
+      {"no-value", "<string key=\"k\"/>"},
+      {"bad-date", "<date key=\"time:timestamp\" value=\"30/12/2010\"/>"},
+      {"twice", "<string key=\"k\" key=\"k\" value=\"v\"/>"},
+      {"less-than", "<string key=\"k\" value=\"a<b\"/>"},
+      {"control", "<string key=\"k\" value=\"a\x01\"/>"},
+      {"not-utf8", "<string key=\"k\" value=\"\xC3\x28\"/>"},
+      {"unclosed", "<string key=\"k\" value=\"v\">"},
+      {"mismatch", "<string key=\"k\" value=\"v\"></date>"},
+      {"cdata-end", "<string key=\"k\" value=\"v\"/>]]>"},
+      {"no-space", "<string key=\"k\"value=\"v\"/>"},
+  };
+  for (const auto& [name, mistake] : mistakes) {
+    SCOPED_TRACE(name);
+    const std::string path = Write(name + ".xes", R"(<?xml version="1.0"?>
+<log>
+  <trace><event><string key="concept:name" value="a"/></event></trace>
+  <trace>
+    <event>
+      )" + mistake + R"(
+    </event>
+  </trace>
+  <trace><event><string key="concept:name" value="b"/></event></trace>
+</log>
+)");
+    const ParallelContents fast = ReadXesParallelContents(path, {});
+    EXPECT_FALSE(fast.read);
+    const XesContents exact = ReadXesContents(path);
+    ASSERT_FALSE(exact.status.ok());
+    EXPECT_THAT(exact.status.message(), StartsWith(path + ":"));
+    Result<EventLog> log = ReadLog(path);
+    ASSERT_FALSE(log.ok());
+    EXPECT_EQ(log.status(), exact.status);
+  }
+}
+
+TEST_F(XesTest, FastPathDepthLimitIsReadXesLimit) {
+  // 256 levels, <log> included, read; one more is an error.
+  for (int depth : {256, 257}) {
+    SCOPED_TRACE(depth);
+    std::string nested;
+    for (int i = 3; i < depth; ++i) nested += "<string key=\"k\" value=\"v\">";
+    nested += "<string key=\"k\" value=\"v\"/>";
+    for (int i = 3; i < depth; ++i) nested += "</string>";
+    const std::string path =
+        Write("deep.xes", "<log><trace><event>" + nested +
+                              "</event></trace><trace/></log>\n");
+    const XesContents exact = ReadXesContents(path);
+    const ParallelContents fast = ReadXesParallelContents(path, {});
+    EXPECT_EQ(fast.read, exact.status.ok());
+    if (exact.status.ok()) {
+      EXPECT_EQ(fast.contents.traces, exact.traces);
+    }
+  }
+}
+
+TEST_F(XesTest, FastPathReadsGzipAsPlain) {
+  const std::string plain =
+      LIVESOP_SOURCE_DIR "/testdata/eventlog/complete.xes";
+  std::ifstream in(plain, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(in)),
+                            std::istreambuf_iterator<char>());
+  gzFile gz = gzopen(Path("complete.xes.gz").c_str(), "wb");
+  ASSERT_NE(gz, nullptr);
+  ASSERT_EQ(gzwrite(gz, content.data(), static_cast<unsigned>(content.size())),
+            static_cast<int>(content.size()));
+  ASSERT_EQ(gzclose(gz), Z_OK);
+  ExpectFastPathReadsAsReadXes(Path("complete.xes.gz"), {64}, {2});
 }
 
 TEST_F(XesTest, ManyTracesStreamThrough) {

@@ -32,6 +32,17 @@ void PutDigits(char* end, int64_t value, int width) {
   }
 }
 
+// Whether `text`, which ParseCommonTimestamp read as `micros`, is already
+// what FormatTimestamp(micros) gives: `YYYY-MM-DDTHH:MM:SS.fff+00:00`, or
+// six fraction digits when the microseconds are not whole milliseconds.
+bool IsNormalForm(std::string_view text, int64_t micros) {
+  if (text[10] != 'T' || text[19] != '.') return false;
+  if (text.size() == 29) {
+    return text.substr(23) == "+00:00";
+  }
+  return text.size() == 32 && text.substr(26) == "+00:00" && micros % 1000 != 0;
+}
+
 }  // namespace
 
 bool ParseCommonTimestamp(std::string_view text, int64_t& micros) {
@@ -141,6 +152,11 @@ Status NormaliseTimestamp(std::string_view text, std::string& out) {
     Result<int64_t> parsed = ParseTimestamp(text);
     if (!parsed.ok()) return parsed.status();
     micros = *parsed;
+  } else if (IsNormalForm(text, micros)) {
+    // Logs written by livesop, and many others, are in the normal form
+    // already: copying is cheaper than formatting.
+    out.assign(text);
+    return OkStatus();
   }
   FormatTimestampInto(micros, out);
   return OkStatus();

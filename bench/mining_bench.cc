@@ -26,22 +26,13 @@
 #include "mining/inductive.h"
 #include "mining/stats.h"
 #include "mining/token_replay.h"
+#include "timing.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double MedianMs(int runs, const std::function<void()>& work) {
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = Clock::now();
-    work();
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start)
-                     .count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
-}
+using livesop::bench::MedianMs;
 
 // The process's peak resident memory in MiB (VmHWM).
 double PeakMib() {

@@ -26,27 +26,12 @@
 #include "mining/alignments.h"
 #include "mining/pnml.h"
 #include "mining/token_replay.h"
+#include "timing.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-struct Timing {
-  double median_ms = 0;
-  double min_ms = 0;
-};
-
-Timing Time(int runs, const std::function<void()>& work) {
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = Clock::now();
-    work();
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start)
-                     .count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms.front()};
-}
+using livesop::bench::Time;
+using livesop::bench::Timing;
 
 // The log with every case disturbed the same way per variant: two events
 // swapped, one dropped and one activity of the log inserted, so that most

@@ -21,27 +21,12 @@
 #include "mining/heuristics.h"
 #include "mining/inductive.h"
 #include "mining/process_tree.h"
+#include "timing.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-struct Timing {
-  double median_ms = 0;
-  double min_ms = 0;
-};
-
-Timing Time(int runs, const std::function<void()>& work) {
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = Clock::now();
-    work();
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start)
-                     .count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms.front()};
-}
+using livesop::bench::Time;
+using livesop::bench::Timing;
 
 int Measure(const std::string& path, int runs) {
   using livesop::eventlog::EventLog;

@@ -25,6 +25,7 @@
 #include "eventlog/internal/libxml.h"
 #include "eventlog/internal/readers.h"
 #include "eventlog/internal/timestamp.h"
+#include "eventlog/internal/xes_tags.h"
 #include "eventlog/xes.h"
 
 namespace livesop::eventlog {
@@ -38,24 +39,7 @@ constexpr size_t kChunkBytes = size_t{256} << 10;
 constexpr int kMaxDepth = 256;
 
 // The element names the reader acts on.
-enum class Tag {
-  kOther,
-  kLog,
-  kTrace,
-  kEvent,
-  kExtension,
-  kGlobal,
-  kClassifier,
-  kValues,
-  kString,
-  kDate,
-  kInt,
-  kFloat,
-  kBoolean,
-  kId,
-  kList,
-  kContainer,
-};
+using Tag = internal::XesTag;
 
 constexpr std::array<std::pair<Tag, const char*>, 15> kTagNames = {{
     // The attribute elements first: they are most of a log.
@@ -75,30 +59,6 @@ constexpr std::array<std::pair<Tag, const char*>, 15> kTagNames = {{
     {Tag::kGlobal, "global"},
     {Tag::kClassifier, "classifier"},
 }};
-
-// The attribute type an element stands for; nullopt for other elements.
-std::optional<AttributeType> AttributeTypeOf(Tag tag) {
-  switch (tag) {
-    case Tag::kString:
-      return AttributeType::kString;
-    case Tag::kDate:
-      return AttributeType::kDate;
-    case Tag::kInt:
-      return AttributeType::kInt;
-    case Tag::kFloat:
-      return AttributeType::kFloat;
-    case Tag::kBoolean:
-      return AttributeType::kBoolean;
-    case Tag::kId:
-      return AttributeType::kId;
-    case Tag::kList:
-      return AttributeType::kList;
-    case Tag::kContainer:
-      return AttributeType::kContainer;
-    default:
-      return std::nullopt;
-  }
-}
 
 // Splits a classifier's `keys`: keys are separated by white space, and a key
 // that holds a space is written in single quotes ('Activity Name').

@@ -40,6 +40,7 @@
 
 #include "eventlog/internal/readers.h"
 #include "eventlog/internal/timestamp.h"
+#include "eventlog/internal/xes_tags.h"
 
 namespace livesop::eventlog::internal {
 namespace {
@@ -289,20 +290,7 @@ bool PlainName(const char* name) {
 
 // --- Records from a parsed chunk ------------------------------------------
 
-enum class Tag {
-  kOther,
-  kTrace,
-  kEvent,
-  kValues,
-  kString,
-  kDate,
-  kInt,
-  kFloat,
-  kBoolean,
-  kId,
-  kList,
-  kContainer,
-};
+using Tag = XesTag;
 
 // Whether the NUL-terminated `name` is `literal`; inlined, unlike strcmp,
 // which costs more than the comparison itself on names this short.
@@ -341,29 +329,6 @@ Tag TagOf(const char* name) {
       return Is(name, "values") ? Tag::kValues : Tag::kOther;
     default:
       return Tag::kOther;
-  }
-}
-
-std::optional<AttributeType> AttributeTypeOf(Tag tag) {
-  switch (tag) {
-    case Tag::kString:
-      return AttributeType::kString;
-    case Tag::kDate:
-      return AttributeType::kDate;
-    case Tag::kInt:
-      return AttributeType::kInt;
-    case Tag::kFloat:
-      return AttributeType::kFloat;
-    case Tag::kBoolean:
-      return AttributeType::kBoolean;
-    case Tag::kId:
-      return AttributeType::kId;
-    case Tag::kList:
-      return AttributeType::kList;
-    case Tag::kContainer:
-      return AttributeType::kContainer;
-    default:
-      return std::nullopt;
   }
 }
 

@@ -822,5 +822,13 @@ expect_eq "conformance on the store: dev-1 misses the plan" \
 expect_eq "conformance on the store: the types running the process" \
   "$(py 'd["model"]["campaign_types"]' <<<"${out}")" \
   "['product-launch', 'always-on', 'partnership']"
+# --steps: every mine command reads campaigns as their step paths.
+run_json mine variants store.db --steps --json --top 0
+expect_eq "step paths: dev-1 starts at the review, the plan skipped" \
+  "$(py '[v["activities"][0] for v in d["top"] if "dev-1" in v["example_cases"]]' <<<"${out}")" \
+  "['Internal review of the brief']"
+expect_eq "step paths: no task creations or refusals" \
+  "$(py 'any(a.startswith("Refused") or a == "Submit request" for v in d["top"] for a in v["activities"])' <<<"${out}")" \
+  "False"
 
 finish

@@ -118,6 +118,9 @@ expect_eq "import for mining" "${code}" 0
 run_json mine stats store.db --json
 expect_eq "store cases" "$(py 'd["cases"]' <<<"${out}")" 6
 expect_eq "store events" "$(py 'd["events"]' <<<"${out}")" 42
+run mine stats "${logs}/running-example.xes" --steps
+expect_eq "--steps on a file exit" "${code}" 2
+expect_contains "--steps on a file says why" "${out}" "--steps reads a store's history"
 run_json mine discover sqlite:store.db --json
 expect_eq "store dfg edges" "$(py 'len(d["dfg"]["edges"])' <<<"${out}")" \
   "$(py 'len(d["dfg"])' <"${reference}/running-example.dfg.json")"

@@ -40,6 +40,7 @@ struct MineArgs {
   bool json = false;
   bool sort_by_time = false;
   std::vector<std::string> classifier;
+  bool steps = false;
   // discover
   std::string algo = "dfg";
   double noise = 0;
@@ -72,6 +73,12 @@ bool IsSqliteFile(const std::string& path) {
          std::string_view(magic, 15) == "SQLite format 3";
 }
 
+// Whether LOG names a store rather than an XES or CSV file.
+bool IsStoreLog(const std::string& log) {
+  return log.starts_with("sqlite:") || log.starts_with("postgresql://") ||
+         log.starts_with("postgres://") || IsSqliteFile(log);
+}
+
 }  // namespace
 
 Progress::Progress() : on_(isatty(STDERR_FILENO) == 1) {}
@@ -101,10 +108,7 @@ Result<eventlog::EventLog> LoadLog(const std::string& log,
   if (!classifier.empty()) spec.keys = classifier;
   progress.Begin("reading " + log);
   Result<eventlog::EventLog> read = [&]() -> Result<eventlog::EventLog> {
-    const bool url = log.starts_with("sqlite:") ||
-                     log.starts_with("postgresql://") ||
-                     log.starts_with("postgres://");
-    if (url || IsSqliteFile(log)) {
+    if (IsStoreLog(log)) {
       store::OpenOptions options;
       options.read_only = !log.starts_with("postgres");
       LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> opened,
@@ -152,8 +156,8 @@ Status WriteFile(const std::string& path, const std::string& text) {
 
 int RunStats(const MineArgs& args) {
   Progress progress;
-  Result<eventlog::EventLog> log =
-      LoadLog(args.log, args.classifier, args.sort_by_time, progress);
+  Result<eventlog::EventLog> log = LoadLog(
+      args.log, args.classifier, args.sort_by_time, progress, args.steps);
   if (!log.ok()) {
     PrintError("stats", log.status());
     return kExitInvalid;
@@ -203,8 +207,8 @@ int RunStats(const MineArgs& args) {
 
 int RunVariants(const MineArgs& args) {
   Progress progress;
-  Result<eventlog::EventLog> log =
-      LoadLog(args.log, args.classifier, args.sort_by_time, progress);
+  Result<eventlog::EventLog> log = LoadLog(
+      args.log, args.classifier, args.sort_by_time, progress, args.steps);
   if (!log.ok()) {
     PrintError("variants", log.status());
     return kExitInvalid;
@@ -258,8 +262,8 @@ int RunMap(const MineArgs& args) {
     return kExitUsage;
   }
   Progress progress;
-  Result<eventlog::EventLog> log =
-      LoadLog(args.log, args.classifier, args.sort_by_time, progress);
+  Result<eventlog::EventLog> log = LoadLog(
+      args.log, args.classifier, args.sort_by_time, progress, args.steps);
   if (!log.ok()) {
     PrintError("map", log.status());
     return kExitInvalid;
@@ -338,8 +342,8 @@ int RunDiscover(const MineArgs& args) {
     return kExitUsage;
   }
   Progress progress;
-  Result<eventlog::EventLog> log =
-      LoadLog(args.log, args.classifier, args.sort_by_time, progress);
+  Result<eventlog::EventLog> log = LoadLog(
+      args.log, args.classifier, args.sort_by_time, progress, args.steps);
   if (!log.ok()) {
     PrintError("discover", log.status());
     return kExitInvalid;
@@ -672,7 +676,7 @@ int RunConformance(const MineArgs& args) {
   }
   Result<eventlog::EventLog> log =
       LoadLog(args.log, args.classifier, args.sort_by_time, progress,
-              /*steps_only=*/model->from_sop);
+              /*steps_only=*/model->from_sop || args.steps);
   if (!log.ok()) {
     PrintError("conformance", log.status());
     return kExitInvalid;
@@ -748,6 +752,17 @@ void AddLogOptions(CLI::App* command, MineArgs& args) {
                     "Order each case's events by timestamp (default: file "
                     "order)");
   command->add_flag("--json", args.json, "Print JSON");
+  command
+      ->add_flag("--steps", args.steps,
+                 "A store only: read each campaign as its path through the "
+                 "SOP's steps (the events that finish a step's work)")
+      ->check([&args](const std::string&) -> std::string {
+        if (!IsStoreLog(args.log)) {
+          return "--steps reads a store's history; " + args.log +
+                 " is a file (its events are taken as they are)";
+        }
+        return "";
+      });
 }
 
 }  // namespace

@@ -515,7 +515,7 @@ int RunCampaignShow(const WorkflowArgs& args) {
     Json out = CampaignToJson(*record);
     out["ok"] = state.ok();
     out["sop_version_given"] = session.sop.sop.version;
-    out["values"] = state.ok() ? state->values : Json(nullptr);
+    out["values"] = state.ok() ? *state->values : Json(nullptr);
     out["awaited"] = AwaitedToJson(awaited);
     Json open_json = Json::array();
     for (const store::TaskRecord& t : open) open_json.push_back(TaskToJson(t));

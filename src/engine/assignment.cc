@@ -53,8 +53,8 @@ Result<std::string> Engine::PickAssignee(const Context& context,
     return who.empty() ? step.person : who;  // nobody better: still theirs
   }
   if (!step.assignee_from.empty()) {
-    auto named = state.values.find(step.assignee_from);
-    if (named != state.values.end() && named->is_string() &&
+    auto named = state.values->find(step.assignee_from);
+    if (named != state.values->end() && named->is_string() &&
         sop_.FindPerson(named->get<std::string>()) != nullptr) {
       const std::string person = named->get<std::string>();
       LIVESOP_ASSIGN_OR_RETURN(std::string who, StandIn(person, context.now));

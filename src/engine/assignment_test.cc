@@ -106,7 +106,8 @@ TEST_F(AssignmentTest, ATaskGoesToThePersonTheRequestNames) {
   });
   auto state = SubmitLaunch("af-1");
   ASSERT_TRUE(state.ok()) << state.status().ToString();
-  const std::string requester = state->values["requester"];
+  const std::string requester =
+      state->values->at("requester").get<std::string>();
   EXPECT_EQ(AssigneeOf("af-1/plan"), requester);
   EXPECT_EQ(state->assigned.at("af-1/plan"), requester);
   EXPECT_EQ(engine_->AwaitedNow(*state).front().people.front(), requester);

@@ -327,7 +327,7 @@ TEST_F(DeparturesTest, ExpeditingTakesTheFastTrackAndRunsApprovalsInParallel) {
   auto expedited = engine_->ExpediteCampaign(
       "x-1", how, By("campaign-manager", "competitor launched early"));
   ASSERT_TRUE(expedited.ok()) << expedited.status().ToString();
-  EXPECT_EQ(expedited->values["urgent"], true);
+  EXPECT_EQ(expedited->values->at("urgent"), true);
   EXPECT_EQ(expedited->expedite, how);
   EXPECT_EQ(EventsOf("x-1", "campaign_expedited")[0].deviation, "expedite");
   CampaignState s = Until(*expedited, "fast-track-approval");

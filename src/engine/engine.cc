@@ -180,7 +180,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     state.sop_version = event.sop_version;
     state.title = payload.value("title", "");
     state.owner = payload.value("owner", "");
-    state.values = payload.value("values", Json::object());
+    state.values.Set(payload.value("values", Json::object()));
     state.status = "active";
     if (versions_.count(state.sop_version) == 0) {
       return FailedPreconditionError(
@@ -189,7 +189,8 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
           ", which this engine has not loaded; publish it, or load every "
           "published version");
     }
-    state.facts = CaseFacts(Pinned(state), state.campaign_type, state.values);
+    state.facts.Set(
+        CaseFacts(Pinned(state), state.campaign_type, *state.values));
     const sop::ProcessGraph* graph = GraphOf(state);
     if (graph == nullptr) {
       return DataLossError(
@@ -197,7 +198,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
           " has a type its SOP version does not know: " + state.campaign_type);
     }
     LIVESOP_ASSIGN_OR_RETURN(FlowStep started,
-                             Start(*graph, state.flow, state.facts));
+                             Start(*graph, state.flow, *state.facts));
     if (moved != nullptr) *moved = std::move(started);
   } else if (type == "step_finished") {
     state.done_early.erase(step);
@@ -282,8 +283,11 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
         how.parallel_approvals || payload.value("parallel_approvals", false);
     how.sla_factor = std::min(how.sla_factor, payload.value("sla_factor", 1.0));
     if (payload.value("fast_track", false)) {
-      state.values[payload.value("field", "urgent")] = true;
-      state.facts = CaseFacts(Pinned(state), state.campaign_type, state.values);
+      Json values = *state.values;
+      values[payload.value("field", "urgent")] = true;
+      state.values.Set(std::move(values));
+      state.facts.Set(
+          CaseFacts(Pinned(state), state.campaign_type, *state.values));
     }
     if (how.parallel_approvals) {
       for (auto& [id, plan] : state.plans) {
@@ -357,7 +361,7 @@ Status Engine::AdvanceFlow(CampaignState& state, const Json& payload,
                            OutcomeOf(payload.value("outcome", "")));
   LIVESOP_ASSIGN_OR_RETURN(
       FlowStep advanced,
-      Advance(*graph, state.flow, graph->Find(step), outcome, state.facts));
+      Advance(*graph, state.flow, graph->Find(step), outcome, *state.facts));
   if (moved != nullptr) *moved = std::move(advanced);
   state.finished.insert(step);
   state.plans.erase(step);
@@ -402,13 +406,9 @@ std::vector<Awaited> Engine::AwaitedNow(const CampaignState& state) const {
       continue;
     }
     if (step.type == sop::StepType::kChecklist) {
-      const sop::Checklist* checklist = FindChecklist(state, step.checklist);
-      for (const std::string& item : OpenItems(state, step)) {
-        for (const sop::ChecklistItem& i : checklist->items) {
-          if (i.id != item) continue;
-          const std::string& role = i.role.empty() ? step.role : i.role;
-          out.push_back({step.id, i.text, false, item, role, holders(role)});
-        }
+      for (const sop::ChecklistItem* i : OpenItemsOf(state, step)) {
+        const std::string& role = i->role.empty() ? step.role : i->role;
+        out.push_back({step.id, i->text, false, i->id, role, holders(role)});
       }
     }
     const std::string task = state.campaign + "/" + step.id;
@@ -677,7 +677,7 @@ Result<ApprovalPlan> Engine::PlanFor(const CampaignState& state,
       ApprovalPlan plan,
       PlanApproval(
           Pinned(state), step,
-          ApprovalFacts(Pinned(state), state.campaign_type, state.values)));
+          ApprovalFacts(Pinned(state), state.campaign_type, *state.values)));
   if (state.expedite.parallel_approvals) {
     for (ApproverGroup& group : plan.groups) {
       group.mode = sop::ApprovalMode::kParallel;
@@ -892,11 +892,11 @@ Result<CampaignState> Engine::Submit(const SubmitCommand& command) {
     LIVESOP_RETURN_IF_ERROR(FollowUp(context, started));
     // Escalations the request's facts raise at once ("urgent and large").
     const std::vector<std::string> channels =
-        ApprovalFacts(sop_, context.state.campaign_type, context.state.values)
+        ApprovalFacts(sop_, context.state.campaign_type, *context.state.values)
             .channels;
     for (const sop::EscalationRule& rule : Pinned(context.state).escalations) {
       if (rule.trigger != "condition" || !rule.when ||
-          !HoldsForAnyChannel(*rule.when, context.state.facts, channels)) {
+          !HoldsForAnyChannel(*rule.when, *context.state.facts, channels)) {
         continue;
       }
       LIVESOP_RETURN_IF_ERROR(
@@ -1027,14 +1027,29 @@ std::string Engine::Owner(const CampaignState& state, const sop::Step& step,
 std::vector<std::string> Engine::OpenItems(const CampaignState& state,
                                            const sop::Step& step) const {
   std::vector<std::string> open;
+  for (const sop::ChecklistItem* item : OpenItemsOf(state, step)) {
+    open.push_back(item->id);
+  }
+  return open;
+}
+
+std::vector<const sop::ChecklistItem*> Engine::OpenItemsOf(
+    const CampaignState& state, const sop::Step& step) const {
+  std::vector<const sop::ChecklistItem*> open;
   const sop::Checklist* checklist = FindChecklist(state, step.checklist);
   if (checklist == nullptr) return open;
   auto ticked = state.ticked.find(step.id);
+  // Read once for all the items: every command's AwaitedNow asks.
+  const std::vector<std::string> channels = ChannelsOf(*state.values);
   for (const sop::ChecklistItem& item : checklist->items) {
-    if (!item.required || !Applies(state, item)) continue;
-    if (ticked == state.ticked.end() || ticked->second.count(item.id) == 0) {
-      open.push_back(item.id);
+    if (!item.required) continue;
+    if (ticked != state.ticked.end() && ticked->second.count(item.id) > 0) {
+      continue;
     }
+    if (item.when && !HoldsForAnyChannel(*item.when, *state.facts, channels)) {
+      continue;
+    }
+    open.push_back(&item);
   }
   return open;
 }
@@ -1049,8 +1064,8 @@ const sop::Checklist* Engine::FindChecklist(const CampaignState& state,
 
 bool Engine::Applies(const CampaignState& state,
                      const sop::ChecklistItem& item) const {
-  return !item.when ||
-         HoldsForAnyChannel(*item.when, state.facts, ChannelsOf(state.values));
+  return !item.when || HoldsForAnyChannel(*item.when, *state.facts,
+                                          ChannelsOf(*state.values));
 }
 
 Result<CampaignState> Engine::Decide(const std::string& campaign,

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -157,6 +158,33 @@ struct MigrationReport {
 
 nlohmann::json MigrationReportToJson(const MigrationReport& report);
 
+// An immutable value shared by the copies of whatever holds it: copying
+// shares it, and changing it puts a changed copy in place of the shared one
+// (Set), so the others keep what they had. The engine keeps each open
+// campaign's state and returns a copy after every command; the request's
+// form values and the facts read from them are most of a state and change
+// only when a campaign is expedited, so they are shared rather than copied.
+template <typename T>
+class Shared {
+ public:
+  Shared() : value_(std::make_shared<const T>()) {}
+  explicit Shared(T value)
+      : value_(std::make_shared<const T>(std::move(value))) {}
+
+  const T& operator*() const { return *value_; }
+  const T* operator->() const { return value_.get(); }
+  const T& get() const { return *value_; }
+  // Replaces the value for this holder only.
+  void Set(T value) { value_ = std::make_shared<const T>(std::move(value)); }
+
+  friend bool operator==(const Shared& a, const Shared& b) {
+    return a.value_ == b.value_ || *a.value_ == *b.value_;
+  }
+
+ private:
+  std::shared_ptr<const T> value_;  // never null
+};
+
 // A campaign as its events left it.
 struct CampaignState {
   std::string campaign;
@@ -166,8 +194,9 @@ struct CampaignState {
   std::string sop_version;
   // "active", or how it ended: "completed", "rejected", "cancelled".
   std::string status;
-  nlohmann::json values = nlohmann::json::object();
-  sop::Case facts;  // what gateways read (facts.h), from the values
+  // The request's form values, and what gateways read from them (facts.h).
+  Shared<nlohmann::json> values{nlohmann::json::object()};
+  Shared<sop::Case> facts;
   FlowState flow;
   // Approval steps under way: their approvers and the decisions so far.
   std::map<std::string, ApprovalPlan> plans;
@@ -471,6 +500,10 @@ class Engine {
   Status CompleteAdHoc(Context& context, const AdHocStep& step);
   std::vector<std::string> OpenItems(const CampaignState& state,
                                      const sop::Step& step) const;
+  // The same items, as the checklist's entries (none when the step names
+  // no checklist of the campaign's SOP version).
+  std::vector<const sop::ChecklistItem*> OpenItemsOf(
+      const CampaignState& state, const sop::Step& step) const;
   const sop::Checklist* FindChecklist(const CampaignState& state,
                                       const std::string& id) const;
   bool Applies(const CampaignState& state,

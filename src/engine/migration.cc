@@ -253,7 +253,7 @@ Status Engine::ApplyMigration(CampaignState& state, const Json& payload) const {
   reset(state.done_early);
   reset(state.finished);
   state.sop_version = to;
-  state.facts = CaseFacts(Pinned(state), state.campaign_type, state.values);
+  state.facts.Set(CaseFacts(Pinned(state), state.campaign_type, *state.values));
   return OkStatus();
 }
 

@@ -35,8 +35,8 @@ int64_t Engine::DueFor(const CampaignState& state, const sop::Step& step,
   if (step.type == sop::StepType::kWait) {
     if (step.wait_for) return AddBusiness(now, *step.wait_for);
     if (!step.until.empty()) {
-      auto date = state.values.find(step.until);
-      if (date == state.values.end() || !date->is_string()) return 0;
+      auto date = state.values->find(step.until);
+      if (date == state.values->end() || !date->is_string()) return 0;
       const std::string text = date->get<std::string>();
       Result<int64_t> start =
           calendar_->StartOfLocalDate(std::string_view(text).substr(0, 10));

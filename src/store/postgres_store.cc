@@ -167,6 +167,10 @@ CREATE TABLE sop_versions (
   note text NOT NULL
 );
 )sql"},
+    // SQLite's read models change their physical layout here (WITHOUT
+    // ROWID, no secondary indexes); PostgreSQL keeps its tables and
+    // indexes. The empty step keeps both backends at one schema version.
+    {""},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 

@@ -156,6 +156,61 @@ CREATE TABLE sop_versions (
   note TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+      // The campaigns and tasks read models kept in their key's order
+      // (WITHOUT ROWID), so a row is one B-tree instead of a table plus
+      // its key's index, and without the secondary indexes SQLite never
+      // used: the shared queries filter with `(? = '' OR column = ?)`,
+      // which SQLite answers by walking the key's order, not an index.
+      // Every append updates a campaign row and most create or end a task;
+      // each index left out is a page less written per commit
+      // (BENCHMARKS.md). PostgreSQL keeps its layout.
+      {R"sql(
+CREATE TABLE campaigns_keyed (
+  campaign TEXT PRIMARY KEY,
+  campaign_type TEXT NOT NULL,
+  sop_version TEXT NOT NULL,
+  title TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  status TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  event_count BIGINT NOT NULL,
+  deviation_count BIGINT NOT NULL,
+  first_event_us BIGINT NOT NULL,
+  last_event_us BIGINT NOT NULL,
+  due_us BIGINT NOT NULL,
+  closed_us BIGINT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO campaigns_keyed (campaign, campaign_type, sop_version, title,
+    owner, status, version, event_count, deviation_count, first_event_us,
+    last_event_us, due_us, closed_us)
+  SELECT campaign, campaign_type, sop_version, title, owner, status, version,
+         event_count, deviation_count, first_event_us, last_event_us, due_us,
+         closed_us
+  FROM campaigns;
+DROP TABLE campaigns;
+ALTER TABLE campaigns_keyed RENAME TO campaigns;
+CREATE TABLE tasks_keyed (
+  task TEXT PRIMARY KEY,
+  campaign TEXT NOT NULL,
+  step TEXT NOT NULL,
+  activity TEXT NOT NULL,
+  role TEXT NOT NULL,
+  assignee TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  completed_by TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  due_us BIGINT NOT NULL,
+  completed_us BIGINT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO tasks_keyed (task, campaign, step, activity, role, assignee,
+    status, decision, completed_by, created_us, due_us, completed_us)
+  SELECT task, campaign, step, activity, role, assignee, status, decision,
+         completed_by, created_us, due_us, completed_us
+  FROM tasks;
+DROP TABLE tasks;
+ALTER TABLE tasks_keyed RENAME TO tasks;
+)sql"},
   };
   return migrations;
 }

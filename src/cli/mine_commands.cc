@@ -14,6 +14,7 @@
 
 #include "cli/exit_codes.h"
 #include "core/diagnostic.h"
+#include "core/text.h"
 #include "mining/alignments.h"
 #include "mining/dfg.h"
 #include "mining/heuristics.h"
@@ -438,19 +439,13 @@ struct ConformanceModel {
   bool from_sop = false;
 };
 
-bool EndsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // Picks the process named by --process (a process id, or a campaign type
 // whose process it is), or the SOP's only process.
 Result<const sop::Process*> ChooseProcess(const sop::Definition& def,
                                           const std::string& wanted) {
-  std::string ids;
-  for (const sop::Process& p : def.processes) {
-    ids += (ids.empty() ? "" : ", ") + p.id;
-  }
+  std::vector<std::string> process_ids;
+  for (const sop::Process& p : def.processes) process_ids.push_back(p.id);
+  const std::string ids = Join(process_ids, ", ");
   if (wanted.empty()) {
     if (def.processes.size() == 1) return &def.processes.front();
     return InvalidArgumentError(
@@ -474,7 +469,7 @@ Result<const sop::Process*> ChooseProcess(const sop::Definition& def,
 // be read (exit 1), FailedPrecondition for --process problems (exit 2).
 Result<ConformanceModel> LoadModel(const MineArgs& args) {
   ConformanceModel model;
-  if (EndsWith(args.model, ".pnml")) {
+  if (args.model.ends_with(".pnml")) {
     LIVESOP_ASSIGN_OR_RETURN(mining::PnmlNet pnml,
                              mining::ReadPnml(args.model));
     model.net = std::move(pnml.net);
@@ -483,13 +478,8 @@ Result<ConformanceModel> LoadModel(const MineArgs& args) {
   }
   sop::LoadResult loaded = sop::Check(args.model);
   if (loaded.io_failure || loaded.diagnostics.has_errors()) {
-    std::string first;
-    for (const Diagnostic& d : loaded.diagnostics.items()) {
-      if (d.severity == Severity::kError) {
-        first = FormatDiagnostic(d);
-        break;
-      }
-    }
+    const Diagnostic* error = loaded.diagnostics.FirstError();
+    const std::string first = error != nullptr ? FormatDiagnostic(*error) : "";
     if (loaded.io_failure) return NotFoundError(first);
     return InvalidArgumentError(
         "the model " + args.model +
@@ -541,11 +531,7 @@ std::string Fixed(double value) {
 }
 
 std::string JoinNames(const Json& names) {
-  std::string out;
-  for (const Json& name : names) {
-    out += (out.empty() ? "" : ", ") + name.get<std::string>();
-  }
-  return out;
+  return Join(names.get<std::vector<std::string>>(), ", ");
 }
 
 // "3 cases" / "1 case".

@@ -30,10 +30,8 @@ namespace {
 
 // The first error of `loaded`, as `livesop check` prints it.
 std::string FirstError(const sop::LoadResult& loaded) {
-  for (const Diagnostic& d : loaded.diagnostics.items()) {
-    if (d.severity == Severity::kError) return FormatDiagnostic(d);
-  }
-  return "";
+  const Diagnostic* error = loaded.diagnostics.FirstError();
+  return error != nullptr ? FormatDiagnostic(*error) : "";
 }
 
 // Loads published version `version`.

@@ -51,6 +51,13 @@ void DiagnosticList::Append(const DiagnosticList& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
 }
 
+const Diagnostic* DiagnosticList::FirstError() const {
+  for (const Diagnostic& d : items_) {
+    if (d.severity == Severity::kError) return &d;
+  }
+  return nullptr;
+}
+
 int DiagnosticList::error_count() const {
   return static_cast<int>(std::count_if(
       items_.begin(), items_.end(),

@@ -59,6 +59,8 @@ class DiagnosticList {
   int error_count() const;
   int warning_count() const;
   bool has_errors() const { return error_count() > 0; }
+  // The first error in order, or nullptr when there is none.
+  const Diagnostic* FirstError() const;
   bool empty() const { return items_.empty(); }
 
   // Orders by file, line, column, then code, keeping the relative order of

@@ -40,6 +40,17 @@ TEST(DiagnosticTest, SortsDedupesAndCounts) {
   EXPECT_TRUE(list.has_errors());
 }
 
+TEST(DiagnosticTest, FirstErrorSkipsWarnings) {
+  DiagnosticList list;
+  EXPECT_EQ(list.FirstError(), nullptr);
+  list.Warning({"a.yaml", 1, 1}, "w", "m");
+  EXPECT_EQ(list.FirstError(), nullptr);
+  list.Error({"a.yaml", 4, 2}, "x", "first");
+  list.Error({"a.yaml", 2, 1}, "y", "second");
+  ASSERT_NE(list.FirstError(), nullptr);
+  EXPECT_EQ(list.FirstError()->code, "x");
+}
+
 TEST(DiagnosticTest, JsonHasEveryField) {
   DiagnosticList list;
   list.Error({"s.yaml", 3, 4}, "duplicate-id", "twice", "rename",

@@ -190,18 +190,35 @@ Json VariantsToJson(const eventlog::EventLog& log,
 
 namespace {
 
-Json ActivityNames(const eventlog::EventLog& log,
-                   const std::vector<uint32_t>& activities) {
-  Json names = Json::array();
-  for (uint32_t a : activities) names.push_back(log.activities()[a]);
-  return names;
-}
-
 Json CaseIds(const eventlog::EventLog& log,
              const std::vector<uint32_t>& cases) {
   Json ids = Json::array();
   for (uint32_t c : cases) ids.push_back(std::string(log.case_id(c)));
   return ids;
+}
+
+// The cases of each variant, in view order, from a result's `case_variant`
+// (position -> variant): the grouping eventlog::Variants made for the
+// result, without sorting the sequences again.
+std::vector<std::vector<uint32_t>> CasesByVariant(
+    const eventlog::LogView& view, const std::vector<uint32_t>& case_variant,
+    size_t variants) {
+  std::vector<std::vector<uint32_t>> cases(variants);
+  for (size_t i = 0; i < case_variant.size() && i < view.num_cases(); ++i) {
+    cases[case_variant[i]].push_back(view.case_at(i));
+  }
+  return cases;
+}
+
+// A variant's activities: those of its first case.
+Json VariantActivities(const eventlog::EventLog& log,
+                       const std::vector<uint32_t>& cases) {
+  Json names = Json::array();
+  if (cases.empty()) return names;
+  for (uint32_t a : log.trace(cases.front())) {
+    names.push_back(log.activities()[a]);
+  }
+  return names;
 }
 
 const char* MoveTypeName(MoveType type) {
@@ -221,7 +238,8 @@ const char* MoveTypeName(MoveType type) {
 Json TokenReplayToJson(const eventlog::LogView& view, const sop::PetriNet& net,
                        const TokenReplayResult& result, size_t top) {
   const eventlog::EventLog& log = view.log();
-  const std::vector<eventlog::Variant> variants = eventlog::Variants(view);
+  const std::vector<std::vector<uint32_t>> cases =
+      CasesByVariant(view, result.case_variant, result.variants.size());
   Json places = Json::array();
   for (size_t p = 0; p < result.places.size() && p < net.places.size(); ++p) {
     const PlaceReplayCounts& counts = result.places[p];
@@ -234,22 +252,19 @@ Json TokenReplayToJson(const eventlog::LogView& view, const sop::PetriNet& net,
                       {"overfed_cases", counts.overfed_cases}});
   }
   Json out_variants = Json::array();
-  for (size_t i = 0; i < result.variants.size() && i < variants.size() &&
-                     (top == 0 || i < top);
-       ++i) {
+  for (size_t i = 0; i < result.variants.size() && (top == 0 || i < top); ++i) {
     const TraceReplay& replay = result.variants[i];
-    out_variants.push_back(
-        {{"rank", i + 1},
-         {"activities", ActivityNames(log, variants[i].activities)},
-         {"is_fit", replay.is_fit},
-         {"fitness", replay.fitness},
-         {"missing", replay.missing},
-         {"remaining", replay.remaining},
-         {"consumed", replay.consumed},
-         {"produced", replay.produced},
-         {"not_enabled", replay.not_enabled_activities},
-         {"unknown_activities", replay.unknown_activities},
-         {"case_ids", CaseIds(log, variants[i].cases)}});
+    out_variants.push_back({{"rank", i + 1},
+                            {"activities", VariantActivities(log, cases[i])},
+                            {"is_fit", replay.is_fit},
+                            {"fitness", replay.fitness},
+                            {"missing", replay.missing},
+                            {"remaining", replay.remaining},
+                            {"consumed", replay.consumed},
+                            {"produced", replay.produced},
+                            {"not_enabled", replay.not_enabled_activities},
+                            {"unknown_activities", replay.unknown_activities},
+                            {"case_ids", CaseIds(log, cases[i])}});
   }
   return {{"method", "token"},
           {"cases", view.num_cases()},
@@ -270,16 +285,15 @@ Json TokenReplayToJson(const eventlog::LogView& view, const sop::PetriNet& net,
 Json AlignmentToJson(const eventlog::LogView& view,
                      const AlignmentResult& result, size_t top) {
   const eventlog::EventLog& log = view.log();
-  const std::vector<eventlog::Variant> variants = eventlog::Variants(view);
+  const std::vector<std::vector<uint32_t>> cases =
+      CasesByVariant(view, result.case_variant, result.variants.size());
   Json out_variants = Json::array();
-  for (size_t i = 0; i < result.variants.size() && i < variants.size() &&
-                     (top == 0 || i < top);
-       ++i) {
+  for (size_t i = 0; i < result.variants.size() && (top == 0 || i < top); ++i) {
     const TraceAlignment& alignment = result.variants[i];
     Json variant = {{"rank", i + 1},
-                    {"activities", ActivityNames(log, variants[i].activities)},
+                    {"activities", VariantActivities(log, cases[i])},
                     {"computed", alignment.computed},
-                    {"case_ids", CaseIds(log, variants[i].cases)}};
+                    {"case_ids", CaseIds(log, cases[i])}};
     if (!alignment.computed) {
       variant["not_computed_reason"] = alignment.not_computed_reason;
       out_variants.push_back(std::move(variant));

@@ -1,6 +1,7 @@
 # Writes OUTPUT, a C++ source defining livesop::cli::ExampleFiles() from the
-# YAML files in SOURCE_DIR. Run at build time by src/cli/CMakeLists.txt.
-file(GLOB files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/*.yaml")
+# YAML files in SOURCE_DIR and the holiday calendars in its holidays/. Run at build time by src/cli/CMakeLists.txt.
+file(GLOB files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/*.yaml"
+     "${SOURCE_DIR}/holidays/*.ics")
 list(SORT files)
 list(REMOVE_ITEM files "sop.yaml")
 list(PREPEND files "sop.yaml")

@@ -11,9 +11,9 @@ packages=(
   graphviz libgraphviz-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libxml2-dev libpugixml-dev zlib1g-dev libcsv-dev libhowardhinnant-date-dev tzdata
-  libsqlite3-dev sqlite3 libssl-dev
+  libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libical-dev
   libpq-dev postgresql
-  python3
+  python3 python3-icalendar python3-aiosmtpd
 )
 
 missing=()

@@ -69,7 +69,7 @@ expect_contains "versions of an empty store says so" "${out}" "no SOP version"
 run sop publish sop/sop.yaml --db "${db}" --as ana --note "First release"
 expect_eq "publish exit" "${code}" 0
 expect_contains "publish says what" "${out}" \
-  "published SOP marketing-ops version 1.0.0: 7 files, digest "
+  "published SOP marketing-ops version 1.0.0: 8 files, digest "
 expect_contains "publish says who" "${out}" "by ana at "
 
 run sop publish sop/sop.yaml --db "${db}" --as ben
@@ -103,7 +103,7 @@ run_json sop publish sop/sop.yaml --db "${db}" --json
 expect_eq "publish --json exit" "${code}" 0
 expect_eq "publish --json ok" "$(json_get 'doc["ok"]')" "True"
 expect_eq "publish --json already" "$(json_get 'doc["already_published"]')" "True"
-expect_eq "publish --json files" "$(json_get 'len(doc["files"])')" 7
+expect_eq "publish --json files" "$(json_get 'len(doc["files"])')" 8
 expect_eq "publish --json root" "$(json_get 'doc["root"]')" "sop.yaml"
 expect_eq "publish --json digest" "$(json_get 'len(doc["digest"])')" 64
 
@@ -181,7 +181,9 @@ expect_matches "show the id" "${out}" '^SOP +marketing-ops$'
 expect_matches "show the full digest" "${out}" '^digest +[0-9a-f]{64}$'
 expect_matches "show who and when" "${out}" '^published +by ana at [0-9T:-]+Z$'
 expect_matches "show the note" "${out}" '^note +First release$'
-expect_matches "show the file count" "${out}" '^files +7$'
+expect_matches "show the file count" "${out}" '^files +8$'
+expect_matches "the holiday calendar is one of the files" "${out}" \
+  'holidays/indonesia-2026.ics +[0-9]+ bytes'
 expect_matches "show the root file" "${out}" '^  sop\.yaml +[0-9]+ bytes +\(root\)$'
 expect_matches "show an included file" "${out}" '^  processes\.yaml +[0-9]+ bytes$'
 

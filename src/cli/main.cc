@@ -179,6 +179,12 @@ int RunInit(const std::string& dir) {
   }
   std::string error;
   for (const auto& file : livesop::cli::ExampleFiles()) {
+    const fs::path folder = (root / file.name).parent_path();
+    if (!fs::create_directories(folder, ec) && ec) {
+      std::cerr << "livesop init: cannot create " << folder.string() << ": "
+                << ec.message() << "\n";
+      return kExitUsage;
+    }
     if (!WriteFileAtomically(root / file.name, std::string(file.content),
                              &error)) {
       std::cerr << "livesop init: " << error << "\n";

@@ -102,6 +102,7 @@ Engine::Engine(store::Store& store, const sop::Definition& current,
   }
   load(current);
   calendar_ = DefaultCalendar(sop_);
+  calendars_.emplace(sop_);
   for (const sop::Person& p : sop_.people) {
     for (const std::string& role : p.roles) {
       if (roles_of_[p.id].insert(role).second) holders_[role].push_back(p.id);

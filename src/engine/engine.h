@@ -29,6 +29,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "engine/approvals.h"
+#include "engine/facts.h"
 #include "engine/flow.h"
 #include "engine/intake.h"
 #include "engine/preview.h"
@@ -527,8 +528,10 @@ class Engine {
                const nlohmann::json& payload);
   Status CreateTask(Context& context, const sop::Step& step,
                     const std::string& role);
-  int64_t DueFor(const CampaignState& state, const sop::Step& step,
-                 int64_t now) const;
+  // The deadline of a new task of `step`: its SLA counted on `calendar`
+  // (its assignee's, else its role's), or a wait's end.
+  int64_t DueFor(const CampaignState& state, const sop::Step& step, int64_t now,
+                 const WorkCalendar& calendar) const;
   Result<bool> Away(const std::string& person, int64_t at) const;
   Result<std::string> StandIn(const std::string& person, int64_t at) const;
   // Who a new task of `step` for `role` goes to (assignment.cc); empty: the
@@ -589,6 +592,8 @@ class Engine {
   // The SOP's default business calendar (Mon-Fri 09:00-17:00 UTC when the
   // SOP names none or it cannot be built).
   std::optional<WorkCalendar> calendar_;
+  // Every calendar of the current SOP, and whose is whose.
+  std::optional<Calendars> calendars_;
   // The states of open campaigns as the last command here left them. A
   // state another process has since moved on is noticed by the append (its
   // expected version no longer holds) or by a refusal, and the command is

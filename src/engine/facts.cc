@@ -133,6 +133,62 @@ WorkCalendar DefaultCalendar(const sop::Definition& sop) {
   return std::move(*fallback);  // UTC with the defaults always builds
 }
 
+Calendars::Calendars(const sop::Definition& sop) {
+  calendars_.push_back(DefaultCalendar(sop));
+  const sop::BusinessCalendar* first =
+      sop.calendar ? sop.FindCalendar(sop.calendar->default_calendar) : nullptr;
+  if (first == nullptr && !sop.calendars.empty())
+    first = &sop.calendars.front();
+  ids_.push_back(first != nullptr ? first->id : "");
+  for (const sop::BusinessCalendar& c : sop.calendars) {
+    if (first != nullptr && c.id == first->id) {
+      by_id_.emplace(c.id, 0);
+      continue;
+    }
+    std::vector<std::string> holidays;
+    for (const sop::Holiday& h : c.holidays) holidays.push_back(h.date);
+    Result<WorkCalendar> made = WorkCalendar::Make(c.timezone, c.working_days,
+                                                   c.working_hours, holidays);
+    if (!made.ok()) continue;
+    by_id_.emplace(c.id, calendars_.size());
+    calendars_.push_back(std::move(*made));
+    ids_.push_back(c.id);
+  }
+  std::unordered_map<std::string, size_t> by_team;
+  for (const sop::Team& t : sop.teams) {
+    if (!t.calendar.empty()) by_team.emplace(t.id, Index(by_id_, t.calendar));
+  }
+  for (const sop::Role& r : sop.roles) {
+    by_role_.emplace(r.id, Index(by_team, r.team));
+  }
+  for (const sop::Person& p : sop.people) {
+    by_person_.emplace(p.id, p.calendar.empty() ? Index(by_team, p.team)
+                                                : Index(by_id_, p.calendar));
+  }
+}
+
+size_t Calendars::Index(const std::unordered_map<std::string, size_t>& map,
+                        const std::string& key) const {
+  auto it = map.find(key);
+  return it == map.end() ? 0 : it->second;
+}
+
+const WorkCalendar& Calendars::OfPerson(const std::string& person) const {
+  return calendars_[Index(by_person_, person)];
+}
+
+const WorkCalendar& Calendars::OfRole(const std::string& role) const {
+  return calendars_[Index(by_role_, role)];
+}
+
+const WorkCalendar& Calendars::ById(const std::string& id) const {
+  return calendars_[Index(by_id_, id)];
+}
+
+const std::string& Calendars::IdOfPerson(const std::string& person) const {
+  return ids_[Index(by_person_, person)];
+}
+
 AddBusinessTime BusinessTimeOn(const WorkCalendar& calendar) {
   return [&calendar](int64_t start, const sop::BusinessDuration& d) {
     using Unit = sop::BusinessDuration::Unit;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/calendar.h"
@@ -51,6 +52,32 @@ std::vector<std::string> ChannelsOf(const nlohmann::json& values);
 // its first calendar), or Monday to Friday 09:00-17:00 UTC when it names
 // none or the one named cannot be built.
 WorkCalendar DefaultCalendar(const sop::Definition& sop);
+
+// The business calendars of an SOP and whose is whose: a person's own
+// (`people[].calendar`), else their team's (`teams[].calendar`), else the
+// default; a role's is its team's, else the default. A calendar that
+// cannot be built (an unknown zone) counts as the default. Immutable.
+class Calendars {
+ public:
+  explicit Calendars(const sop::Definition& sop);
+
+  const WorkCalendar& Default() const { return calendars_.front(); }
+  const WorkCalendar& OfPerson(const std::string& person) const;
+  const WorkCalendar& OfRole(const std::string& role) const;
+  // The calendar with SOP id `id`; the default for an unknown id.
+  const WorkCalendar& ById(const std::string& id) const;
+  // The SOP id of a person's calendar (the default's id, possibly empty,
+  // when they have none of their own).
+  const std::string& IdOfPerson(const std::string& person) const;
+
+ private:
+  size_t Index(const std::unordered_map<std::string, size_t>& map,
+               const std::string& key) const;
+
+  std::vector<WorkCalendar> calendars_;  // the default first
+  std::vector<std::string> ids_;         // parallel to calendars_
+  std::unordered_map<std::string, size_t> by_id_, by_person_, by_role_;
+};
 
 // Adds a business duration on `calendar`: `d` in working days, `w` as five
 // working days, `h` and `m` in working minutes. `calendar` must outlive the

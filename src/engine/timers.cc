@@ -31,7 +31,7 @@ int64_t Engine::AddBusiness(int64_t start,
 }
 
 int64_t Engine::DueFor(const CampaignState& state, const sop::Step& step,
-                       int64_t now) const {
+                       int64_t now, const WorkCalendar& calendar) const {
   if (step.type == sop::StepType::kWait) {
     if (step.wait_for) return AddBusiness(now, *step.wait_for);
     if (!step.until.empty()) {
@@ -46,12 +46,11 @@ int64_t Engine::DueFor(const CampaignState& state, const sop::Step& step,
   }
   if (!step.sla) return 0;
   const double factor = state.expedite.sla_factor;
-  if (factor >= 1.0) return AddBusiness(now, *step.sla);
-  const auto minutes =
-      static_cast<int64_t>(static_cast<double>(step.sla->Minutes(
-                               calendar_->MinutesPerWorkingDay())) *
-                           factor);
-  return calendar_->AddWorkingMinutes(now, std::max<int64_t>(minutes, 1));
+  if (factor >= 1.0) return BusinessTimeOn(calendar)(now, *step.sla);
+  const auto minutes = static_cast<int64_t>(
+      static_cast<double>(step.sla->Minutes(calendar.MinutesPerWorkingDay())) *
+      factor);
+  return calendar.AddWorkingMinutes(now, std::max<int64_t>(minutes, 1));
 }
 
 Status Engine::CreateTask(Context& context, const sop::Step& step,
@@ -64,7 +63,11 @@ Status Engine::CreateTask(Context& context, const sop::Step& step,
       std::string assignee,
       PickAssignee(context, step, role.empty() ? step.role : role));
   if (!assignee.empty()) payload["assignee"] = assignee;
-  const int64_t due = DueFor(context.state, step, context.now);
+  const std::string& holder = role.empty() ? step.role : role;
+  const WorkCalendar& calendar = assignee.empty()
+                                     ? calendars_->OfRole(holder)
+                                     : calendars_->OfPerson(assignee);
+  const int64_t due = DueFor(context.state, step, context.now, calendar);
   if (due > 0) {
     payload["due_us"] = due;
     payload["timer"] = step.type == sop::StepType::kWait ? "wait" : "sla";

@@ -64,6 +64,45 @@ TEST_F(TimersTest, TasksAreDueAfterTheirSlaInWorkingTime) {
               EventsOf("t-1", "sla_breached")[0].step != "plan");
 }
 
+// SLAs run on the calendar of whoever holds the task: their own, else
+// their team's; a queued task on its role's team's calendar.
+TEST_F(TimersTest, SlasRunOnTheCalendarOfThePersonOrTeamHoldingTheTask) {
+  sop::Definition sop = ExampleSop();
+  sop::BusinessCalendar berlin;
+  berlin.id = "berlin";
+  berlin.timezone = "Europe/Berlin";
+  berlin.working_days = {"mon", "tue", "wed", "thu", "fri"};
+  berlin.working_hours = {"09:00-17:00"};
+  berlin.holidays.push_back({{}, {}, "2026-01-02", "Office closed"});
+  sop.calendars.push_back(berlin);
+  std::string team;
+  for (const sop::Role& r : sop.roles) {
+    if (r.id == "campaign-manager") team = r.team;
+  }
+  ASSERT_FALSE(team.empty());
+  for (sop::Team& t : sop.teams) {
+    if (t.id == team) t.calendar = "berlin";
+  }
+  for (sop::Person& p : sop.people) {
+    if (p.team == team) p.calendar.clear();
+  }
+  Calendars calendars(sop);
+  const WorkCalendar& on_berlin = calendars.ById("berlin");
+  EXPECT_EQ(&calendars.OfRole("campaign-manager"), &on_berlin);
+  EXPECT_EQ(&calendars.OfPerson(PersonFor("campaign-manager")), &on_berlin);
+  EXPECT_EQ(calendars.IdOfPerson(PersonFor("campaign-manager")), "berlin");
+  EXPECT_EQ(&calendars.ById("nowhere"), &calendars.Default());
+
+  engine_ = std::make_unique<Engine>(*store_, sop, clock_);
+  auto state = SubmitLaunch("t-cal");
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->timers.count("t-cal/plan"), 1u);
+  const int64_t due = on_berlin.AddWorkingDays(clock_.NowMicros(), 5);
+  EXPECT_EQ(state->timers.at("t-cal/plan").due_us, due);
+  // Berlin's day off on 2 January and its hours make it differ from Jakarta.
+  EXPECT_NE(due, calendar_.AddWorkingDays(clock_.NowMicros(), 5));
+}
+
 TEST_F(TimersTest, ALateApprovalIsEscalatedLevelByLevelOnce) {
   auto state = SubmitLaunch("t-2");
   ASSERT_TRUE(state.ok());

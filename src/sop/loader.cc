@@ -17,6 +17,7 @@
 
 #include "core/text.h"
 #include "sop/condition.h"
+#include "sop/holidays.h"
 
 namespace livesop::sop {
 namespace {
@@ -542,9 +543,9 @@ void ReadSopInfo(Context& ctx, const YAML::Node& node, SopInfo* out) {
 
 bool ReadCalendar(Context& ctx, const YAML::Node& node, const std::string& path,
                   BusinessCalendar* out) {
-  MapReader r(
-      ctx, node, path,
-      {"id", "name", "timezone", "working_days", "working_hours", "holidays"});
+  MapReader r(ctx, node, path,
+              {"id", "name", "timezone", "working_days", "working_hours",
+               "holidays", "holidays_from"});
   if (!r.ok()) return false;
   out->where = r.where();
   out->at = r.Locations();
@@ -601,12 +602,21 @@ bool ReadCalendar(Context& ctx, const YAML::Node& node, const std::string& path,
     holiday.name = h.String("name");
     out->holidays.push_back(std::move(holiday));
   });
+  r.List("holidays_from", [&](const YAML::Node& item, const std::string& p) {
+    if (!item.IsScalar() || item.Scalar().empty()) {
+      ctx.Error(item, "wrong-type", "a holiday file should be a file path",
+                "name an .ics or .yaml file, relative to this file", p);
+      return;
+    }
+    out->holiday_files.push_back({ctx.At(item), item.Scalar()});
+  });
   return true;
 }
 
 bool ReadTeam(Context& ctx, const YAML::Node& node, const std::string& path,
               Team* out) {
-  MapReader r(ctx, node, path, {"id", "name", "lead", "description"});
+  MapReader r(ctx, node, path,
+              {"id", "name", "lead", "description", "calendar"});
   if (!r.ok()) return false;
   out->where = r.where();
   out->at = r.Locations();
@@ -614,6 +624,7 @@ bool ReadTeam(Context& ctx, const YAML::Node& node, const std::string& path,
   out->name = r.String("name", true);
   out->lead = r.Id("lead");
   out->description = r.String("description");
+  out->calendar = r.Id("calendar");
   return true;
 }
 
@@ -1683,7 +1694,11 @@ class Loader {
              ReadCommunication(ctx, n, &*def.communication);
            });
     ReadList(top, ctx, "changelog", &def.changelog, ReadChangelog);
+    const size_t calendars_before = def.calendars.size();
     ReadList(top, ctx, "calendars", &def.calendars, ReadCalendar);
+    for (size_t i = calendars_before; i < def.calendars.size(); ++i) {
+      ReadHolidayFiles(name, depth, &def.calendars[i]);
+    }
     ReadList(top, ctx, "teams", &def.teams, ReadTeam);
     ReadList(top, ctx, "roles", &def.roles, ReadRole);
     ReadList(top, ctx, "people", &def.people, ReadPerson);
@@ -1716,6 +1731,38 @@ class Loader {
       LoadFile(target.lexically_normal().string(), where, depth + 1);
     }
     ctx.elements = elements_;
+  }
+
+  // Adds the holidays of each file `calendar` names (relative to `name`,
+  // the file naming them) to those the SOP lists; a date already listed
+  // keeps its first name.
+  void ReadHolidayFiles(const std::string& name, int depth,
+                        BusinessCalendar* calendar) {
+    const fs::path base = fs::path(name).parent_path();
+    std::set<std::string> dates;
+    for (const Holiday& h : calendar->holidays) dates.insert(h.date);
+    for (const HolidayFile& file : calendar->holiday_files) {
+      const std::string path =
+          (fs::path(file.path).is_absolute() ? fs::path(file.path)
+                                             : base / file.path)
+              .lexically_normal()
+              .string();
+      std::string text;
+      const bool read = bundle_ != nullptr
+                            ? ReadFromBundle(path, file.where, depth + 1, &text)
+                            : ReadText(path, file.where, depth + 1, &text);
+      if (!read) continue;
+      if (on_read) on_read(path, text);
+      HolidayFileResult parsed = ParseHolidayFile(text, path);
+      for (const Diagnostic& d : parsed.diagnostics.items()) {
+        result_->diagnostics.Add(d);
+      }
+      for (Holiday& h : parsed.holidays) {
+        if (dates.insert(h.date).second) {
+          calendar->holidays.push_back(std::move(h));
+        }
+      }
+    }
   }
 
   const LoadOptions& options_;

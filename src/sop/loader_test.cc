@@ -221,10 +221,10 @@ TEST_F(LoaderTest, ExampleSopLoadsFromItsBundleAsFromDisk) {
   EXPECT_EQ(bundle->root, "sop.yaml");
   std::vector<std::string> names;
   for (const auto& [path, content] : bundle->files) names.push_back(path);
-  EXPECT_THAT(names, testing::ElementsAre("approvals.yaml", "campaigns.yaml",
-                                          "content.yaml", "operations.yaml",
-                                          "organisation.yaml", "processes.yaml",
-                                          "sop.yaml"));
+  EXPECT_THAT(names, testing::ElementsAre(
+                         "approvals.yaml", "campaigns.yaml", "content.yaml",
+                         "holidays/indonesia-2026.ics", "operations.yaml",
+                         "organisation.yaml", "processes.yaml", "sop.yaml"));
 
   const LoadResult disk = LoadDefinition(root);
   const LoadResult bundled = LoadDefinitionFromBundle(*bundle);
@@ -324,6 +324,70 @@ TEST_F(LoaderTest, IncludeMissingFromABundleIsADiagnosticNamingIt) {
   LoadResult rootless = LoadDefinitionFromBundle(bundle);
   EXPECT_TRUE(rootless.io_failure);
   EXPECT_THAT(Codes(rootless), testing::ElementsAre("io-error"));
+}
+
+TEST_F(LoaderTest, HolidayFilesAddTheirHolidaysAndTravelInTheBundle) {
+  Write("holidays/id.ics",
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\n"
+        "BEGIN:VEVENT\nUID:a@x\nDTSTART;VALUE=DATE:20260101\n"
+        "SUMMARY:Tahun Baru\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:b@x\nDTSTART;VALUE=DATE:20260817\n"
+        "SUMMARY:Hari Kemerdekaan\nEND:VEVENT\nEND:VCALENDAR\n");
+  Write("holidays/extra.yaml", "- { date: 2026-12-24, name: Office closed }\n");
+  const std::string root = Write(
+      "cal/sop.yaml",
+      std::string(kSop) +
+          "calendars:\n"
+          "  - id: jkt\n"
+          "    timezone: Asia/Jakarta\n"
+          "    holidays: [{ date: 2026-01-01, name: New Year }]\n"
+          "    holidays_from: [../holidays/id.ics, ../holidays/extra.yaml]\n");
+  LoadResult r = LoadDefinition(root);
+  EXPECT_THAT(Codes(r), testing::IsEmpty());
+  ASSERT_EQ(r.definition.calendars.size(), 1u);
+  std::vector<std::string> got;
+  for (const Holiday& h : r.definition.calendars[0].holidays) {
+    got.push_back(h.date + " " + h.name);
+  }
+  // The SOP's own entry for a date wins over the file's.
+  EXPECT_THAT(got, testing::ElementsAre("2026-01-01 New Year",
+                                        "2026-08-17 Hari Kemerdekaan",
+                                        "2026-12-24 Office closed"));
+
+  Result<Bundle> bundle = ReadBundle(root);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().message();
+  EXPECT_EQ(bundle->files.count("../holidays/id.ics"), 1u);
+  EXPECT_EQ(bundle->files.count("../holidays/extra.yaml"), 1u);
+  LoadResult again = LoadDefinitionFromBundle(*bundle);
+  EXPECT_THAT(Codes(again), testing::IsEmpty());
+  ASSERT_EQ(again.definition.calendars.size(), 1u);
+  EXPECT_EQ(again.definition.calendars[0].holidays.size(), 3u);
+
+  bundle->files.erase("../holidays/id.ics");
+  EXPECT_THAT(Codes(LoadDefinitionFromBundle(*bundle)),
+              testing::ElementsAre("include-not-found"));
+}
+
+TEST_F(LoaderTest, BadOrMissingHolidayFilesAreNamedWithTheirLines) {
+  Write("bad.yaml", "- { date: 2026-01-01 }\n- { date: 2026-04-31 }\n");
+  const std::string root =
+      Write("sop.yaml", std::string(kSop) +
+                            "calendars:\n"
+                            "  - id: jkt\n"
+                            "    timezone: Asia/Jakarta\n"
+                            "    holidays_from: [bad.yaml, missing.ics]\n");
+  LoadResult r = LoadDefinition(root);
+  ASSERT_THAT(Codes(r),
+              testing::ElementsAre("holidays-invalid", "include-not-found"));
+  const Diagnostic& bad = r.diagnostics.items()[0];
+  EXPECT_THAT(bad.location.file, testing::EndsWith("bad.yaml"));
+  EXPECT_EQ(bad.location.line, 2);
+  EXPECT_THAT(bad.message, HasSubstr("2026-04-31"));
+  const Diagnostic& missing = r.diagnostics.items()[1];
+  EXPECT_THAT(missing.message, HasSubstr("missing.ics"));
+  EXPECT_EQ(missing.location.line, 5);
+  ASSERT_EQ(r.definition.calendars.size(), 1u);
+  EXPECT_EQ(r.definition.calendars[0].holidays.size(), 1u);
 }
 
 TEST_F(LoaderTest, ReadBundleNamesFilesItCannotBundle) {

@@ -72,6 +72,13 @@ struct Holiday {
   std::string name;
 };
 
+// A file of public holidays a calendar takes its holidays from
+// (`holidays_from`): iCalendar (.ics) or YAML (.yaml, .yml).
+struct HolidayFile {
+  SourceLocation where;  // where the SOP names the file
+  std::string path;      // as written, relative to the naming file
+};
+
 struct BusinessCalendar {
   SourceLocation where;
   KeyLocations at;
@@ -80,7 +87,10 @@ struct BusinessCalendar {
   std::string timezone;                    // IANA name, "Asia/Jakarta"
   std::vector<std::string> working_days;   // mon..sun
   std::vector<std::string> working_hours;  // "09:00-12:00"
+  // The holidays listed in the SOP followed by those read from its
+  // holiday files, each date once (the first name given wins).
   std::vector<Holiday> holidays;
+  std::vector<HolidayFile> holiday_files;
 };
 
 struct Team {
@@ -90,6 +100,7 @@ struct Team {
   std::string name;
   std::string lead;  // person id
   std::string description;
+  std::string calendar;  // calendar id; empty: the SOP's default calendar
 };
 
 // How a role's task is given to a person when it is created:

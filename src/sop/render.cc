@@ -1325,14 +1325,18 @@ void ManualWriter::WriteOrganisation() {
         {"Person", "Id", "Roles", "Team", "Calendar", "Delegates", "Notes"});
     for (const Person& person : def_.people) {
       std::string team;
+      std::string calendar =
+          person.calendar.empty() ? "" : CalendarName(person.calendar);
       for (const Team& t : def_.teams) {
-        if (t.id == person.team) team = Lit(t.name.empty() ? t.id : t.name);
+        if (t.id != person.team) continue;
+        team = Lit(t.name.empty() ? t.id : t.name);
+        if (calendar.empty() && !t.calendar.empty()) {
+          calendar = CalendarName(t.calendar) + " (the team's)";
+        }
       }
       if (team.empty() && !person.team.empty()) team = Code(person.team);
       table.Row({Lit(person.name), Code(person.id), RoleList(person.roles),
-                 team,
-                 person.calendar.empty() ? "" : CalendarName(person.calendar),
-                 PersonList(person.delegates),
+                 team, calendar, PersonList(person.delegates),
                  person.external ? "external (agency or freelancer)" : ""});
     }
     Table(table);
@@ -1343,13 +1347,18 @@ void ManualWriter::WriteCalendars() {
   Section(2, "Business calendars");
   if (def_.calendars.empty()) return None("business calendars defined");
   Para(
-      "SLAs and escalation delays count working time in the calendar of the "
-      "person assigned, else in the default calendar.");
+      "SLAs count working time in the calendar of the person assigned (their "
+      "own, else their team's); a task queued for a role counts it in the "
+      "calendar of the role's team; everything else, escalation delays "
+      "included, in the default calendar.");
   std::string default_calendar =
       def_.calendar ? def_.calendar->default_calendar : "";
   MdTable table(
       {"Calendar", "Id", "Timezone", "Working days", "Working hours"});
-  MdTable holidays({"Calendar", "Date", "Holiday"});
+  // Each holiday once, with every calendar that observes it: calendars
+  // often share one holiday file.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>>
+      observed;
   for (const BusinessCalendar& c : def_.calendars) {
     std::string name = Lit(c.name.empty() ? c.id : c.name);
     if (c.id == default_calendar) name += " (default)";
@@ -1361,9 +1370,13 @@ void ManualWriter::WriteCalendars() {
                days.empty() ? "mon–fri" : Join(days, ", "),
                hours.empty() ? "09:00-17:00" : Join(hours, ", ")});
     for (const Holiday& h : c.holidays) {
-      holidays.Row(
-          {Lit(c.name.empty() ? c.id : c.name), Lit(h.date), Lit(h.name)});
+      observed[{h.date, h.name}].push_back(Lit(c.name.empty() ? c.id : c.name));
     }
+  }
+  MdTable holidays({"Date", "Holiday", "Calendars"});
+  for (const auto& [holiday, calendars] : observed) {
+    holidays.Row(
+        {Lit(holiday.first), Lit(holiday.second), Join(calendars, ", ")});
   }
   Table(table);
   if (!holidays.empty()) {

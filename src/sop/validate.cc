@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/calendar.h"
 #include "core/text.h"
 #include "sop/condition.h"
 #include "sop/graph.h"
@@ -212,8 +213,23 @@ class Validator {
   }
 
   void CheckOrganisation() {
+    for (const BusinessCalendar& c : def_.calendars) {
+      if (c.timezone.empty()) continue;  // reported as missing on loading
+      std::vector<std::string> dates;
+      for (const Holiday& h : c.holidays) dates.push_back(h.date);
+      Result<WorkCalendar> made = WorkCalendar::Make(c.timezone, c.working_days,
+                                                     c.working_hours, dates);
+      if (!made.ok()) {
+        out_.Error(LocationOf(c.at, "timezone", c.where), "invalid-calendar",
+                   "calendar `" + c.id + "`: " + made.status().message(),
+                   "zones are IANA names such as Asia/Jakarta or "
+                   "Europe/Berlin");
+      }
+    }
     for (const Team& t : def_.teams) {
       Ref(t.lead, people_, "person", t.at, "lead", t.where,
+          "team `" + t.id + "`");
+      Ref(t.calendar, calendars_, "calendar", t.at, "calendar", t.where,
           "team `" + t.id + "`");
     }
     for (const Role& r : def_.roles) {

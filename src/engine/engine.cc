@@ -332,6 +332,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
       timer.subject = payload.value("subject", "");
       timer.since_us = payload.value("since_us", int64_t{0});
       timer.fired = payload.value("fired", 0);
+      timer.remind_us = payload.value("remind_us", int64_t{0});
     }
   } else if (type == "task_completed" || type == "approval_decided" ||
              type == "task_skipped" || type == "task_cancelled") {
@@ -340,6 +341,12 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     if (auto t = state.timers.find(payload.value("task", ""));
         t != state.timers.end()) {
       t->second.breached = true;
+      t->second.remind_us = 0;
+    }
+  } else if (type == "sla_reminded") {
+    if (auto t = state.timers.find(payload.value("task", ""));
+        t != state.timers.end()) {
+      t->second.remind_us = 0;
     }
   } else if (type == "campaign_completed" || type == "campaign_rejected" ||
              type == "campaign_cancelled") {

@@ -118,6 +118,7 @@ struct Timer {
   int64_t due_us = 0;  // 0: nothing more to fire
   std::string step;
   bool breached = false;  // sla: the breach is recorded
+  int64_t remind_us = 0;  // sla: when to remind; 0: none, or sent
   // Escalations:
   std::string rule;      // the SOP's escalation rule
   std::string subject;   // the task (or campaign) it chases
@@ -541,6 +542,9 @@ class Engine {
                                    const std::string& role);
   int64_t AddBusiness(int64_t start, const sop::BusinessDuration& d) const;
   Status FireDue(Context& context);
+  // Reminds whoever holds `task` that it is due soon (`sla_reminded` and a
+  // notification).
+  Status Remind(Context& context, const std::string& task);
   // Starts escalation `rule` chasing `subject` (a task, or the campaign)
   // from `since`, unless it runs already, and raises what is due.
   Status OpenEscalation(Context& context, const sop::EscalationRule& rule,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "core/time.h"
 #include "engine/engine.h"
 #include "engine/facts.h"
 #include "engine/internal/context.h"
@@ -71,6 +72,20 @@ Status Engine::CreateTask(Context& context, const sop::Step& step,
   if (due > 0) {
     payload["due_us"] = due;
     payload["timer"] = step.type == sop::StepType::kWait ? "wait" : "sla";
+  }
+  if (due > 0 && step.type != sop::StepType::kWait) {
+    const sop::Definition& sop = Pinned(context.state);
+    const std::optional<sop::BusinessDuration>& before =
+        step.remind_before ? step.remind_before
+        : sop.calendar     ? sop.calendar->remind_before
+                           : std::nullopt;
+    if (before) {
+      // Counted back from the deadline in the holder's working time; a
+      // reminder that would come before the task exists is not sent.
+      const int64_t remind = calendar.AddWorkingMinutes(
+          due, -before->Minutes(calendar.MinutesPerWorkingDay()));
+      if (remind > context.now && remind < due) payload["remind_us"] = remind;
+    }
   }
   return Add(context, "task_created", step.name, step.id,
              role.empty() ? step.role : role, payload);
@@ -270,11 +285,20 @@ Status Engine::FireDue(Context& context) {
   if (context.graph == nullptr) return OkStatus();
   // An ended campaign has only escalations waiting for an acknowledgement.
   std::vector<std::pair<int64_t, std::string>> due;
+  std::vector<std::pair<int64_t, std::string>> reminders;
   for (const auto& [task, timer] : context.state.timers) {
     if (timer.due_us > 0 && timer.due_us <= context.now &&
         !(timer.kind == "sla" && timer.breached)) {
       due.emplace_back(timer.due_us, task);
+    } else if (timer.kind == "sla" && timer.remind_us > 0 &&
+               timer.remind_us <= context.now) {
+      // A deadline already passed needs no reminder: its breach says more.
+      reminders.emplace_back(timer.remind_us, task);
     }
+  }
+  std::sort(reminders.begin(), reminders.end());
+  for (const auto& [at, task] : reminders) {
+    LIVESOP_RETURN_IF_ERROR(Remind(context, task));
   }
   std::sort(due.begin(), due.end());
   for (const auto& [at, task] : due) {
@@ -312,11 +336,40 @@ Status Engine::FireDue(Context& context) {
   return OkStatus();
 }
 
+Status Engine::Remind(Context& context, const std::string& task) {
+  const Timer timer = context.state.timers.at(task);
+  const int node = context.graph->Find(timer.step);
+  if (node < 0 || context.state.flow.active.count(node) == 0) return OkStatus();
+  const sop::Step& step = *context.graph->nodes[node].step;
+  sop::EscalationLevel level;
+  level.to = sop::kAssignee;
+  Timer chase;
+  chase.subject = task;
+  chase.step = timer.step;
+  const std::vector<std::string> to = Recipients(context.state, level, chase);
+  const std::string about = context.state.title.empty() ? context.state.campaign
+                                                        : context.state.title;
+  LIVESOP_RETURN_IF_ERROR(Add(context, "sla_reminded", "Reminder: " + step.name,
+                              step.id, "",
+                              {{"task", task},
+                               {"step", step.id},
+                               {"due_us", timer.due_us},
+                               {"recipients", to}}));
+  return Add(context, "notification_sent", "Reminder: " + step.name, step.id,
+             "",
+             {{"recipients", to},
+              {"subject", "Due " + FormatTimestamp(timer.due_us) + ": " +
+                              step.name + " (" + about + ")"},
+              {"body", "\"" + step.name + "\" of " + about + " is due at " +
+                           FormatTimestamp(timer.due_us) + "."},
+              {"task", task},
+              {"kind", "reminder"}});
+}
+
 Result<SweepReport> Engine::Sweep() {
   SweepReport report;
   store::TaskQuery query;
-  query.status = "open";
-  query.due_by_us = clock_.NowMicros();
+  query.timer_by_us = clock_.NowMicros();
   LIVESOP_ASSIGN_OR_RETURN(std::vector<store::TaskRecord> tasks,
                            store_.Tasks(query));
   std::set<std::string> campaigns;

@@ -103,6 +103,75 @@ TEST_F(TimersTest, SlasRunOnTheCalendarOfThePersonOrTeamHoldingTheTask) {
   EXPECT_NE(due, calendar_.AddWorkingDays(clock_.NowMicros(), 5));
 }
 
+// A reminder goes to whoever holds the task before it is due, once; the
+// task's timer then points at the deadline, and after the breach at
+// nothing, so later sweeps do not find it again.
+TEST_F(TimersTest, AReminderGoesOutOnceBeforeTheDeadline) {
+  sop::Definition sop = ExampleSop();
+  ASSERT_TRUE(sop.calendar.has_value());
+  sop.calendar->remind_before = sop::BusinessDuration{};
+  sop.calendar->remind_before->amount = 4;
+  sop.calendar->remind_before->unit = sop::BusinessDuration::Unit::kHours;
+  sop.calendar->remind_before->text = "4h";
+  engine_ = std::make_unique<Engine>(*store_, sop, clock_);
+  auto state = SubmitLaunch("t-rem");
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const Timer& timer = state->timers.at("t-rem/plan");
+  const int64_t due = timer.due_us;
+  EXPECT_EQ(timer.remind_us, calendar_.AddWorkingMinutes(due, -4 * 60));
+  store::TaskQuery query;
+  query.campaign = "t-rem";
+  auto tasks = store_->Tasks(query);
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1u);
+  EXPECT_EQ((*tasks)[0].timer_us, timer.remind_us);
+
+  clock_.Set(timer.remind_us - 1);
+  EXPECT_EQ(Sweep(), 0);
+  EXPECT_TRUE(EventsOf("t-rem", "sla_reminded").empty());
+  clock_.Set(timer.remind_us);
+  EXPECT_EQ(Sweep(), 2);  // sla_reminded and its notification
+  ASSERT_EQ(EventsOf("t-rem", "sla_reminded").size(), 1u);
+  store::InboxQuery inbox;
+  inbox.recipient = PersonFor("campaign-manager");
+  auto items = store_->Inbox(inbox);
+  ASSERT_TRUE(items.ok());
+  bool reminded = false;
+  for (const store::InboxItem& item : *items) {
+    reminded = reminded || item.subject.find("Due ") == 0;
+  }
+  EXPECT_TRUE(reminded);
+  tasks = store_->Tasks(query);
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_EQ((*tasks)[0].timer_us, due);
+  EXPECT_EQ(Sweep(), 0);  // once
+
+  clock_.Set(due);
+  EXPECT_GT(Sweep(), 0);
+  EXPECT_EQ(EventsOf("t-rem", "sla_breached").size(), 1u);
+  tasks = store_->Tasks(query);
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_EQ((*tasks)[0].timer_us, 0);
+  store::TaskQuery sweep;
+  sweep.timer_by_us = due + 1;
+  sweep.campaign = "t-rem";
+  auto found = store_->Tasks(sweep);
+  ASSERT_TRUE(found.ok());
+  for (const store::TaskRecord& t : *found) EXPECT_NE(t.task, "t-rem/plan");
+}
+
+// A reminder counted back past the task's start is not sent.
+TEST_F(TimersTest, NoReminderBeforeTheTaskExists) {
+  sop::Definition sop = ExampleSop();
+  sop.calendar->remind_before = sop::BusinessDuration{};
+  sop.calendar->remind_before->amount = 30;
+  sop.calendar->remind_before->unit = sop::BusinessDuration::Unit::kDays;
+  engine_ = std::make_unique<Engine>(*store_, sop, clock_);
+  auto state = SubmitLaunch("t-rem2");
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->timers.at("t-rem2/plan").remind_us, 0);
+}
+
 TEST_F(TimersTest, ALateApprovalIsEscalatedLevelByLevelOnce) {
   auto state = SubmitLaunch("t-2");
   ASSERT_TRUE(state.ok());

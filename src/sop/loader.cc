@@ -909,6 +909,7 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
                "consulted",
                "informed",
                "sla",
+               "remind_before",
                "templates",
                "outputs",
                "checklist",
@@ -948,6 +949,7 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
   out->consulted = r.Ids("consulted");
   out->informed = r.Ids("informed");
   out->sla = r.Duration("sla");
+  out->remind_before = r.Duration("remind_before");
   out->templates = r.Ids("templates");
   out->outputs = r.Strings("outputs");
   out->checklist = r.Id("checklist");
@@ -1010,6 +1012,15 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
     for (const char* key : {"assignment", "assignee_from"}) {
       forbid(key, "only steps with tasks are given to people");
     }
+  }
+  if (gateway || out->type == StepType::kEnd ||
+      out->type == StepType::kNotification || out->type == StepType::kWait) {
+    forbid("remind_before", "only steps with tasks and an `sla` are due");
+  } else if (r.Has("remind_before") && !r.Has("sla")) {
+    ctx.Error(r.Get("remind_before"), "invalid-value",
+              "`remind_before` needs an `sla` on the same step",
+              "give the step an `sla`, or remove the reminder",
+              r.Path("remind_before"));
   }
   if (out->type != StepType::kEnd) forbid("outcome", "only end steps");
   if (out->type == StepType::kEnd)
@@ -1335,14 +1346,15 @@ bool ReadChecklist(Context& ctx, const YAML::Node& node,
 }
 
 void ReadCalendarInfo(Context& ctx, const YAML::Node& node, CalendarInfo* out) {
-  MapReader r(
-      ctx, node, "calendar",
-      {"planning_cycle", "default_calendar", "deadlines", "freeze_periods"});
+  MapReader r(ctx, node, "calendar",
+              {"planning_cycle", "default_calendar", "remind_before",
+               "deadlines", "freeze_periods"});
   if (!r.ok()) return;
   out->where = r.where();
   out->at = r.Locations();
   out->planning_cycle = r.String("planning_cycle");
   out->default_calendar = r.Id("default_calendar");
+  out->remind_before = r.Duration("remind_before");
   r.List("freeze_periods", [&](const YAML::Node& item, const std::string& p) {
     MapReader f(ctx, item, p, {"name", "from", "to", "rule"});
     if (!f.ok()) return;

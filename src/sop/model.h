@@ -300,11 +300,14 @@ struct Step {
   std::vector<std::string> consulted;   // RACI: role ids
   std::vector<std::string> informed;    // RACI: role ids
   std::optional<BusinessDuration> sla;  // due time after the step starts
-  std::vector<std::string> templates;   // template ids the step requires
-  std::vector<std::string> outputs;     // deliverables, free text
-  std::string checklist;                // checklist id (checklist steps)
-  std::string matrix;                   // approval matrix id (approvals)
-  std::vector<std::string> approvers;   // role ids (approvals w/o matrix)
+  // A reminder to whoever holds the task this long before it is due
+  // (business time); else the marketing calendar's `remind_before`.
+  std::optional<BusinessDuration> remind_before;
+  std::vector<std::string> templates;  // template ids the step requires
+  std::vector<std::string> outputs;    // deliverables, free text
+  std::string checklist;               // checklist id (checklist steps)
+  std::string matrix;                  // approval matrix id (approvals)
+  std::vector<std::string> approvers;  // role ids (approvals w/o matrix)
   Quorum quorum = Quorum::kAll;
   int quorum_count = 0;  // for Quorum::kCount
   ApprovalMode mode = ApprovalMode::kParallel;
@@ -484,6 +487,8 @@ struct CalendarInfo {
   KeyLocations at;
   std::string planning_cycle;    // free text: "quarterly plan, monthly lock"
   std::string default_calendar;  // calendar id
+  // Reminders before a task with an SLA is due, for steps that set none.
+  std::optional<BusinessDuration> remind_before;
   std::vector<Deadline> deadlines;
   std::vector<FreezePeriod> freeze_periods;
 };

@@ -1581,6 +1581,10 @@ void ManualWriter::WriteStep(const std::string& number, const Process& process,
   facts.push_back({"Consulted", RoleList(step.consulted)});
   facts.push_back({"Informed", RoleList(step.informed)});
   if (step.sla) facts.push_back({"SLA", FormatDuration(*step.sla)});
+  if (step.remind_before) {
+    facts.push_back(
+        {"Reminder", FormatDuration(*step.remind_before) + " before due"});
+  }
   std::vector<std::string> templates;
   for (const auto& t : step.templates) templates.push_back(TemplateName(t));
   facts.push_back({"Templates", Join(templates, ", ")});
@@ -2049,7 +2053,12 @@ void ManualWriter::WriteMarketingCalendar() {
   const CalendarInfo& c = *def_.calendar;
   Facts({{"Planning cycle", InlineMd(c.planning_cycle)},
          {"Default calendar",
-          c.default_calendar.empty() ? "" : CalendarName(c.default_calendar)}});
+          c.default_calendar.empty() ? "" : CalendarName(c.default_calendar)},
+         {"Reminders", c.remind_before
+                           ? FormatDuration(*c.remind_before) +
+                                 " before a step's SLA is due, unless the step "
+                                 "sets its own"
+                           : ""}});
   if (!c.deadlines.empty()) {
     std::vector<const Deadline*> deadlines;
     for (const Deadline& d : c.deadlines) deadlines.push_back(&d);

@@ -93,6 +93,8 @@ struct Migration {
   // Creates the read-model tables after `sql` and builds them from the
   // events, in the migration's transaction.
   bool creates_read_models = false;
+  // Builds the read models again from the events (after a new column).
+  bool rebuilds_read_models = false;
 };
 
 constexpr Migration kMigrations[] = {
@@ -171,6 +173,12 @@ CREATE TABLE sop_versions (
     // ROWID, no secondary indexes); PostgreSQL keeps its tables and
     // indexes. The empty step keeps both backends at one schema version.
     {""},
+    // Each task's next timer (a reminder, the deadline), so the sweep asks
+    // for what is due without finding breached tasks again. The read model
+    // schema of a new store has the column already.
+    {"ALTER TABLE tasks ADD COLUMN IF NOT EXISTS timer_us bigint NOT NULL "
+     "DEFAULT 0;",
+     false, true},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -870,7 +878,8 @@ Status PostgresStore::Migrate() {
                            "migration " + std::to_string(v) + " failed");
         }
       }
-      rebuild = rebuild || migration.creates_read_models;
+      rebuild = rebuild || migration.creates_read_models ||
+                migration.rebuilds_read_models;
       LIVESOP_RETURN_IF_ERROR(
           ExecOk("INSERT INTO livesop_schema (version) VALUES ($1::int)",
                  {std::to_string(v)}));

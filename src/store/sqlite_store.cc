@@ -50,6 +50,8 @@ struct Migration {
   // Creates the read-model tables after `sql` and builds them from the
   // events, in the migration's transaction.
   bool creates_read_models = false;
+  // Builds the read models again from the events (after a new column).
+  bool rebuilds_read_models = false;
 };
 
 const std::vector<Migration>& Migrations() {
@@ -211,6 +213,11 @@ INSERT INTO tasks_keyed (task, campaign, step, activity, role, assignee,
 DROP TABLE tasks;
 ALTER TABLE tasks_keyed RENAME TO tasks;
 )sql"},
+      // Each task's next timer (a reminder, the deadline), so the sweep
+      // asks for what is due without finding breached tasks again; filled
+      // by building the read models again.
+      {"ALTER TABLE tasks ADD COLUMN timer_us BIGINT NOT NULL DEFAULT 0;",
+       false, true},
   };
   return migrations;
 }
@@ -403,6 +410,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
         LIVESOP_RETURN_IF_ERROR(Exec(ReadModelSchema()));
         rebuild = true;
       }
+      rebuild = rebuild || migration.rebuilds_read_models;
     }
     if (rebuild) {
       LIVESOP_RETURN_IF_ERROR(

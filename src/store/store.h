@@ -121,6 +121,9 @@ struct TaskRecord {
   int64_t created_us = 0;
   int64_t due_us = 0;  // 0: no deadline
   int64_t completed_us = 0;
+  // When the engine's sweep next has something to fire for the task (a
+  // reminder, the deadline); 0: nothing (ended, breached or no deadline).
+  int64_t timer_us = 0;
 
   friend bool operator==(const TaskRecord&, const TaskRecord&) = default;
 };
@@ -151,6 +154,8 @@ struct TaskQuery {
   std::string status;
   // When set: only tasks with a deadline (due_us > 0) at or before it.
   int64_t due_by_us = 0;
+  // When set: only tasks with a timer (timer_us > 0) at or before it.
+  int64_t timer_by_us = 0;
 };
 struct InboxQuery {
   std::string recipient;

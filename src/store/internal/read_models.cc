@@ -39,7 +39,8 @@ CREATE TABLE tasks (
   completed_by TEXT NOT NULL,
   created_us BIGINT NOT NULL,
   due_us BIGINT NOT NULL,
-  completed_us BIGINT NOT NULL
+  completed_us BIGINT NOT NULL,
+  timer_us BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX tasks_by_assignee ON tasks (assignee, status);
 CREATE INDEX tasks_by_campaign ON tasks (campaign);
@@ -86,13 +87,16 @@ constexpr const char* kCampaignClosed =
 
 constexpr const char* kTaskCreated =
     "INSERT INTO tasks (task, campaign, step, activity, role, assignee, "
-    "status, decision, completed_by, created_us, due_us, completed_us) "
-    "VALUES (?, ?, ?, ?, ?, ?, 'open', '', '', ?, ?, 0) ON CONFLICT (task) "
-    "DO UPDATE SET campaign = excluded.campaign, step = excluded.step, "
-    "activity = excluded.activity, role = excluded.role, "
-    "assignee = excluded.assignee, status = 'open', decision = '', "
-    "completed_by = '', created_us = excluded.created_us, "
-    "due_us = excluded.due_us, completed_us = 0";
+    "status, decision, completed_by, created_us, due_us, completed_us, "
+    "timer_us) VALUES (?, ?, ?, ?, ?, ?, 'open', '', '', ?, ?, 0, ?) ON "
+    "CONFLICT (task) DO UPDATE SET campaign = excluded.campaign, "
+    "step = excluded.step, activity = excluded.activity, "
+    "role = excluded.role, assignee = excluded.assignee, status = 'open', "
+    "decision = '', completed_by = '', created_us = excluded.created_us, "
+    "due_us = excluded.due_us, completed_us = 0, "
+    "timer_us = excluded.timer_us";
+constexpr const char* kTaskTimer =
+    "UPDATE tasks SET timer_us = ? WHERE task = ?";
 constexpr const char* kTaskAssigned =
     "UPDATE tasks SET assignee = ? WHERE task = ?";
 constexpr const char* kTaskStarted =
@@ -100,7 +104,7 @@ constexpr const char* kTaskStarted =
     "'open'";
 constexpr const char* kTaskEnded =
     "UPDATE tasks SET status = ?, decision = ?, completed_by = ?, "
-    "completed_us = ? WHERE task = ?";
+    "completed_us = ?, timer_us = 0 WHERE task = ?";
 
 constexpr const char* kInboxInsert =
     "INSERT INTO inbox (id, recipient, campaign, task, subject, body, "
@@ -116,10 +120,10 @@ constexpr const char* kSelectCampaigns =
     "(? = '' OR campaign_type = ?) ORDER BY campaign";
 constexpr const char* kSelectTasks =
     "SELECT task, campaign, step, activity, role, assignee, status, "
-    "decision, completed_by, created_us, due_us, completed_us FROM tasks "
-    "WHERE (? = '' OR campaign = ?) AND (? = '' OR assignee = ?) AND "
-    "(? = '' OR status = ?) AND (? = 0 OR (due_us > 0 AND due_us <= ?)) "
-    "ORDER BY task";
+    "decision, completed_by, created_us, due_us, completed_us, timer_us "
+    "FROM tasks WHERE (? = '' OR campaign = ?) AND (? = '' OR assignee = ?) "
+    "AND (? = '' OR status = ?) AND (? = 0 OR (due_us > 0 AND due_us <= ?)) "
+    "AND (? = 0 OR (timer_us > 0 AND timer_us <= ?)) ORDER BY task";
 constexpr const char* kSelectInbox =
     "SELECT id, recipient, campaign, task, subject, body, created_us, "
     "read_us FROM inbox WHERE (? = '' OR recipient = ?) AND (? = 0 OR "
@@ -152,7 +156,8 @@ int64_t IntField(const Json& payload, const char* key) {
 // Event types whose payload a projection reads; the others only count.
 bool ReadsPayload(std::string_view type) {
   return type.starts_with("campaign_") || type.starts_with("task_") ||
-         type == "approval_decided" || type.starts_with("notification_");
+         type == "approval_decided" || type.starts_with("notification_") ||
+         type.starts_with("sla_");
 }
 
 // The task an event is about: payload "task", else "CAMPAIGN/STEP".
@@ -217,10 +222,21 @@ Status ProjectOne(std::vector<SqlStatement>& sql, const std::string& campaign,
   const std::string task = TaskId(e, campaign, payload);
   if (task.empty()) return OkStatus();
   if (type == "task_created") {
-    return Emit(
-        sql, kTaskCreated,
-        {task, campaign, e.step, e.activity, e.role, Field(payload, "assignee"),
-         e.time_us, IntField(payload, "due_us")});
+    // The first thing to fire: a reminder before the deadline, else the
+    // deadline.
+    const int64_t due = IntField(payload, "due_us");
+    const int64_t remind = IntField(payload, "remind_us");
+    const int64_t timer =
+        remind > 0 && (due == 0 || remind < due) ? remind : due;
+    return Emit(sql, kTaskCreated,
+                {task, campaign, e.step, e.activity, e.role,
+                 Field(payload, "assignee"), e.time_us, due, timer});
+  }
+  if (type == "sla_reminded") {
+    return Emit(sql, kTaskTimer, {IntField(payload, "due_us"), task});
+  }
+  if (type == "sla_breached") {
+    return Emit(sql, kTaskTimer, {int64_t{0}, task});
   }
   if (type == "task_assigned") {
     std::string assignee = Field(payload, "assignee");
@@ -353,7 +369,8 @@ Result<std::vector<TaskRecord>> QueryTasks(SqlExecutor& sql,
   LIVESOP_RETURN_IF_ERROR(
       sql.Query(kSelectTasks,
                 {query.campaign, query.campaign, query.assignee, query.assignee,
-                 query.status, query.status, query.due_by_us, query.due_by_us},
+                 query.status, query.status, query.due_by_us, query.due_by_us,
+                 query.timer_by_us, query.timer_by_us},
                 [&](const SqlRow& row) {
                   TaskRecord& t = out.emplace_back();
                   t.task = row.Text(0);
@@ -368,6 +385,7 @@ Result<std::vector<TaskRecord>> QueryTasks(SqlExecutor& sql,
                   t.created_us = row.Int(9);
                   t.due_us = row.Int(10);
                   t.completed_us = row.Int(11);
+                  t.timer_us = row.Int(12);
                   return OkStatus();
                 }));
   return out;

@@ -17,6 +17,7 @@
 #include "cli/example_files.h"
 #include "cli/exit_codes.h"
 #include "cli/mine_commands.h"
+#include "cli/notify_commands.h"
 #include "cli/sop_commands.h"
 #include "cli/store_commands.h"
 #include "cli/workflow_commands.h"
@@ -254,6 +255,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddWorkflowCommands(app);
   const std::function<int()> run_mine_command =
       livesop::cli::AddMineCommands(app);
+  const std::function<int()> run_notify_command =
+      livesop::cli::AddNotifyCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -276,6 +279,7 @@ int main(int argc, char** argv) {
     if (const int code = run_sop_command(); code >= 0) return code;
     if (const int code = run_workflow_command(); code >= 0) return code;
     if (const int code = run_mine_command(); code >= 0) return code;
+    if (const int code = run_notify_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

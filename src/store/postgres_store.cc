@@ -30,6 +30,7 @@
 
 #include "core/text.h"
 #include "store/internal/absences.h"
+#include "store/internal/notify_tables.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
 #include "store/internal/sop_versions.h"
@@ -179,6 +180,45 @@ CREATE TABLE sop_versions (
     {"ALTER TABLE tasks ADD COLUMN IF NOT EXISTS timer_us bigint NOT NULL "
      "DEFAULT 0;",
      false, true},
+    // Notification delivery (docs/notifications.md): webhook endpoints,
+    // email preferences, the outbox and the dispatchers' cursors.
+    {R"sql(
+CREATE TABLE notify_preferences (
+  person TEXT PRIMARY KEY,
+  email_mode TEXT NOT NULL,
+  digest_hour BIGINT NOT NULL,
+  updated_us BIGINT NOT NULL
+);
+CREATE TABLE notify_cursors (
+  name TEXT PRIMARY KEY,
+  position BIGINT NOT NULL
+);
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  event_types TEXT NOT NULL,
+  enabled BIGINT NOT NULL,
+  created_us BIGINT NOT NULL
+);
+CREATE TABLE deliveries (
+  id bigserial PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_us BIGINT NOT NULL,
+  lease_owner TEXT NOT NULL,
+  lease_until_us BIGINT NOT NULL,
+  last_error TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  sent_us BIGINT NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (status, next_attempt_us);
+)sql"},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -412,6 +452,89 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
     LIVESOP_RETURN_IF_ERROR(EnsureConnected());
     return internal::QueryAbsences(*this, person, at_us);
   }
+  Status AddWebhookEndpoint(const WebhookEndpoint& endpoint) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::InsertWebhookEndpoint(*this, endpoint);
+  }
+  Status RemoveWebhookEndpoint(const std::string& id) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::DeleteWebhookEndpoint(*this, id);
+  }
+  Result<std::vector<WebhookEndpoint>> WebhookEndpoints() override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryWebhookEndpoints(*this);
+  }
+  Status SetNotifyPreference(const NotifyPreference& preference) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::UpsertNotifyPreference(*this, preference);
+  }
+  Result<NotifyPreference> NotifyPreferenceOf(
+      const std::string& person) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryNotifyPreference(*this, person);
+  }
+  Result<std::vector<NotifyPreference>> NotifyPreferences() override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryNotifyPreferences(*this);
+  }
+  Result<int64_t> EnqueueDeliveries(const std::vector<Delivery>& deliveries,
+                                    const std::string& cursor,
+                                    int64_t position) override {
+    LIVESOP_RETURN_IF_ERROR(internal::ValidateDeliveries(deliveries, cursor));
+    int64_t added = 0;
+    LIVESOP_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+      LIVESOP_ASSIGN_OR_RETURN(added, internal::InsertDeliveries(
+                                          *this, deliveries, cursor, position));
+      return OkStatus();
+    }));
+    return added;
+  }
+  Result<int64_t> DispatchCursor(const std::string& cursor) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryDispatchCursor(*this, cursor);
+  }
+  Result<std::vector<Delivery>> ClaimDeliveries(const std::string& owner,
+                                                int64_t now_us,
+                                                int64_t lease_us,
+                                                int64_t limit) override {
+    std::vector<Delivery> claimed;
+    LIVESOP_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+      LIVESOP_ASSIGN_OR_RETURN(
+          claimed,
+          internal::LeaseDeliveries(*this, internal::ClaimLocking::kSkipLocked,
+                                    owner, now_us, lease_us, limit));
+      return OkStatus();
+    }));
+    return claimed;
+  }
+  Status MarkDeliverySent(int64_t id, const std::string& owner,
+                          int64_t now_us) override {
+    return InTransaction([&] {
+      return internal::FinishAttempt(*this, id, owner, /*sent=*/true, now_us,
+                                     "", std::nullopt);
+    });
+  }
+  Status MarkDeliveryFailed(int64_t id, const std::string& owner,
+                            const std::string& error,
+                            std::optional<int64_t> retry_at_us) override {
+    return InTransaction([&] {
+      return internal::FinishAttempt(*this, id, owner, /*sent=*/false, 0, error,
+                                     retry_at_us);
+    });
+  }
+  Result<std::vector<Delivery>> Deliveries(
+      const DeliveryQuery& query) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryDeliveries(*this, query);
+  }
+  Status ReplayDelivery(int64_t id, int64_t now_us) override {
+    return InTransaction(
+        [&] { return internal::ResetDelivery(*this, id, now_us); });
+  }
+  Result<int64_t> ReplayDeadDeliveries(int64_t now_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::ResetDeadDeliveries(*this, now_us);
+  }
   Status PublishSop(const SopVersionRecord& record) override {
     if (options_.read_only) {
       return FailedPreconditionError(
@@ -455,6 +578,10 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
     LIVESOP_RETURN_IF_ERROR(
         ExecOk("UPDATE positions SET last = (SELECT coalesce(max(position), "
                "0) FROM events) WHERE id = 1"));
+    // Deliveries are copied with their ids; new ones must come after them.
+    LIVESOP_RETURN_IF_ERROR(
+        ExecOk("SELECT setval(pg_get_serial_sequence('deliveries', 'id'), "
+               "coalesce((SELECT max(id) FROM deliveries), 0) + 1, false)"));
     return internal::RebuildReadModels(*this, Batches()).status();
   }
   Status Commit() override { return ExecOk("COMMIT"); }
@@ -480,6 +607,26 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   }
 
  private:
+  // OK when the store may write; connects again when the server closed the
+  // connection.
+  Status Writable() {
+    if (options_.read_only) {
+      return FailedPreconditionError(
+          "the PostgreSQL store was opened read-only");
+    }
+    return EnsureConnected();
+  }
+  // Runs `body` in a transaction: committed when it succeeds, else rolled
+  // back.
+  Status InTransaction(const std::function<Status()>& body) {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    LIVESOP_RETURN_IF_ERROR(ExecOk("BEGIN"));
+    Status status = body();
+    if (status.ok()) status = ExecOk("COMMIT");
+    if (!status.ok()) Rollback();
+    return status;
+  }
+
   // SqlExecutor: the shared read-model SQL, as prepared statements.
   Status Execute(const char* sql, const SqlParams& params) override {
     return RunPrepared(sql, params).status();

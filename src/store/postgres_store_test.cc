@@ -648,6 +648,9 @@ TEST_F(PostgresStoreTest, OlderDatabaseGainsSopVersionsKeepingItsHistory) {
   // later migration's tables go here too.
   Sql sql(url_);
   sql.Run("DROP TABLE sop_versions");
+  sql.Run(
+      "DROP TABLE notify_preferences, notify_cursors, webhook_endpoints, "
+      "deliveries");
   sql.Run("DELETE FROM livesop_schema WHERE version >= 4");
   auto store = Open();
   ASSERT_NE(store, nullptr);

@@ -24,6 +24,7 @@
 #include <unordered_map>
 
 #include "store/internal/absences.h"
+#include "store/internal/notify_tables.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
 #include "store/internal/sop_versions.h"
@@ -218,6 +219,45 @@ ALTER TABLE tasks_keyed RENAME TO tasks;
       // by building the read models again.
       {"ALTER TABLE tasks ADD COLUMN timer_us BIGINT NOT NULL DEFAULT 0;",
        false, true},
+      // Notification delivery (docs/notifications.md): webhook endpoints,
+      // email preferences, the outbox and the dispatchers' cursors.
+      {R"sql(
+CREATE TABLE notify_preferences (
+  person TEXT PRIMARY KEY,
+  email_mode TEXT NOT NULL,
+  digest_hour BIGINT NOT NULL,
+  updated_us BIGINT NOT NULL
+);
+CREATE TABLE notify_cursors (
+  name TEXT PRIMARY KEY,
+  position BIGINT NOT NULL
+);
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  event_types TEXT NOT NULL,
+  enabled BIGINT NOT NULL,
+  created_us BIGINT NOT NULL
+);
+CREATE TABLE deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_us BIGINT NOT NULL,
+  lease_owner TEXT NOT NULL,
+  lease_until_us BIGINT NOT NULL,
+  last_error TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  sent_us BIGINT NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (status, next_attempt_us);
+)sql"},
   };
   return migrations;
 }
@@ -486,6 +526,90 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   Result<std::vector<Absence>> Absences(const std::string& person,
                                         int64_t at_us) override {
     return internal::QueryAbsences(*this, person, at_us);
+  }
+
+  Status AddWebhookEndpoint(const WebhookEndpoint& endpoint) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::InsertWebhookEndpoint(*this, endpoint);
+  }
+  Status RemoveWebhookEndpoint(const std::string& id) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::DeleteWebhookEndpoint(*this, id);
+  }
+  Result<std::vector<WebhookEndpoint>> WebhookEndpoints() override {
+    return internal::QueryWebhookEndpoints(*this);
+  }
+  Status SetNotifyPreference(const NotifyPreference& preference) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::UpsertNotifyPreference(*this, preference);
+  }
+  Result<NotifyPreference> NotifyPreferenceOf(
+      const std::string& person) override {
+    return internal::QueryNotifyPreference(*this, person);
+  }
+  Result<std::vector<NotifyPreference>> NotifyPreferences() override {
+    return internal::QueryNotifyPreferences(*this);
+  }
+  Result<int64_t> EnqueueDeliveries(const std::vector<Delivery>& deliveries,
+                                    const std::string& cursor,
+                                    int64_t position) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    LIVESOP_RETURN_IF_ERROR(internal::ValidateDeliveries(deliveries, cursor));
+    int64_t added = 0;
+    LIVESOP_RETURN_IF_ERROR(InWriteTransaction([&]() -> Status {
+      LIVESOP_ASSIGN_OR_RETURN(added, internal::InsertDeliveries(
+                                          *this, deliveries, cursor, position));
+      return OkStatus();
+    }));
+    return added;
+  }
+  Result<int64_t> DispatchCursor(const std::string& cursor) override {
+    return internal::QueryDispatchCursor(*this, cursor);
+  }
+  Result<std::vector<Delivery>> ClaimDeliveries(const std::string& owner,
+                                                int64_t now_us,
+                                                int64_t lease_us,
+                                                int64_t limit) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    std::vector<Delivery> claimed;
+    LIVESOP_RETURN_IF_ERROR(InWriteTransaction([&]() -> Status {
+      LIVESOP_ASSIGN_OR_RETURN(
+          claimed, internal::LeaseDeliveries(
+                       *this, internal::ClaimLocking::kWriteTransaction, owner,
+                       now_us, lease_us, limit));
+      return OkStatus();
+    }));
+    return claimed;
+  }
+  Status MarkDeliverySent(int64_t id, const std::string& owner,
+                          int64_t now_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return InWriteTransaction([&] {
+      return internal::FinishAttempt(*this, id, owner, /*sent=*/true, now_us,
+                                     "", std::nullopt);
+    });
+  }
+  Status MarkDeliveryFailed(int64_t id, const std::string& owner,
+                            const std::string& error,
+                            std::optional<int64_t> retry_at_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return InWriteTransaction([&] {
+      return internal::FinishAttempt(*this, id, owner, /*sent=*/false, 0, error,
+                                     retry_at_us);
+    });
+  }
+  Result<std::vector<Delivery>> Deliveries(
+      const DeliveryQuery& query) override {
+    return internal::QueryDeliveries(*this, query);
+  }
+  Status ReplayDelivery(int64_t id, int64_t now_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return InWriteTransaction(
+        [&] { return internal::ResetDelivery(*this, id, now_us); });
+  }
+  Result<int64_t> ReplayDeadDeliveries(int64_t now_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::ResetDeadDeliveries(*this, now_us);
   }
 
   Status PublishSop(const SopVersionRecord& record) override {
@@ -866,6 +990,22 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   static void BindText(sqlite3_stmt* stmt, int index, const std::string& text) {
     sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
                       SQLITE_STATIC);
+  }
+
+  Status Writable() const {
+    if (!read_only_) return OkStatus();
+    return FailedPreconditionError("the SQLite store \"" + path_ +
+                                   "\" was opened read-only");
+  }
+
+  // Runs `body` in a write transaction (BEGIN IMMEDIATE, so no other
+  // writer runs meanwhile): committed when it succeeds, else rolled back.
+  Status InWriteTransaction(const std::function<Status()>& body) {
+    LIVESOP_RETURN_IF_ERROR(Step("BEGIN IMMEDIATE"));
+    Status status = body();
+    if (status.ok()) status = Step("COMMIT");
+    if (!status.ok()) (void)Step("ROLLBACK");
+    return status;
   }
 
   // A cached prepared statement for the string literal `sql`, owned by the

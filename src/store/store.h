@@ -194,6 +194,63 @@ struct SopVersionRecord {
                          const SopVersionRecord&) = default;
 };
 
+// Where notifications go outside the app (docs/notifications.md). None of
+// these is an event: they are delivery plumbing, kept beside the events.
+
+// A receiver of webhooks: every event whose type is in `event_types` (every
+// event when empty) is POSTed to `url`, signed with `secret` as the
+// Standard Webhooks specification says.
+struct WebhookEndpoint {
+  std::string id;      // "wh_" and hex digits; the caller makes it
+  std::string url;     // http:// or https://
+  std::string secret;  // "whsec_" and the base64 of 24 or more bytes
+  std::vector<std::string> event_types;  // empty: every event
+  bool enabled = true;
+  int64_t created_us = 0;
+
+  friend bool operator==(const WebhookEndpoint&,
+                         const WebhookEndpoint&) = default;
+};
+
+// How one person wants email about their inbox. A person without a row
+// has the defaults.
+struct NotifyPreference {
+  std::string person;
+  std::string email_mode = "immediate";  // "immediate", "daily" or "off"
+  int digest_hour = 8;  // local hour (0-23) of the daily digest
+  int64_t updated_us = 0;
+
+  friend bool operator==(const NotifyPreference&,
+                         const NotifyPreference&) = default;
+};
+
+// One message to send: a row of the outbox. `key` makes it unique, so
+// enqueueing the same notification twice keeps one row.
+struct Delivery {
+  int64_t id = 0;       // assigned by the store
+  std::string key;      // "email:POSITION:PERSON", "webhook:ID:POSITION"
+  std::string channel;  // "email", "webhook" or "digest"
+  std::string target;   // an email address, or a webhook endpoint id
+  std::string subject;  // email and digest; the event type for webhooks
+  std::string body;     // the text of an email, the JSON of a webhook
+  std::string status = "pending";  // "pending", "sent" or "dead"
+  int64_t attempts = 0;            // attempts made so far
+  int64_t next_attempt_us = 0;     // due from then on (pending)
+  std::string lease_owner;         // who is sending it now; empty: nobody
+  int64_t lease_until_us = 0;      // the lease ends then
+  std::string last_error;          // of the latest failed attempt
+  int64_t created_us = 0;
+  int64_t sent_us = 0;  // 0: not sent
+
+  friend bool operator==(const Delivery&, const Delivery&) = default;
+};
+
+// Which deliveries a listing returns, newest first; empty status: any.
+struct DeliveryQuery {
+  std::string status;
+  int64_t limit = 1000;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -258,6 +315,57 @@ class Store {
   // Every published version, without bundles (`bundle` is empty), ordered by
   // publish time, then version.
   virtual Result<std::vector<SopVersionRecord>> SopVersions() = 0;
+
+  // Webhook endpoints. AddWebhookEndpoint: InvalidArgument for an empty id
+  // or url, AlreadyExists for an id taken. RemoveWebhookEndpoint: NotFound.
+  // WebhookEndpoints: every endpoint, by id.
+  virtual Status AddWebhookEndpoint(const WebhookEndpoint& endpoint) = 0;
+  virtual Status RemoveWebhookEndpoint(const std::string& id) = 0;
+  virtual Result<std::vector<WebhookEndpoint>> WebhookEndpoints() = 0;
+
+  // Email preferences. Set replaces the person's row (InvalidArgument for
+  // an unknown mode or an hour outside 0-23); Of returns the defaults for
+  // a person without one; NotifyPreferences lists the rows, by person.
+  virtual Status SetNotifyPreference(const NotifyPreference& preference) = 0;
+  virtual Result<NotifyPreference> NotifyPreferenceOf(
+      const std::string& person) = 0;
+  virtual Result<std::vector<NotifyPreference>> NotifyPreferences() = 0;
+
+  // The outbox (docs/notifications.md). EnqueueDeliveries adds
+  // `deliveries` (pending, due at their `next_attempt_us`) and moves the
+  // cursor `cursor` to `position`, in one transaction: rows whose key is
+  // already there are left as they are, and the cursor never moves back.
+  // Returns how many rows were added.
+  virtual Result<int64_t> EnqueueDeliveries(
+      const std::vector<Delivery>& deliveries, const std::string& cursor,
+      int64_t position) = 0;
+  // The position cursor `cursor` reached; 0 when it never moved.
+  virtual Result<int64_t> DispatchCursor(const std::string& cursor) = 0;
+  // Leases up to `limit` pending deliveries due by `now_us` whose lease is
+  // free or over to `owner` until `now_us + lease_us`, and returns them,
+  // oldest due first. Two callers at once never get the same row.
+  virtual Result<std::vector<Delivery>> ClaimDeliveries(
+      const std::string& owner, int64_t now_us, int64_t lease_us,
+      int64_t limit) = 0;
+  // Ends an attempt of a delivery `owner` leased: sent, or failed with
+  // `error` and retried at `retry_at_us` (dead when nullopt). Both count
+  // the attempt and free the lease. FailedPrecondition when `owner` no
+  // longer holds the lease (it ran out and another sender took the row);
+  // NotFound for an unknown id.
+  virtual Status MarkDeliverySent(int64_t id, const std::string& owner,
+                                  int64_t now_us) = 0;
+  virtual Status MarkDeliveryFailed(int64_t id, const std::string& owner,
+                                    const std::string& error,
+                                    std::optional<int64_t> retry_at_us) = 0;
+  // The deliveries `query` selects, newest first.
+  virtual Result<std::vector<Delivery>> Deliveries(
+      const DeliveryQuery& query) = 0;
+  // Makes a pending or dead delivery due at `now_us` with its attempts
+  // reset (its last error stays until the next attempt). NotFound for an
+  // unknown id; FailedPrecondition for one already sent.
+  virtual Status ReplayDelivery(int64_t id, int64_t now_us) = 0;
+  // Replays every dead delivery; returns how many.
+  virtual Result<int64_t> ReplayDeadDeliveries(int64_t now_us) = 0;
 
   // The highest position written, 0 for an empty store.
   virtual Result<int64_t> LastPosition() = 0;

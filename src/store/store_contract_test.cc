@@ -10,10 +10,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "store/backup.h"
 #include "store/store.h"
 #include "store/test_util.h"
 
@@ -792,6 +796,286 @@ TEST_P(StoreContractTest, MalformedSopVersionsWriteNothing) {
   EXPECT_EQ((*reader)->SopVersion(large.version)->digest, large.digest);
   EXPECT_EQ(store_->SopVersion("ro" + suffix).status().code(),
             StatusCode::kNotFound);
+}
+
+// ---------------------------------------------------------------------------
+// Notification delivery: endpoints, preferences and the outbox. Keys and
+// names carry the campaign id, unique to the run, because PostgreSQL runs
+// share one database; claims look at the rows of their own test only.
+
+Delivery OutboxRow(const std::string& key, int64_t due_us) {
+  Delivery d;
+  d.key = key;
+  d.channel = "webhook";
+  d.target = "wh_test";
+  d.subject = "task_created";
+  d.body = R"({"type":"task_created"})";
+  d.next_attempt_us = due_us;
+  d.created_us = due_us;
+  return d;
+}
+
+// The rows of `all` whose key starts with `prefix`, by key.
+std::map<std::string, Delivery> Mine(const std::vector<Delivery>& all,
+                                     const std::string& prefix) {
+  std::map<std::string, Delivery> out;
+  for (const Delivery& d : all) {
+    if (d.key.starts_with(prefix)) out.emplace(d.key, d);
+  }
+  return out;
+}
+
+TEST_P(StoreContractTest, WebhookEndpointsAndPreferencesAreKept) {
+  WebhookEndpoint endpoint;
+  endpoint.id = "wh_" + campaign_;
+  endpoint.url = "https://example.com/hooks";
+  endpoint.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  endpoint.event_types = {"task_created", "campaign_completed"};
+  endpoint.created_us = 42;
+  ASSERT_TRUE(store_->AddWebhookEndpoint(endpoint).ok());
+  EXPECT_EQ(store_->AddWebhookEndpoint(endpoint).code(),
+            StatusCode::kAlreadyExists);
+  WebhookEndpoint bad = endpoint;
+  bad.id = "wh_bad" + campaign_;
+  bad.event_types = {"a,b"};
+  EXPECT_EQ(store_->AddWebhookEndpoint(bad).code(),
+            StatusCode::kInvalidArgument);
+  Result<std::vector<WebhookEndpoint>> all = store_->WebhookEndpoints();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_THAT(*all, testing::Contains(endpoint));
+  EXPECT_THAT(*all, testing::Not(testing::Contains(
+                        testing::Field(&WebhookEndpoint::id, bad.id))));
+  ASSERT_TRUE(store_->RemoveWebhookEndpoint(endpoint.id).ok());
+  EXPECT_EQ(store_->RemoveWebhookEndpoint(endpoint.id).code(),
+            StatusCode::kNotFound);
+  EXPECT_THAT(*store_->WebhookEndpoints(),
+              testing::Not(testing::Contains(endpoint)));
+
+  const std::string person = "p-" + campaign_;
+  Result<NotifyPreference> none = store_->NotifyPreferenceOf(person);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->person, person);
+  EXPECT_EQ(none->email_mode, "immediate");
+  EXPECT_EQ(none->digest_hour, 8);
+  NotifyPreference daily{person, "daily", 17, 99};
+  ASSERT_TRUE(store_->SetNotifyPreference(daily).ok());
+  EXPECT_EQ(*store_->NotifyPreferenceOf(person), daily);
+  EXPECT_THAT(*store_->NotifyPreferences(), testing::Contains(daily));
+  EXPECT_EQ(store_->SetNotifyPreference({person, "weekly", 8, 0}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SetNotifyPreference({person, "daily", 24, 0}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->NotifyPreferenceOf(person), daily);
+}
+
+TEST_P(StoreContractTest, EnqueueAddsEachKeyOnceWithItsCursor) {
+  const std::string key = "k-" + campaign_ + ":";
+  const std::string cursor = "cursor-" + campaign_;
+  EXPECT_EQ(*store_->DispatchCursor(cursor), 0);
+  Result<int64_t> added = store_->EnqueueDeliveries(
+      {OutboxRow(key + "1", 10), OutboxRow(key + "2", 10)}, cursor, 7);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(*added, 2);
+  EXPECT_EQ(*store_->DispatchCursor(cursor), 7);
+  // The same keys again (a retried pass) add nothing; the cursor never
+  // moves back.
+  Delivery changed = OutboxRow(key + "1", 10);
+  changed.body = "changed";
+  added =
+      store_->EnqueueDeliveries({changed, OutboxRow(key + "3", 10)}, cursor, 5);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(*added, 1);
+  EXPECT_EQ(*store_->DispatchCursor(cursor), 7);
+  std::map<std::string, Delivery> mine = Mine(*store_->Deliveries({}), key);
+  ASSERT_EQ(mine.size(), 3u);
+  EXPECT_EQ(mine[key + "1"].body, R"({"type":"task_created"})");
+  EXPECT_EQ(mine[key + "1"].status, "pending");
+  EXPECT_EQ(mine[key + "1"].attempts, 0);
+  // A malformed row refuses the whole call: no row, no cursor move.
+  Delivery bad = OutboxRow(key + "4", 10);
+  bad.channel = "pigeon";
+  EXPECT_EQ(
+      store_->EnqueueDeliveries({OutboxRow(key + "5", 10), bad}, cursor, 9)
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->DispatchCursor(cursor), 7);
+  EXPECT_EQ(Mine(*store_->Deliveries({}), key).size(), 3u);
+}
+
+TEST_P(StoreContractTest, ClaimsLeaseRetryDieAndReplay) {
+  const std::string key = "c-" + campaign_ + ":";
+  const std::string cursor = "cursor-" + campaign_;
+  const int64_t due = 1'000'000;
+  ASSERT_TRUE(store_
+                  ->EnqueueDeliveries(
+                      {OutboxRow(key + "a", due), OutboxRow(key + "b", due),
+                       OutboxRow(key + "c", due)},
+                      cursor, 1)
+                  .ok());
+  const int64_t kMany = 100000;
+  EXPECT_TRUE(
+      Mine(*store_->ClaimDeliveries("one", due - 1, 1000, kMany), key).empty());
+  std::map<std::string, Delivery> claimed =
+      Mine(*store_->ClaimDeliveries("one", due, 1000, kMany), key);
+  ASSERT_EQ(claimed.size(), 3u);
+  EXPECT_EQ(claimed[key + "a"].lease_owner, "one");
+  EXPECT_EQ(claimed[key + "a"].lease_until_us, due + 1000);
+  // Leased: nobody else gets them until the lease ends.
+  EXPECT_TRUE(Mine(*store_->ClaimDeliveries("two", due + 999, 1000, kMany), key)
+                  .empty());
+
+  const int64_t a = claimed[key + "a"].id;
+  const int64_t b = claimed[key + "b"].id;
+  const int64_t c = claimed[key + "c"].id;
+  EXPECT_EQ(store_->MarkDeliverySent(a, "two", due + 5).code(),
+            StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->MarkDeliverySent(a, "one", due + 5).ok());
+  EXPECT_EQ(store_->MarkDeliverySent(a, "one", due + 6).code(),
+            StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->MarkDeliveryFailed(b, "one", "HTTP 500", due + 30).ok());
+  ASSERT_TRUE(
+      store_->MarkDeliveryFailed(c, "one", "HTTP 410 gone", std::nullopt).ok());
+  EXPECT_EQ(store_->MarkDeliverySent(987654321, "one", due).code(),
+            StatusCode::kNotFound);
+
+  std::map<std::string, Delivery> rows = Mine(*store_->Deliveries({}), key);
+  EXPECT_EQ(rows[key + "a"].status, "sent");
+  EXPECT_EQ(rows[key + "a"].sent_us, due + 5);
+  EXPECT_EQ(rows[key + "a"].attempts, 1);
+  EXPECT_EQ(rows[key + "b"].status, "pending");
+  EXPECT_EQ(rows[key + "b"].attempts, 1);
+  EXPECT_EQ(rows[key + "b"].next_attempt_us, due + 30);
+  EXPECT_EQ(rows[key + "b"].last_error, "HTTP 500");
+  EXPECT_EQ(rows[key + "b"].lease_owner, "");
+  EXPECT_EQ(rows[key + "c"].status, "dead");
+  EXPECT_EQ(rows[key + "c"].last_error, "HTTP 410 gone");
+  EXPECT_EQ(Mine(*store_->Deliveries({"dead", 1000}), key).size(), 1u);
+  EXPECT_EQ(Mine(*store_->Deliveries({"sent", 1000}), key).size(), 1u);
+
+  // The failed one is due again at its retry time, not before.
+  EXPECT_TRUE(Mine(*store_->ClaimDeliveries("two", due + 29, 1000, kMany), key)
+                  .empty());
+  claimed = Mine(*store_->ClaimDeliveries("two", due + 30, 10, kMany), key);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed.begin()->second.id, b);
+  // A lease that ran out goes to the next claimer.
+  claimed = Mine(*store_->ClaimDeliveries("three", due + 41, 10, kMany), key);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed.begin()->second.lease_owner, "three");
+  EXPECT_EQ(store_->MarkDeliverySent(b, "two", due + 42).code(),
+            StatusCode::kFailedPrecondition);
+
+  EXPECT_EQ(store_->ReplayDelivery(a, due).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->ReplayDelivery(987654321, due).code(),
+            StatusCode::kNotFound);
+  Result<int64_t> replayed = store_->ReplayDeadDeliveries(due + 100);
+  ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
+  EXPECT_GE(*replayed, 1);
+  rows = Mine(*store_->Deliveries({}), key);
+  EXPECT_EQ(rows[key + "c"].status, "pending");
+  EXPECT_EQ(rows[key + "c"].attempts, 0);
+  EXPECT_EQ(rows[key + "c"].next_attempt_us, due + 100);
+  EXPECT_EQ(rows[key + "c"].last_error, "HTTP 410 gone");
+  ASSERT_TRUE(store_->ReplayDelivery(b, due + 100).ok());
+  rows = Mine(*store_->Deliveries({}), key);
+  EXPECT_EQ(rows[key + "b"].lease_owner, "");
+  EXPECT_EQ(rows[key + "b"].attempts, 0);
+}
+
+TEST_P(StoreContractTest, TwoClaimersAtOnceNeverGetTheSameRow) {
+  const std::string key = "t-" + campaign_ + ":";
+  std::vector<Delivery> rows;
+  for (int i = 0; i < 60; ++i) {
+    rows.push_back(OutboxRow(key + std::to_string(100 + i), 5));
+  }
+  ASSERT_TRUE(store_->EnqueueDeliveries(rows, "cursor-" + campaign_, 1).ok());
+  std::vector<std::vector<std::string>> got(2);
+  std::vector<Status> failures(2);
+  auto claimer = [&](int n) {
+    Result<std::unique_ptr<Store>> own = OpenStore(url_);
+    if (!own.ok()) {
+      failures[n] = own.status();
+      return;
+    }
+    while (true) {
+      Result<std::vector<Delivery>> batch = (*own)->ClaimDeliveries(
+          "claimer-" + std::to_string(n), 10, int64_t{1} << 40, 7);
+      if (!batch.ok()) {
+        failures[n] = batch.status();
+        return;
+      }
+      if (batch->empty()) return;
+      for (const Delivery& d : *batch) got[n].push_back(d.key);
+    }
+  };
+  std::thread first(claimer, 0);
+  std::thread second(claimer, 1);
+  first.join();
+  second.join();
+  ASSERT_TRUE(failures[0].ok()) << failures[0].ToString();
+  ASSERT_TRUE(failures[1].ok()) << failures[1].ToString();
+  std::multiset<std::string> all;
+  for (const auto& keys : got) {
+    for (const std::string& k : keys) {
+      if (k.starts_with(key)) all.insert(k);
+    }
+  }
+  EXPECT_EQ(all.size(), 60u);
+  for (const Delivery& d : rows) EXPECT_EQ(all.count(d.key), 1u) << d.key;
+}
+
+TEST_P(StoreContractTest, BackupsCarryEndpointsPreferencesAndOutbox) {
+  WebhookEndpoint endpoint;
+  endpoint.id = "wh_b" + campaign_;
+  endpoint.url = "http://127.0.0.1:9/hook";
+  endpoint.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  ASSERT_TRUE(store_->AddWebhookEndpoint(endpoint).ok());
+  const NotifyPreference daily{"p-" + campaign_, "daily", 7, 1};
+  ASSERT_TRUE(store_->SetNotifyPreference(daily).ok());
+  const std::string key = "b-" + campaign_ + ":";
+  const std::string cursor = "cursor-" + campaign_;
+  ASSERT_TRUE(
+      store_
+          ->EnqueueDeliveries(
+              {OutboxRow(key + "1", 5), OutboxRow(key + "2", 5)}, cursor, 3)
+          .ok());
+  ASSERT_EQ(Mine(*store_->ClaimDeliveries("x", 5, 1000, 100000), key).size(),
+            2u);
+  ASSERT_TRUE(
+      store_->Append(Request(campaign_, {MakeEvent("note", "N", 1)})).ok());
+
+  const fs::path backup =
+      fs::temp_directory_path() / ("livesop-backup-" + campaign_ + ".db");
+  Result<BackupStats> stats = BackupStore(*store_, backup.string());
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  const fs::path restored =
+      fs::temp_directory_path() / ("livesop-restored-" + campaign_ + ".db");
+  {
+    Result<std::unique_ptr<Store>> target = OpenStore(restored.string());
+    ASSERT_TRUE(target.ok());
+    Result<int64_t> events = RestoreStore(backup.string(), **target);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    EXPECT_THAT(*(*target)->WebhookEndpoints(), testing::Contains(endpoint));
+    EXPECT_EQ(*(*target)->NotifyPreferenceOf(daily.person), daily);
+    EXPECT_EQ(*(*target)->DispatchCursor(cursor), 3);
+    std::map<std::string, Delivery> rows =
+        Mine(*(*target)->Deliveries({}), key);
+    ASSERT_EQ(rows.size(), 2u);
+    // Leases stay behind: the copy's senders start afresh.
+    EXPECT_EQ(rows[key + "1"].lease_owner, "");
+    // New rows come after the copied ones.
+    ASSERT_TRUE((*target)
+                    ->EnqueueDeliveries({OutboxRow(key + "3", 5)}, cursor, 3)
+                    .ok());
+    rows = Mine(*(*target)->Deliveries({}), key);
+    EXPECT_GT(rows[key + "3"].id, rows[key + "2"].id);
+  }
+  fs::remove(backup);
+  fs::remove(restored);
+  fs::remove(restored.string() + "-wal");
+  fs::remove(restored.string() + "-shm");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,

@@ -763,6 +763,18 @@ with open(sys.argv[2], "w", newline="") as out:
 PY
 run import --db sweep.db late-2.csv
 expect_eq "import late-2 exit" "${code}" 0
+run_json timers due --db sweep.db --sop "${example}" --json
+expect_eq "timers due exit" "${code}" 0
+expect_eq "timers due lists the overdue plan, and only it" \
+  "$(py '[(t["task"], t["kind"], t["overdue"]) for t in d["timers"]]' <<<"${out}")" \
+  "[('late-2/plan', 'deadline', True)]"
+run_json timers due --db sweep.db --sop "${example}" --within 3w --json
+expect_eq "timers due --within looks ahead to late-1's reminder" \
+  "$(py '[(t["task"], t["kind"]) for t in d["timers"] if t["campaign"] == "late-1"]' <<<"${out}")" \
+  "[('late-1/plan', 'reminder')]"
+run timers due --db sweep.db --sop "${example}" --within soon
+expect_eq "timers due --within soon exit" "${code}" 2
+expect_contains "timers due names the bad window" "${out}" '"soon" is not a duration'
 run "${sweep[@]}"
 expect_eq "sweep of an overdue task exit" "${code}" 0
 expect_matches "sweep reports what it did" "${out}" \
@@ -779,6 +791,16 @@ run_json "${sweep[@]}" --json
 # sweep does not even find the campaign again.
 expect_eq "a second sweep finds nothing new" \
   "$(py '(d["ok"], d["campaigns"], d["events"])' <<<"${out}")" "(True, 0, 0)"
+run_json timers run --db sweep.db --sop "${example}" --json
+expect_eq "timers run sweeps once like sweep" \
+  "$(py '(d["ok"], d["campaigns"], d["events"])' <<<"${out}")" "(True, 0, 0)"
+run_json timers due --db sweep.db --sop "${example}" --within 2w --json
+# Two months late, every notice of the escalation (two levels, three
+# repeats) went out in the first sweep, and the breach is recorded: the
+# late campaign has no timer left, the fresh one still its reminder.
+expect_eq "nothing is left to fire for the late plan" \
+  "$(py 'sorted({(t["campaign"], t["kind"]) for t in d["timers"]})' <<<"${out}")" \
+  "[('late-1', 'reminder')]"
 # A campaign whose history the engine cannot replay is reported, and the
 # others are swept.
 python3 - late-2.csv broken.csv <<'PY'

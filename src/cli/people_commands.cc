@@ -1,11 +1,17 @@
 // livesop person away|back|absences (the absences the store keeps beside
 // the events), livesop timers sweep and livesop escalation ack: parse, call
 // the store or the engine, format.
+#include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <iostream>
+#include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -251,17 +257,17 @@ int RunPersonAbsences(const WorkflowArgs& args) {
   return kExitOk;
 }
 
-int RunTimersSweep(const WorkflowArgs& args) {
-  const std::string command = "timers sweep";
-  Session session;
-  if (const int code = OpenSession(args, command, /*with_sop=*/true, session);
-      code != kExitOk) {
-    return code;
-  }
-  Result<engine::SweepReport> report = session.engine->Sweep();
-  if (!report.ok()) return Fail(command, report.status(), args.json);
+namespace {
+
+volatile std::sig_atomic_t g_timers_stop = 0;
+void StopTimers(int) { g_timers_stop = 1; }
+
+// One sweep, reported; exit code as `timers sweep` documents.
+int SweepOnce(const std::string& command, engine::Engine& engine, bool json) {
+  Result<engine::SweepReport> report = engine.Sweep();
+  if (!report.ok()) return Fail(command, report.status(), json);
   const bool ok = report->problems.empty();
-  if (args.json) {
+  if (json) {
     std::cout << Json({{"ok", ok},
                        {"campaigns", report->campaigns},
                        {"events", report->events},
@@ -272,7 +278,8 @@ int RunTimersSweep(const WorkflowArgs& args) {
     std::cout << "swept " << report->campaigns
               << (report->campaigns == 1 ? " campaign" : " campaigns")
               << " with something due: " << report->events
-              << (report->events == 1 ? " event" : " events") << " written\n";
+              << (report->events == 1 ? " event" : " events") << " written"
+              << std::endl;
     for (const std::string& problem : report->problems) {
       std::cout << "  not swept: " << problem << "\n";
     }
@@ -283,6 +290,112 @@ int RunTimersSweep(const WorkflowArgs& args) {
               << " campaigns could not be swept; the others were\n";
   }
   return ok ? kExitOk : kExitInvalid;
+}
+
+// "30m", "2h", "1d", "1w" in wall-clock time; nullopt when malformed.
+std::optional<int64_t> WindowMicros(const std::string& text) {
+  static const std::regex pattern("([0-9]{1,6})\\s*(m|h|d|w)");
+  std::smatch m;
+  if (!std::regex_match(text, m, pattern)) return std::nullopt;
+  const int64_t amount = std::stoll(m[1]);
+  const int64_t minute = int64_t{60} * 1000000;
+  const char unit = m[2].str()[0];
+  const int64_t per = unit == 'm'   ? minute
+                      : unit == 'h' ? 60 * minute
+                      : unit == 'd' ? 24 * 60 * minute
+                                    : 7 * 24 * 60 * minute;
+  return amount * per;
+}
+
+}  // namespace
+
+int RunTimersSweep(const WorkflowArgs& args) {
+  const std::string command = "timers sweep";
+  Session session;
+  if (const int code = OpenSession(args, command, /*with_sop=*/true, session);
+      code != kExitOk) {
+    return code;
+  }
+  return SweepOnce(command, *session.engine, args.json);
+}
+
+int RunTimersRun(const WorkflowArgs& args) {
+  const std::string command = "timers run";
+  if (args.every_s < 0) {
+    return UsageError(command, "--every must be 0 (once) or more seconds");
+  }
+  Session session;
+  if (const int code = OpenSession(args, command, /*with_sop=*/true, session);
+      code != kExitOk) {
+    return code;
+  }
+  std::signal(SIGINT, StopTimers);
+  std::signal(SIGTERM, StopTimers);
+  int code = SweepOnce(command, *session.engine, args.json);
+  while (args.every_s > 0 && g_timers_stop == 0) {
+    for (int waited = 0; waited < args.every_s * 10 && g_timers_stop == 0;
+         ++waited) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (g_timers_stop != 0) break;
+    const int pass = SweepOnce(command, *session.engine, args.json);
+    // A store that fails stops the loop; a campaign that cannot be swept
+    // is reported every time and the loop goes on.
+    if (pass == kExitStore) return pass;
+    code = std::max(code, pass);
+  }
+  return code;
+}
+
+int RunTimersDue(const WorkflowArgs& args) {
+  const std::string command = "timers due";
+  std::optional<int64_t> window = int64_t{0};
+  if (!args.within.empty()) window = WindowMicros(args.within);
+  if (!window) {
+    return UsageError(command, "--within \"" + args.within +
+                                   "\" is not a duration; write 30m, 2h, 1d "
+                                   "or 1w");
+  }
+  Session session;
+  if (const int code = OpenSession(args, command, /*with_sop=*/true, session);
+      code != kExitOk) {
+    return code;
+  }
+  const int64_t now = SystemClock().NowMicros();
+  Result<std::vector<engine::PendingTimer>> timers =
+      session.engine->PendingTimers(now + *window);
+  if (!timers.ok()) return Fail(command, timers.status(), args.json);
+  if (args.json) {
+    Json list = Json::array();
+    for (const engine::PendingTimer& t : *timers) {
+      list.push_back({{"task", t.task},
+                      {"campaign", t.campaign},
+                      {"step", t.step},
+                      {"kind", t.kind},
+                      {"at", FormatTimestamp(t.at_us)},
+                      {"due", t.due_us > 0 ? FormatTimestamp(t.due_us) : ""},
+                      {"overdue", t.at_us <= now},
+                      {"assignee", t.assignee},
+                      {"role", t.role}});
+    }
+    std::cout << Json({{"ok", true}, {"timers", list}}).dump(2) << "\n";
+    return kExitOk;
+  }
+  if (timers->empty()) {
+    std::cout << "no timer comes "
+              << (args.within.empty() ? "now" : "within " + args.within)
+              << "\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"AT", "KIND", "TASK", "WHO", "DUE"}};
+  for (const engine::PendingTimer& t : *timers) {
+    rows.push_back({TimeText(t.at_us) + (t.at_us <= now ? " (now)" : ""),
+                    t.kind, t.task, t.assignee.empty() ? t.role : t.assignee,
+                    t.due_us > 0 ? TimeText(t.due_us) : "-"});
+  }
+  PrintTable(rows, std::cout);
+  return kExitOk;
 }
 
 int RunEscalationAck(const WorkflowArgs& args) {

@@ -66,6 +66,10 @@ struct WorkflowArgs {
   std::string approver;
   std::string channel;
   std::string at;  // also person absences: the time looked at
+  // timers due: the window ahead ("2h", "1d"); timers run: seconds between
+  // sweeps (0: once)
+  std::string within;
+  int every_s = 0;
   bool reject = false;
   bool request_changes = false;
   // deviate add-step (its ID goes to `step`)
@@ -213,6 +217,11 @@ int RunPersonAway(const WorkflowArgs& args);
 int RunPersonBack(const WorkflowArgs& args);
 int RunPersonAbsences(const WorkflowArgs& args);
 int RunTimersSweep(const WorkflowArgs& args);
+// livesop timers run: sweeps now (so what fell due while nothing ran fires
+// once), then every `every_s` seconds until SIGINT or SIGTERM.
+int RunTimersRun(const WorkflowArgs& args);
+// livesop timers due: the timers that come within `within`.
+int RunTimersDue(const WorkflowArgs& args);
 int RunEscalationAck(const WorkflowArgs& args);
 
 }  // namespace livesop::cli

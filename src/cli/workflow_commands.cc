@@ -317,6 +317,22 @@ std::function<int()> AddWorkflowCommands(CLI::App& app) {
   sweep->footer(
       "Exit codes: 0 swept, 1 some campaign could not be swept (the others "
       "were; each is listed), 2 usage error or no SOP, 3 the store failed.");
+  CLI::App* run = timers->add_subcommand(
+      "run",
+      "Sweep now (what fell due while nothing ran fires once), then every "
+      "--every seconds until stopped (SIGINT, SIGTERM)");
+  AddCommon(run, a);
+  run->add_option("--every", a.every_s,
+                  "Seconds between sweeps; 0 (the default) sweeps once");
+  run->footer(
+      "Several may run at once against one store: each firing is written "
+      "once. Exit codes as for sweep.");
+  CLI::App* due = timers->add_subcommand(
+      "due", "List the timers that have come or come within --within");
+  AddCommon(due, a);
+  due->add_option("--within", a.within,
+                  "How far ahead to look: 30m, 2h, 1d, 1w (wall-clock); "
+                  "default: what is due now");
 
   CLI::App* escalation =
       app.add_subcommand("escalation", "Acknowledge escalations");
@@ -398,6 +414,8 @@ std::function<int()> AddWorkflowCommands(CLI::App& app) {
     if (reassign->parsed()) return RunDeviateReassign(*args);
     if (reopen->parsed()) return RunDeviateReopen(*args);
     if (sweep->parsed()) return RunTimersSweep(*args);
+    if (run->parsed()) return RunTimersRun(*args);
+    if (due->parsed()) return RunTimersDue(*args);
     if (ack->parsed()) return RunEscalationAck(*args);
     if (away->parsed()) return RunPersonAway(*args);
     if (back->parsed()) return RunPersonBack(*args);

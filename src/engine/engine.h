@@ -135,6 +135,21 @@ struct SweepReport {
   std::vector<std::string> problems;  // campaigns that could not be swept
 };
 
+// A timer the sweep will fire: what and when.
+struct PendingTimer {
+  std::string task;
+  std::string campaign;
+  std::string step;
+  // "reminder" (before the deadline), "deadline" (an SLA), "wait" (a
+  // wait's end; the engine writes no SLA for waits) or "escalation" (the
+  // next notice).
+  std::string kind;
+  int64_t at_us = 0;
+  int64_t due_us = 0;  // the task's deadline
+  std::string assignee;
+  std::string role;
+};
+
 // Moving a campaign to another SOP version.
 struct MigrateCommand {
   std::string campaign;
@@ -412,6 +427,11 @@ class Engine {
   // Several engines may sweep at once: each notice is written once.
   Result<SweepReport> Sweep();
 
+  // The timers that come at or before `until_us`, earliest first (from the
+  // tasks read model; nothing is written). Those before now are what the
+  // next sweep fires.
+  Result<std::vector<PendingTimer>> PendingTimers(int64_t until_us) const;
+
   // Acknowledges the escalation whose task is `escalation` (its recipients,
   // and the process owner's role, may): it raises no more notices.
   Result<CampaignState> Acknowledge(const std::string& campaign,
@@ -542,6 +562,8 @@ class Engine {
                                    const std::string& role);
   int64_t AddBusiness(int64_t start, const sop::BusinessDuration& d) const;
   Status FireDue(Context& context);
+  // Whether a step of that id in the current SOP is a wait.
+  bool IsWaitStep(const std::string& step) const;
   // Reminds whoever holds `task` that it is due soon (`sla_reminded` and a
   // notification).
   Status Remind(Context& context, const std::string& task);

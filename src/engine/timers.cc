@@ -366,6 +366,46 @@ Status Engine::Remind(Context& context, const std::string& task) {
               {"kind", "reminder"}});
 }
 
+bool Engine::IsWaitStep(const std::string& step) const {
+  for (const sop::Process& process : sop_.processes) {
+    for (const sop::Step& s : process.steps) {
+      if (s.id == step) return s.type == sop::StepType::kWait;
+    }
+  }
+  return false;
+}
+
+Result<std::vector<PendingTimer>> Engine::PendingTimers(
+    int64_t until_us) const {
+  store::TaskQuery query;
+  query.timer_by_us = until_us;
+  LIVESOP_ASSIGN_OR_RETURN(std::vector<store::TaskRecord> tasks,
+                           store_.Tasks(query));
+  std::vector<PendingTimer> out;
+  out.reserve(tasks.size());
+  for (store::TaskRecord& t : tasks) {
+    PendingTimer& p = out.emplace_back();
+    // An escalation's task is TASK#RULE or CAMPAIGN#RULE; a reminder comes
+    // before the deadline; a wait is a task whose step is a wait.
+    p.kind = t.task.find('#') != std::string::npos ? "escalation"
+             : t.timer_us < t.due_us               ? "reminder"
+                                                   : "deadline";
+    if (p.kind == "deadline" && IsWaitStep(t.step)) p.kind = "wait";
+    p.at_us = t.timer_us;
+    p.due_us = t.due_us;
+    p.task = std::move(t.task);
+    p.campaign = std::move(t.campaign);
+    p.step = std::move(t.step);
+    p.assignee = std::move(t.assignee);
+    p.role = std::move(t.role);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PendingTimer& a, const PendingTimer& b) {
+              return a.at_us != b.at_us ? a.at_us < b.at_us : a.task < b.task;
+            });
+  return out;
+}
+
 Result<SweepReport> Engine::Sweep() {
   SweepReport report;
   store::TaskQuery query;

@@ -408,25 +408,75 @@ Result<std::vector<PendingTimer>> Engine::PendingTimers(
 
 Result<SweepReport> Engine::Sweep() {
   SweepReport report;
+  const int64_t now = clock_.NowMicros();
   store::TaskQuery query;
-  query.timer_by_us = clock_.NowMicros();
+  query.timer_by_us = now;
   LIVESOP_ASSIGN_OR_RETURN(std::vector<store::TaskRecord> tasks,
                            store_.Tasks(query));
-  std::set<std::string> campaigns;
-  for (const store::TaskRecord& t : tasks) campaigns.insert(t.campaign);
-  for (const std::string& campaign : campaigns) {
-    ++report.campaigns;
-    size_t written = 0;
-    Result<CampaignState> swept = Run(campaign, "sweep", [&](Context& context) {
-      Status fired = FireDue(context);
-      written = context.events.size();
-      return fired;
-    });
-    if (!swept.ok()) {
-      report.problems.push_back(campaign + ": " + swept.status().ToString());
-      continue;
+  std::set<std::string> due;
+  for (const store::TaskRecord& t : tasks) due.insert(t.campaign);
+  const std::vector<std::string> campaigns(due.begin(), due.end());
+  report.campaigns = static_cast<int>(campaigns.size());
+  // Campaigns are fired a batch at a time, each batch one transaction
+  // (each campaign's events with its own expected version): a sweep after
+  // a weekend or a restart fires thousands. When the batch cannot be
+  // written (another engine moved one of its campaigns, or one failed),
+  // each of its campaigns is fired again as a command of its own.
+  constexpr size_t kBatch = 256;
+  for (size_t start = 0; start < campaigns.size(); start += kBatch) {
+    const size_t end = std::min(campaigns.size(), start + kBatch);
+    std::vector<Context> fired;
+    std::vector<store::AppendRequest> requests;
+    bool batched = true;
+    for (size_t i = start; i < end && batched; ++i) {
+      Context& context = fired.emplace_back();
+      context.command = "sweep";
+      context.now = now;
+      context.state.campaign = campaigns[i];
+      if (auto cached = cache_.find(campaigns[i]); cached != cache_.end()) {
+        context.state = cached->second;
+      } else {
+        batched = ScanInto(context.state).ok();
+      }
+      batched = batched && FireDue(context).ok();
+      if (batched && !context.events.empty()) {
+        store::AppendRequest& request = requests.emplace_back();
+        request.campaign = campaigns[i];
+        request.expected_version = context.state.version;
+        request.events = context.events;
+      }
     }
-    report.events += static_cast<int64_t>(written);
+    if (batched) {
+      Result<std::vector<store::AppendResult>> appended =
+          requests.empty() ? std::vector<store::AppendResult>{}
+                           : store_.AppendAll(requests);
+      if (appended.ok()) {
+        size_t next = 0;
+        for (Context& context : fired) {
+          if (!context.events.empty()) {
+            context.state.version = (*appended)[next++].version;
+            report.events += static_cast<int64_t>(context.events.size());
+          }
+          Remember(context.state);
+        }
+        continue;
+      }
+    }
+    for (size_t i = start; i < end; ++i) {
+      size_t written = 0;
+      Result<CampaignState> swept =
+          Run(campaigns[i], "sweep", [&](Context& context) {
+            Status status = FireDue(context);
+            written = context.events.size();
+            return status;
+          });
+      if (!swept.ok()) {
+        report.problems.push_back(campaigns[i] + ": " +
+                                  swept.status().ToString());
+        continue;
+      }
+      report.events += static_cast<int64_t>(written);
+    }
   }
   return report;
 }

@@ -685,14 +685,20 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     }
     int64_t after = filter.after_position;
     // The events are reused from batch to batch, so their strings keep
-    // their buffers and a scan allocates next to nothing per event.
-    std::vector<Event> batch(kScanBatch);
-    std::vector<int64_t> campaign_ids(kScanBatch);
+    // their buffers and a scan allocates next to nothing per event. The
+    // batch grows as rows come: a campaign's few events (the engine loading
+    // one) do not pay for a full batch.
+    std::vector<Event> batch;
+    std::vector<int64_t> campaign_ids;
     while (true) {
       size_t count = 0;
       sqlite3_bind_int64(stmt.get(), 1, after);
       Status row;
       while (row.ok() && (rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+        if (count == batch.size()) {
+          batch.emplace_back();
+          campaign_ids.push_back(0);
+        }
         campaign_ids[count] = sqlite3_column_int64(stmt.get(), 3);
         row = ReadRow(stmt.get(), batch[count++]);
       }
@@ -703,7 +709,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
       for (size_t i = 0; i < count; ++i) {
         LIVESOP_RETURN_IF_ERROR(visit(batch[i]));
       }
-      if (count < batch.size()) return OkStatus();
+      if (count < static_cast<size_t>(kScanBatch)) return OkStatus();
       after = batch[count - 1].position;
     }
   }

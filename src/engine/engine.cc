@@ -333,6 +333,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
       timer.since_us = payload.value("since_us", int64_t{0});
       timer.fired = payload.value("fired", 0);
       timer.remind_us = payload.value("remind_us", int64_t{0});
+      timer.template_id = payload.value("template", "");
     }
   } else if (type == "task_completed" || type == "approval_decided" ||
              type == "task_skipped" || type == "task_cancelled") {

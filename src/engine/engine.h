@@ -120,10 +120,11 @@ struct Timer {
   bool breached = false;  // sla: the breach is recorded
   int64_t remind_us = 0;  // sla: when to remind; 0: none, or sent
   // Escalations:
-  std::string rule;      // the SOP's escalation rule
-  std::string subject;   // the task (or campaign) it chases
-  int64_t since_us = 0;  // when it started: the breach, the rejection
-  int fired = 0;         // notices raised so far (levels, then repeats)
+  std::string rule;         // the SOP's escalation rule
+  std::string subject;      // the task (or campaign) it chases
+  int64_t since_us = 0;     // when it started: the breach, the rejection
+  int fired = 0;            // notices raised so far (levels, then repeats)
+  std::string template_id;  // missing_template: the template missing
 
   friend bool operator==(const Timer&, const Timer&) = default;
 };
@@ -569,9 +570,17 @@ class Engine {
   Status Remind(Context& context, const std::string& task);
   // Starts escalation `rule` chasing `subject` (a task, or the campaign)
   // from `since`, unless it runs already, and raises what is due.
+  // `about` adds fields to the escalation's payload (the missing
+  // template).
   Status OpenEscalation(Context& context, const sop::EscalationRule& rule,
                         const std::string& subject, const std::string& step,
-                        int64_t since);
+                        int64_t since,
+                        const nlohmann::json& about = nlohmann::json::object());
+  // Flags each template `step` requires that has no approved version in
+  // the campaign's SOP (`template_missing`) and opens the escalations that
+  // watch for it, chasing `task`.
+  Status FlagMissingTemplates(Context& context, const sop::Step& step,
+                              const std::string& task);
   Status RaiseDue(Context& context, const std::string& escalation);
   // When notice `fired` (0-based) of `rule` from `since` is due; 0: never.
   int64_t NoticeDue(const sop::EscalationRule& rule, int64_t since,

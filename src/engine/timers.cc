@@ -24,6 +24,17 @@ bool EndsTask(const std::string& stop) {
   return stop.empty() || stop == "task_completed";
 }
 
+// `payload` with the fields of `about` (what an escalation is about, such
+// as the missing template) added.
+Json WithAbout(Json payload, const Json& about) {
+  if (about.is_object()) {
+    for (auto it = about.begin(); it != about.end(); ++it) {
+      payload[it.key()] = it.value();
+    }
+  }
+  return payload;
+}
+
 }  // namespace
 
 int64_t Engine::AddBusiness(int64_t start,
@@ -87,8 +98,43 @@ Status Engine::CreateTask(Context& context, const sop::Step& step,
       if (remind > context.now && remind < due) payload["remind_us"] = remind;
     }
   }
-  return Add(context, "task_created", step.name, step.id,
-             role.empty() ? step.role : role, payload);
+  const std::string task = payload["task"].get<std::string>();
+  LIVESOP_RETURN_IF_ERROR(Add(context, "task_created", step.name, step.id,
+                              role.empty() ? step.role : role, payload));
+  return FlagMissingTemplates(context, step, task);
+}
+
+Status Engine::FlagMissingTemplates(Context& context, const sop::Step& step,
+                                    const std::string& task) {
+  const sop::Definition& sop = Pinned(context.state);
+  for (const std::string& id : step.templates) {
+    const sop::Template* found = sop.FindTemplate(id);
+    const bool approved =
+        found != nullptr &&
+        std::any_of(found->versions.begin(), found->versions.end(),
+                    [](const sop::TemplateVersion& v) {
+                      return v.status == "approved";
+                    });
+    if (approved) continue;
+    const std::string owner = found != nullptr ? found->owner : "";
+    Context::Plain plain(context);
+    LIVESOP_RETURN_IF_ERROR(
+        Add(context, "template_missing",
+            "Missing template: " + (found != nullptr ? found->name : id),
+            step.id, "",
+            {{"task", task},
+             {"step", step.id},
+             {"template", id},
+             {"owner", owner},
+             {"reason", found == nullptr ? "not in the SOP's templates"
+                                         : "no approved version"}}));
+    for (const sop::EscalationRule* rule :
+         Watching("missing_template", context.state, step)) {
+      LIVESOP_RETURN_IF_ERROR(OpenEscalation(context, *rule, task, step.id,
+                                             context.now, {{"template", id}}));
+    }
+  }
+  return OkStatus();
 }
 
 const sop::EscalationRule* Engine::FindEscalation(const CampaignState& state,
@@ -164,6 +210,16 @@ std::vector<std::string> Engine::Recipients(const CampaignState& state,
                     : step->role);
       }
     }
+  } else if (level.to == sop::kTemplateOwner && !timer.template_id.empty()) {
+    // The missing template's owner (the seed's "document owner"): a person,
+    // or the holders of a role; the process owner's role when it has none.
+    const sop::Template* t = Pinned(state).FindTemplate(timer.template_id);
+    const std::string owner = t != nullptr ? t->owner : "";
+    if (sop_.FindPerson(owner) != nullptr) {
+      people.push_back(owner);
+    } else if (!owner.empty()) {
+      holders(owner);
+    }
   } else if (level.to == sop::kProcessOwner ||
              level.to == sop::kTemplateOwner) {
     holders(process_owner);
@@ -178,7 +234,8 @@ std::vector<std::string> Engine::Recipients(const CampaignState& state,
 
 Status Engine::OpenEscalation(Context& context, const sop::EscalationRule& rule,
                               const std::string& subject,
-                              const std::string& step, int64_t since) {
+                              const std::string& step, int64_t since,
+                              const Json& about) {
   const std::string id = subject + "#" + rule.id;
   if (context.state.timers.count(id) > 0 || rule.levels.empty()) {
     return OkStatus();
@@ -186,13 +243,14 @@ Status Engine::OpenEscalation(Context& context, const sop::EscalationRule& rule,
   Context::Plain plain(context);
   LIVESOP_RETURN_IF_ERROR(Add(context, "task_created",
                               "Escalation: " + rule.name, step, "",
-                              {{"task", id},
-                               {"timer", "escalation"},
-                               {"rule", rule.id},
-                               {"subject", subject},
-                               {"since_us", since},
-                               {"fired", 0},
-                               {"due_us", NoticeDue(rule, since, 0)}}));
+                              WithAbout({{"task", id},
+                                         {"timer", "escalation"},
+                                         {"rule", rule.id},
+                                         {"subject", subject},
+                                         {"since_us", since},
+                                         {"fired", 0},
+                                         {"due_us", NoticeDue(rule, since, 0)}},
+                                        about)));
   return RaiseDue(context, id);
 }
 
@@ -234,14 +292,18 @@ Status Engine::RaiseDue(Context& context, const std::string& escalation) {
     LIVESOP_RETURN_IF_ERROR(
         Add(context, "task_created", "Escalation: " + rule->name, timer.step,
             sop_.FindRole(level.to) != nullptr ? level.to : "",
-            {{"task", escalation},
-             {"timer", "escalation"},
-             {"rule", rule->id},
-             {"subject", timer.subject},
-             {"since_us", timer.since_us},
-             {"fired", timer.fired + 1},
-             {"assignee", to.front()},
-             {"due_us", NoticeDue(*rule, timer.since_us, timer.fired + 1)}}));
+            WithAbout(
+                {{"task", escalation},
+                 {"timer", "escalation"},
+                 {"rule", rule->id},
+                 {"subject", timer.subject},
+                 {"since_us", timer.since_us},
+                 {"fired", timer.fired + 1},
+                 {"assignee", to.front()},
+                 {"due_us", NoticeDue(*rule, timer.since_us, timer.fired + 1)}},
+                timer.template_id.empty()
+                    ? Json::object()
+                    : Json{{"template", timer.template_id}})));
   }
   return InternalError("escalation " + escalation + " fired too often");
 }

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -170,6 +171,55 @@ TEST_F(TimersTest, NoReminderBeforeTheTaskExists) {
   auto state = SubmitLaunch("t-rem2");
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->timers.at("t-rem2/plan").remind_us, 0);
+}
+
+// A step that needs a template without an approved version flags it and
+// escalates to the template's owner (seed 001, section 13: "Missing
+// templates → AI flags and logs request to document owner"), from the
+// moment the task is created; the escalation stops when the task moves.
+TEST_F(TimersTest, AMissingTemplateIsFlaggedToItsOwner) {
+  sop::Definition sop = ExampleSop();
+  std::string owner;
+  for (sop::Template& t : sop.templates) {
+    if (t.id != "campaign-brief") continue;
+    for (sop::TemplateVersion& v : t.versions) {
+      if (v.status == "approved") v.status = "draft";
+    }
+    owner = t.owner;
+  }
+  ASSERT_FALSE(owner.empty());
+  engine_ = std::make_unique<Engine>(*store_, sop, clock_);
+  auto state = SubmitLaunch("t-tpl");
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const auto flags = EventsOf("t-tpl", "template_missing");
+  ASSERT_EQ(flags.size(), 1u);
+  EXPECT_THAT(flags[0].payload, HasSubstr("\"template\":\"campaign-brief\""));
+  EXPECT_THAT(flags[0].payload, HasSubstr("no approved version"));
+  // The first level goes at once (after: 0h) to the template's owner role.
+  const auto raised = EventsOf("t-tpl", "escalation_raised");
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_THAT(raised[0].payload, HasSubstr("missing-template"));
+  for (const sop::Person& p : sop.people) {
+    const bool holds =
+        std::find(p.roles.begin(), p.roles.end(), owner) != p.roles.end();
+    if (holds) {
+      EXPECT_THAT(raised[0].payload, HasSubstr("\"" + p.id + "\""));
+    }
+  }
+  ASSERT_EQ(state->timers.count("t-tpl/plan#missing-template"), 1u);
+  EXPECT_EQ(state->timers.at("t-tpl/plan#missing-template").template_id,
+            "campaign-brief");
+  // The plan done: the escalation stops.
+  auto done = engine_->Complete("t-tpl", "plan", PersonFor("campaign-manager"));
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->timers.count("t-tpl/plan#missing-template"), 0u);
+}
+
+// With every template approved, nothing is flagged.
+TEST_F(TimersTest, ApprovedTemplatesAreNotFlagged) {
+  auto state = SubmitLaunch("t-tpl2");
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(EventsOf("t-tpl2", "template_missing").empty());
 }
 
 TEST_F(TimersTest, ALateApprovalIsEscalatedLevelByLevelOnce) {

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <system_error>
 
+#include "cli/calendar_commands.h"
 #include "cli/example_files.h"
 #include "cli/exit_codes.h"
 #include "cli/mine_commands.h"
@@ -257,6 +258,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddMineCommands(app);
   const std::function<int()> run_notify_command =
       livesop::cli::AddNotifyCommands(app);
+  const std::function<int()> run_calendar_command =
+      livesop::cli::AddCalendarCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -280,6 +283,7 @@ int main(int argc, char** argv) {
     if (const int code = run_workflow_command(); code >= 0) return code;
     if (const int code = run_mine_command(); code >= 0) return code;
     if (const int code = run_notify_command(); code >= 0) return code;
+    if (const int code = run_calendar_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

@@ -1348,13 +1348,32 @@ bool ReadChecklist(Context& ctx, const YAML::Node& node,
 void ReadCalendarInfo(Context& ctx, const YAML::Node& node, CalendarInfo* out) {
   MapReader r(ctx, node, "calendar",
               {"planning_cycle", "default_calendar", "remind_before",
-               "deadlines", "freeze_periods"});
+               "deadlines", "freeze_periods", "limits"});
   if (!r.ok()) return;
   out->where = r.where();
   out->at = r.Locations();
   out->planning_cycle = r.String("planning_cycle");
   out->default_calendar = r.Id("default_calendar");
   out->remind_before = r.Duration("remind_before");
+  if (r.Has("limits")) {
+    MapReader l(ctx, r.Get("limits"), r.Path("limits"),
+                {"launches_per_day", "launches_per_channel_per_day"});
+    if (l.ok()) {
+      auto positive = [&](const std::string& key) {
+        std::optional<int> n = l.Int(key);
+        if (n && *n < 1) {
+          ctx.Error(l.Get(key), "invalid-value",
+                    "`" + key + "` must be a positive whole number",
+                    "leave it out for no limit", l.Path(key));
+          return 0;
+        }
+        return n.value_or(0);
+      };
+      out->limits.launches_per_day = positive("launches_per_day");
+      out->limits.launches_per_channel_per_day =
+          positive("launches_per_channel_per_day");
+    }
+  }
   r.List("freeze_periods", [&](const YAML::Node& item, const std::string& p) {
     MapReader f(ctx, item, p, {"name", "from", "to", "rule"});
     if (!f.ok()) return;

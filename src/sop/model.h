@@ -482,6 +482,13 @@ struct FreezePeriod {
   std::string rule;  // what is and is not allowed
 };
 
+// How many launches the calendar takes before it flags a conflict; 0: no
+// limit.
+struct CalendarLimits {
+  int launches_per_day = 0;
+  int launches_per_channel_per_day = 0;
+};
+
 struct CalendarInfo {
   SourceLocation where;
   KeyLocations at;
@@ -491,6 +498,7 @@ struct CalendarInfo {
   std::optional<BusinessDuration> remind_before;
   std::vector<Deadline> deadlines;
   std::vector<FreezePeriod> freeze_periods;
+  CalendarLimits limits;  // `limits`; unset keys are 0 (no limit)
 };
 
 struct Tool {

@@ -1,0 +1,835 @@
+#include "engine/marketing_calendar.h"
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "core/calendar.h"
+#include "core/text.h"
+#include "core/time.h"
+#include "engine/facts.h"
+#include "sop/graph.h"
+
+namespace livesop::engine {
+namespace {
+
+using Json = nlohmann::json;
+using sop::BusinessDuration;
+using sop::StepType;
+
+constexpr const char* kLaunchId = "launch";
+
+// A step of a campaign type's expected route, with the steps that follow
+// it on the route (through gateways and joins).
+struct RouteStep {
+  std::string id;
+  std::string name;
+  std::string role;
+  StepType type = StepType::kTask;
+  std::optional<BusinessDuration> duration;  // SLA, else a wait's wait_for
+  bool after_launch = false;
+  bool is_launch = false;
+  std::vector<size_t> next;
+};
+
+// What the preview of one route gives, reduced to what milestones need.
+struct Route {
+  std::string process;
+  std::string launch_step;
+  std::vector<RouteStep> steps;  // in the preview's order
+  std::vector<PreviewProblem> problems;
+  std::string signature;  // the type, launch step and steps, in order
+};
+
+bool IsGateway(StepType type) {
+  return type == StepType::kExclusive || type == StepType::kParallel ||
+         type == StepType::kJoin;
+}
+
+bool HasWork(StepType type) {
+  return type == StepType::kTask || type == StepType::kApproval ||
+         type == StepType::kReview || type == StepType::kChecklist;
+}
+
+Route MakeRoute(const sop::ProcessGraph& graph, const RequestPreview& preview) {
+  Route route;
+  route.process = preview.process;
+  route.launch_step = preview.launch_step;
+  route.problems = preview.problems;
+  std::unordered_map<std::string, size_t> index;
+  for (const PreviewStep& p : preview.steps) {
+    if (index.contains(p.step)) continue;  // a step met twice: its first run
+    index[p.step] = route.steps.size();
+    RouteStep s;
+    s.id = p.step;
+    s.name = p.name;
+    s.role = p.role;
+    s.after_launch = p.after_launch;
+    s.is_launch = p.step == preview.launch_step;
+    const int node = graph.Find(p.step);
+    if (node >= 0 && graph.nodes[node].step != nullptr) {
+      const sop::Step& step = *graph.nodes[node].step;
+      s.type = step.type;
+      s.duration = step.sla ? step.sla : step.wait_for;
+    }
+    route.steps.push_back(std::move(s));
+  }
+  // The steps each one leads to on the route: forward edges only (not the
+  // rejected or revision outcomes), passing through gateways and joins.
+  for (RouteStep& s : route.steps) {
+    const int node = graph.Find(s.id);
+    if (node < 0) continue;
+    std::vector<int> stack = {node};
+    std::set<int> seen = {node};
+    std::set<size_t> next;
+    while (!stack.empty()) {
+      const int at = stack.back();
+      stack.pop_back();
+      for (int e : graph.nodes[at].out) {
+        const sop::GraphEdge& edge = graph.edges[e];
+        if (edge.kind == sop::EdgeKind::kRejected ||
+            edge.kind == sop::EdgeKind::kChangesRequested) {
+          continue;
+        }
+        if (!seen.insert(edge.to).second) continue;
+        const sop::GraphNode& target = graph.nodes[edge.to];
+        if (auto it = index.find(target.id);
+            it != index.end() && target.step != nullptr) {
+          next.insert(it->second);
+        } else if (IsGateway(target.type)) {
+          stack.push_back(edge.to);
+        }
+      }
+    }
+    s.next.assign(next.begin(), next.end());
+  }
+  return route;
+}
+
+int64_t Add(const WorkCalendar& calendar, int64_t at,
+            const BusinessDuration& duration, bool backwards) {
+  BusinessDuration d = duration;
+  if (backwards) d.amount = -d.amount;
+  return BusinessTimeOn(calendar)(at, d);
+}
+
+// The close of the last working time at or before `at`, so that a finish
+// "by the start of the launch day" reads as the evening before.
+int64_t LastClose(const WorkCalendar& calendar, int64_t at) {
+  return calendar.AddWorkingMinutes(calendar.AddWorkingMinutes(at, -1), 1);
+}
+
+bool IsAllDay(const BusinessDuration& d) {
+  return d.unit == BusinessDuration::Unit::kDays ||
+         d.unit == BusinessDuration::Unit::kWeeks;
+}
+
+// The step id a deadline names: "step" or "process.step" of `process`.
+std::string DeadlineStep(const std::string& ref, const std::string& process) {
+  const size_t dot = ref.find('.');
+  if (dot == std::string::npos) return ref;
+  if (ref.substr(0, dot) != process) return {};
+  return ref.substr(dot + 1);
+}
+
+// The milestones of `route` for a launch at `launch_us` (the start of the
+// launch date), by due time.
+std::vector<Milestone> MilestonesOf(const sop::Definition& sop,
+                                    const Route& route,
+                                    const WorkCalendar& calendar,
+                                    int64_t launch_us) {
+  std::vector<Milestone> out;
+  std::set<std::string> on_route;
+  for (const RouteStep& s : route.steps) on_route.insert(s.id);
+  if (sop.calendar) {
+    for (const sop::Deadline& d : sop.calendar->deadlines) {
+      Milestone m;
+      m.id = d.id;
+      m.name = d.name;
+      m.kind = "deadline";
+      if (!d.step.empty()) {
+        m.step = DeadlineStep(d.step, route.process);
+        if (!on_route.contains(m.step)) continue;  // another process's
+      }
+      m.role = d.role;
+      m.due_us = Add(calendar, launch_us, d.before_launch, true);
+      m.all_day = IsAllDay(d.before_launch);
+      out.push_back(std::move(m));
+    }
+  }
+
+  // Backward pass: a step before the launch must finish by the latest
+  // start of every step it leads to; the launch step starts at the launch.
+  const size_t n = route.steps.size();
+  std::vector<std::optional<int64_t>> latest_finish(n), latest_start(n);
+  std::vector<bool> visiting(n, false);
+  std::function<int64_t(size_t)> start_by = [&](size_t i) -> int64_t {
+    if (latest_start[i]) return *latest_start[i];
+    const RouteStep& s = route.steps[i];
+    if (s.is_launch || s.after_launch || visiting[i]) return launch_us;
+    visiting[i] = true;
+    int64_t finish = launch_us;
+    for (size_t j : s.next) finish = std::min(finish, start_by(j));
+    visiting[i] = false;
+    latest_finish[i] = finish;
+    latest_start[i] =
+        s.duration ? Add(calendar, finish, *s.duration, true) : finish;
+    return *latest_start[i];
+  };
+  // Forward pass after the launch, in route order (a step's predecessors
+  // come before it).
+  std::vector<std::optional<int64_t>> early_start(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (route.steps[i].is_launch) early_start[i] = launch_us;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const RouteStep& s = route.steps[i];
+    if (!s.after_launch) {
+      start_by(i);
+      if (s.next.empty() || !HasWork(s.type)) continue;
+      Milestone m;
+      m.id = "step:" + s.id;
+      m.name = s.name;
+      m.kind = "step";
+      m.step = s.id;
+      m.role = s.role;
+      m.due_us = LastClose(calendar, *latest_finish[i]);
+      out.push_back(std::move(m));
+      continue;
+    }
+    const int64_t start = early_start[i].value_or(launch_us);
+    const int64_t finish =
+        s.duration ? Add(calendar, start, *s.duration, false) : start;
+    for (size_t j : s.next) {
+      if (!route.steps[j].after_launch) continue;
+      early_start[j] = std::max(early_start[j].value_or(finish), finish);
+    }
+    if (s.is_launch || !HasWork(s.type)) continue;
+    Milestone m;
+    m.id = "step:" + s.id;
+    m.name = s.name;
+    m.kind = "after-launch";
+    m.step = s.id;
+    m.role = s.role;
+    m.due_us = finish;
+    out.push_back(std::move(m));
+  }
+
+  Milestone launch;
+  launch.id = kLaunchId;
+  launch.name = "Launch";
+  launch.kind = "launch";
+  launch.step = route.launch_step;
+  for (const RouteStep& s : route.steps) {
+    if (s.is_launch) {
+      launch.name = "Launch (" + s.name + ")";
+      launch.role = s.role;
+    }
+  }
+  launch.due_us = launch_us;
+  launch.all_day = true;
+  out.push_back(std::move(launch));
+  for (Milestone& m : out) m.date = calendar.LocalDate(m.due_us);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Milestone& a, const Milestone& b) {
+                     return a.due_us < b.due_us;
+                   });
+  return out;
+}
+
+bool IsDate(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return true;
+}
+
+Result<int64_t> StartOfDate(const WorkCalendar& calendar,
+                            const std::string& date, const std::string& what) {
+  if (!IsDate(date)) {
+    return InvalidArgumentError(what + " \"" + date +
+                                "\" is not a date: write YYYY-MM-DD");
+  }
+  Result<int64_t> at = calendar.StartOfLocalDate(date);
+  if (!at.ok()) {
+    return InvalidArgumentError(what + " \"" + date +
+                                "\" is not a date: " + at.status().message());
+  }
+  return *at;
+}
+
+// Whole business days from `from` to `to` on `calendar`.
+int64_t BusinessDaysBetween(const WorkCalendar& calendar, int64_t from,
+                            int64_t to) {
+  const int64_t per_day = std::max<int64_t>(1, calendar.MinutesPerWorkingDay());
+  return calendar.WorkingMinutesBetween(from, to) / per_day;
+}
+
+std::string LaunchDateOf(const Json& values) {
+  if (!values.is_object()) return {};
+  auto it = values.find("launch_date");
+  if (it == values.end() || !it->is_string()) return {};
+  std::string text = it->get<std::string>();
+  return text.substr(0, 10);
+}
+
+// The routes and milestone plans of one SOP, each computed once.
+class Planner {
+ public:
+  Planner(const sop::Definition& sop, const WorkCalendar& calendar,
+          int64_t now_us)
+      : sop_(sop), calendar_(calendar), now_us_(now_us) {}
+
+  // The milestones of a campaign of `type` with `values` launching at the
+  // start of `date`; null with `why` set when there are none.
+  const std::vector<Milestone>* Plan(const std::string& type,
+                                     const Json& values,
+                                     const std::string& date, std::string* why,
+                                     std::string* launch_step) {
+    Result<const ProcessEntry*> process = ProcessOf(type);
+    if (!process.ok()) {
+      *why = process.status().message();
+      return nullptr;
+    }
+    const ProcessEntry& entry = **process;
+    std::string key = type;
+    const sop::Case facts = CaseFacts(sop_, type, values);
+    for (const std::string& input : entry.inputs) {
+      key += '\x1f';
+      if (auto it = facts.find(input); it != facts.end()) key += it->second;
+    }
+    if (entry.reads_channel) key += '\x1e' + Join(ChannelsOf(values), ",");
+    auto route_it = routes_.find(key);
+    if (route_it == routes_.end()) {
+      Result<RequestPreview> preview =
+          PreviewRequest(sop_, *entry.graph, type, values, now_us_, calendar_);
+      if (!preview.ok()) {
+        *why = preview.status().message();
+        return nullptr;
+      }
+      auto route = std::make_unique<Route>(MakeRoute(*entry.graph, *preview));
+      // Routes that take the same steps share their plans.
+      route->signature = type + '\x1f' + route->launch_step;
+      for (const RouteStep& step : route->steps) {
+        route->signature += '\x1f' + step.id;
+      }
+      route_it = routes_.emplace(key, std::move(route)).first;
+    }
+    const Route& route = *route_it->second;
+    *launch_step = route.launch_step;
+    const std::string plan_key = route.signature + '\x1d' + date;
+    auto plan_it = plans_.find(plan_key);
+    if (plan_it == plans_.end()) {
+      Result<int64_t> launch = StartOfDate(calendar_, date, "launch_date");
+      if (!launch.ok()) {
+        *why = launch.status().message();
+        return nullptr;
+      }
+      plan_it =
+          plans_
+              .emplace(plan_key, MilestonesOf(sop_, route, calendar_, *launch))
+              .first;
+    }
+    return &plan_it->second;
+  }
+
+ private:
+  struct ProcessEntry {
+    std::unique_ptr<sop::ProcessGraph> graph;
+    std::vector<std::string> inputs;  // what its gateways read, sorted
+    bool reads_channel = false;       // a gateway reads `channel`
+  };
+
+  Result<const ProcessEntry*> ProcessOf(const std::string& type) {
+    if (auto it = by_type_.find(type); it != by_type_.end()) return it->second;
+    LIVESOP_ASSIGN_OR_RETURN(const sop::CampaignType* t,
+                             CampaignTypeOf(sop_, type));
+    const sop::Process* process = nullptr;
+    for (const sop::Process& p : sop_.processes) {
+      if (p.id == t->process) process = &p;
+    }
+    if (process == nullptr) {
+      return InvalidArgumentError("campaign type " + type + " names process " +
+                                  t->process + ", which the SOP does not have");
+    }
+    auto& entry = processes_[process->id];
+    if (!entry.graph) {
+      entry.graph =
+          std::make_unique<sop::ProcessGraph>(sop::CompileGraph(*process));
+      std::set<std::string> inputs;
+      for (const sop::GraphEdge& edge : entry.graph->edges) {
+        if (edge.when == nullptr) continue;
+        for (const auto& test : edge.when->tests) inputs.insert(test.first);
+      }
+      entry.inputs.assign(inputs.begin(), inputs.end());
+      entry.reads_channel =
+          inputs.contains("channel") || inputs.contains("channels");
+    }
+    by_type_[type] = &entry;
+    return &entry;
+  }
+
+  const sop::Definition& sop_;
+  const WorkCalendar& calendar_;
+  int64_t now_us_;
+  std::unordered_map<std::string, ProcessEntry> processes_;
+  std::unordered_map<std::string, const ProcessEntry*> by_type_;
+  std::unordered_map<std::string, std::unique_ptr<Route>> routes_;
+  std::unordered_map<std::string, std::vector<Milestone>> plans_;
+};
+
+std::string Plural(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+Result<LaunchPlan> PlanLaunch(const sop::Definition& sop,
+                              const std::string& campaign_type,
+                              const std::string& launch_date, int64_t now_us,
+                              const Json& values) {
+  LIVESOP_ASSIGN_OR_RETURN(const sop::CampaignType* type,
+                           CampaignTypeOf(sop, campaign_type));
+  const WorkCalendar calendar = DefaultCalendar(sop);
+  LIVESOP_ASSIGN_OR_RETURN(int64_t launch_us,
+                           StartOfDate(calendar, launch_date, "launch date"));
+  const sop::Process* process = nullptr;
+  for (const sop::Process& p : sop.processes) {
+    if (p.id == type->process) process = &p;
+  }
+  if (process == nullptr) {
+    return InvalidArgumentError("campaign type " + campaign_type +
+                                " names process " + type->process +
+                                ", which the SOP does not have");
+  }
+  const sop::ProcessGraph graph = sop::CompileGraph(*process);
+  Json request = values.is_object() ? values : Json::object();
+  request["launch_date"] = launch_date;
+  LIVESOP_ASSIGN_OR_RETURN(
+      RequestPreview preview,
+      PreviewRequest(sop, graph, campaign_type, request, now_us, calendar));
+  const Route route = MakeRoute(graph, preview);
+
+  LaunchPlan plan;
+  plan.campaign_type = campaign_type;
+  plan.launch_date = launch_date;
+  plan.milestones = MilestonesOf(sop, route, calendar, launch_us);
+  plan.earliest_launch = preview.earliest_launch;
+  plan.problems = preview.problems;
+  if (preview.requested_launch) {
+    plan.feasible = preview.requested_launch->feasible;
+    plan.verdict = preview.requested_launch->text;
+  }
+  for (const Milestone& m : plan.milestones) {
+    if (m.kind == "after-launch" || m.kind == "launch" || m.due_us >= now_us) {
+      continue;
+    }
+    const int64_t days = BusinessDaysBetween(calendar, m.due_us, now_us);
+    const std::string ago =
+        days == 0 ? "earlier today" : Plural(days, "business day") + " ago";
+    if (m.kind == "deadline") {
+      plan.warnings.push_back("the " + m.name + " deadline would be " + m.date +
+                              ", " + ago);
+    } else {
+      plan.warnings.push_back("step " + m.step + " (" + m.name +
+                              ") would have to finish by " + m.date + ", " +
+                              ago);
+    }
+  }
+  if (!plan.warnings.empty()) plan.feasible = false;
+  return plan;
+}
+
+Result<CalendarInputs> ReadCalendarInputs(store::Store& store, int64_t now_us) {
+  CalendarInputs inputs;
+  inputs.now_us = now_us;
+  LIVESOP_ASSIGN_OR_RETURN(std::vector<store::CampaignRecord> campaigns,
+                           store.Campaigns({}));
+  std::unordered_map<std::string, size_t> index;
+  inputs.campaigns.reserve(campaigns.size());
+  for (store::CampaignRecord& c : campaigns) {
+    index[c.campaign] = inputs.campaigns.size();
+    CalendarCampaign cc;
+    cc.campaign = std::move(c.campaign);
+    cc.campaign_type = std::move(c.campaign_type);
+    cc.title = std::move(c.title);
+    cc.owner = std::move(c.owner);
+    cc.status = std::move(c.status);
+    cc.version = c.version;
+    inputs.campaigns.push_back(std::move(cc));
+  }
+  LIVESOP_RETURN_IF_ERROR(store.Scan({}, [&](const store::Event& e) -> Status {
+    auto it = index.find(e.campaign);
+    if (it == index.end()) return OkStatus();
+    CalendarCampaign& c = inputs.campaigns[it->second];
+    if (e.type == "campaign_created") {
+      Json payload = Json::parse(e.payload, nullptr, false);
+      if (payload.is_object() && payload.contains("values") &&
+          payload["values"].is_object()) {
+        c.values = payload["values"];
+      }
+      c.values_sequence = e.sequence;
+    } else if (e.type == "campaign_completed" ||
+               e.type == "campaign_cancelled" ||
+               e.type == "campaign_rejected") {
+      c.status_sequence = e.sequence;
+    }
+    if (!e.step.empty()) c.step_sequence[e.step] = e.sequence;
+    return OkStatus();
+  }));
+  LIVESOP_ASSIGN_OR_RETURN(inputs.tasks, store.Tasks({}));
+  LIVESOP_ASSIGN_OR_RETURN(inputs.absences, store.Absences("", 0));
+  return inputs;
+}
+
+Result<MarketingCalendar> BuildMarketingCalendar(
+    const sop::Definition& sop, const CalendarInputs& inputs,
+    const std::string& from, const std::string& to,
+    const CalendarOptions& options) {
+  const WorkCalendar calendar = DefaultCalendar(sop);
+  LIVESOP_ASSIGN_OR_RETURN(int64_t from_us,
+                           StartOfDate(calendar, from, "--from date"));
+  LIVESOP_ASSIGN_OR_RETURN(int64_t to_us,
+                           StartOfDate(calendar, to, "--to date"));
+  if (to_us <= from_us) {
+    return InvalidArgumentError("the range ends (" + to +
+                                ") before or when it starts (" + from +
+                                "): the end date is exclusive");
+  }
+  MarketingCalendar out;
+  out.from = from;
+  out.to = to;
+
+  // Tasks by campaign and step.
+  std::unordered_map<
+      std::string,
+      std::unordered_map<std::string, std::vector<const store::TaskRecord*>>>
+      tasks;
+  for (const store::TaskRecord& t : inputs.tasks) {
+    tasks[t.campaign][t.step].push_back(&t);
+  }
+  auto step_done = [&](const std::string& campaign, const std::string& step) {
+    if (step.empty()) return false;
+    auto c = tasks.find(campaign);
+    if (c == tasks.end()) return false;
+    auto s = c->second.find(step);
+    if (s == c->second.end() || s->second.empty()) return false;
+    for (const store::TaskRecord* t : s->second) {
+      if (t->status != "done" && t->status != "skipped") return false;
+    }
+    return true;
+  };
+
+  Planner planner(sop, calendar, inputs.now_us);
+  for (const CalendarCampaign& c : inputs.campaigns) {
+    const bool ended = c.status == "cancelled" || c.status == "rejected";
+    if (ended && !options.include_ended) continue;
+    const std::string date = LaunchDateOf(c.values);
+    if (date.empty()) {
+      out.skipped.push_back(c.campaign + ": no launch_date");
+      continue;
+    }
+    std::string why, launch_step;
+    const std::vector<Milestone>* plan =
+        planner.Plan(c.campaign_type, c.values, date, &why, &launch_step);
+    if (plan == nullptr) {
+      out.skipped.push_back(c.campaign + ": " + why);
+      continue;
+    }
+    if (plan->empty() || plan->front().due_us >= to_us ||
+        plan->back().due_us < from_us) {
+      bool any = false;
+      for (const Milestone& m : *plan) {
+        any = any || (m.due_us >= from_us && m.due_us < to_us);
+      }
+      if (!any) continue;
+    }
+    const bool completed = c.status == "completed";
+    const bool launched = completed || step_done(c.campaign, launch_step);
+    auto seq_of = [&](const std::string& step) -> int64_t {
+      auto it = c.step_sequence.find(step);
+      return it == c.step_sequence.end() ? 0 : it->second;
+    };
+    const std::vector<std::string> channels = ChannelsOf(c.values);
+    for (const Milestone& m : *plan) {
+      if (m.due_us < from_us || m.due_us >= to_us) continue;
+      CalendarItem item;
+      item.campaign = c.campaign;
+      item.campaign_type = c.campaign_type;
+      item.title = c.title;
+      item.owner = c.owner;
+      item.campaign_status = c.status;
+      item.channels = channels;
+      item.milestone = m;
+      const bool before_launch = m.kind == "deadline" || m.kind == "step";
+      bool done = completed || step_done(c.campaign, m.step) ||
+                  (before_launch && launched);
+      item.milestone.status =
+          done ? "done" : (m.due_us < inputs.now_us ? "late" : "open");
+      int64_t seq = std::max(c.values_sequence, c.status_sequence);
+      seq = std::max(seq, seq_of(m.step));
+      if (before_launch) seq = std::max(seq, seq_of(launch_step));
+      item.sequence = std::max<int64_t>(0, seq - 1);
+      out.items.push_back(std::move(item));
+    }
+  }
+  {
+    // Sorted through indices: items are large, and each is moved once.
+    std::vector<size_t> order(out.items.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+      const CalendarItem& a = out.items[x];
+      const CalendarItem& b = out.items[y];
+      return std::tie(a.milestone.due_us, a.campaign, a.milestone.id) <
+             std::tie(b.milestone.due_us, b.campaign, b.milestone.id);
+    });
+    std::vector<CalendarItem> sorted;
+    sorted.reserve(out.items.size());
+    for (size_t i : order) sorted.push_back(std::move(out.items[i]));
+    out.items = std::move(sorted);
+  }
+
+  // Conflicts, among active campaigns only.
+  const sop::CalendarLimits limits =
+      sop.calendar ? sop.calendar->limits : sop::CalendarLimits{};
+  std::map<std::string, std::vector<std::string>> per_day;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>>
+      per_channel;
+  std::unordered_map<std::string, std::vector<const store::Absence*>> away;
+  for (const store::Absence& a : inputs.absences) away[a.person].push_back(&a);
+  auto is_away = [&](const std::string& person, int64_t at) {
+    auto it = away.find(person);
+    if (it == away.end()) return false;
+    for (const store::Absence* a : it->second) {
+      if (a->from_us <= at && at < a->until_us) return true;
+    }
+    return false;
+  };
+  std::map<std::string, bool> working_day;
+  auto is_working_day = [&](const std::string& date) {
+    auto it = working_day.find(date);
+    if (it != working_day.end()) return it->second;
+    Result<int64_t> start = calendar.StartOfLocalDate(date);
+    const bool working =
+        start.ok() &&
+        calendar.LocalDate(calendar.NextWorkingInstant(*start)) == date;
+    working_day[date] = working;
+    return working;
+  };
+  std::unordered_map<std::string, std::vector<std::string>> holders;
+  for (const sop::Person& p : sop.people) {
+    for (const std::string& role : p.roles) holders[role].push_back(p.id);
+  }
+  std::vector<CalendarConflict> conflicts;
+  for (const CalendarItem& item : out.items) {
+    if (item.campaign_status == "cancelled" ||
+        item.campaign_status == "rejected") {
+      continue;
+    }
+    const Milestone& m = item.milestone;
+    if (m.kind == "launch") {
+      per_day[m.date].push_back(item.campaign);
+      for (const std::string& ch : item.channels) {
+        per_channel[{m.date, ch}].push_back(item.campaign);
+      }
+      if (sop.calendar) {
+        for (const sop::FreezePeriod& f : sop.calendar->freeze_periods) {
+          if (m.date < f.from || m.date > f.to) continue;
+          conflicts.push_back(
+              {"freeze",
+               m.date,
+               {item.campaign},
+               "campaign " + item.campaign + " launches on " + m.date +
+                   ", inside the " + f.name + " (" + f.from + " to " + f.to +
+                   ")" + (f.rule.empty() ? "" : ": " + OneLine(f.rule)) +
+                   "; move the launch outside the freeze or record an "
+                   "approved exception"});
+        }
+      }
+    }
+    if (!is_working_day(m.date)) {
+      conflicts.push_back({"not-working-day",
+                           m.date,
+                           {item.campaign},
+                           m.name + " of campaign " + item.campaign +
+                               " falls on " + m.date +
+                               ", not a working day of the calendar; move "
+                               "it to a working day or staff it on purpose"});
+    }
+    if (m.status == "done" || m.kind == "launch") continue;
+    // Who answers for it: the assignee of the step's open task, else every
+    // holder of its role.
+    std::vector<std::string> people;
+    if (auto c = tasks.find(item.campaign);
+        c != tasks.end() && !m.step.empty()) {
+      if (auto s = c->second.find(m.step); s != c->second.end()) {
+        for (const store::TaskRecord* t : s->second) {
+          if ((t->status == "open" || t->status == "in_progress") &&
+              !t->assignee.empty()) {
+            people.push_back(t->assignee);
+          }
+        }
+      }
+    }
+    if (people.empty() && !m.role.empty()) {
+      if (auto it = holders.find(m.role); it != holders.end()) {
+        people = it->second;
+      }
+    }
+    if (people.empty()) continue;
+    bool all_away = true;
+    for (const std::string& p : people) {
+      all_away = all_away && is_away(p, m.due_us);
+    }
+    if (all_away) {
+      conflicts.push_back(
+          {"absent",
+           m.date,
+           {item.campaign},
+           m.name + " of campaign " + item.campaign + " is due " + m.date +
+               " while " + Join(people, ", ") +
+               (people.size() == 1 ? " is" : " are") +
+               " away; reassign the task, name a delegate or move the "
+               "date"});
+    }
+  }
+  for (auto& [date, campaigns] : per_day) {
+    if (limits.launches_per_day <= 0 ||
+        campaigns.size() <= static_cast<size_t>(limits.launches_per_day)) {
+      continue;
+    }
+    std::sort(campaigns.begin(), campaigns.end());
+    conflicts.push_back(
+        {"launches-per-day", date, campaigns,
+         Plural(campaigns.size(), "launch") + " on " + date +
+             ", more than the " + std::to_string(limits.launches_per_day) +
+             " a day the SOP allows (calendar.limits.launches_per_day); move " +
+             std::to_string(campaigns.size() - limits.launches_per_day) +
+             " of them to another day"});
+  }
+  for (auto& [key, campaigns] : per_channel) {
+    if (limits.launches_per_channel_per_day <= 0 ||
+        campaigns.size() <=
+            static_cast<size_t>(limits.launches_per_channel_per_day)) {
+      continue;
+    }
+    std::sort(campaigns.begin(), campaigns.end());
+    conflicts.push_back(
+        {"launches-per-channel", key.first, campaigns,
+         Plural(campaigns.size(), "launch") + " on channel " + key.second +
+             " on " + key.first + ", more than the " +
+             std::to_string(limits.launches_per_channel_per_day) +
+             " the SOP allows (calendar.limits.launches_per_channel_per_day);"
+             " move " +
+             std::to_string(campaigns.size() -
+                            limits.launches_per_channel_per_day) +
+             " of them to another day or channel"});
+  }
+  std::stable_sort(conflicts.begin(), conflicts.end(),
+                   [](const CalendarConflict& a, const CalendarConflict& b) {
+                     return std::tie(a.date, a.kind) < std::tie(b.date, b.kind);
+                   });
+  out.conflicts = std::move(conflicts);
+
+  if (!options.only_campaigns.empty()) {
+    const std::set<std::string> only(options.only_campaigns.begin(),
+                                     options.only_campaigns.end());
+    std::erase_if(out.items, [&](const CalendarItem& item) {
+      return !only.contains(item.campaign);
+    });
+    std::erase_if(out.conflicts, [&](const CalendarConflict& c) {
+      return std::none_of(
+          c.campaigns.begin(), c.campaigns.end(),
+          [&](const std::string& id) { return only.contains(id); });
+    });
+    std::erase_if(out.skipped, [&](const std::string& s) {
+      return !only.contains(s.substr(0, s.find(':')));
+    });
+  }
+  return out;
+}
+
+std::vector<std::string> CampaignsOfPeople(
+    const CalendarInputs& inputs, const std::vector<std::string>& people) {
+  const std::set<std::string> who(people.begin(), people.end());
+  std::set<std::string> out;
+  for (const CalendarCampaign& c : inputs.campaigns) {
+    if (who.contains(c.owner)) out.insert(c.campaign);
+  }
+  for (const store::TaskRecord& t : inputs.tasks) {
+    if (who.contains(t.assignee) || who.contains(t.completed_by)) {
+      out.insert(t.campaign);
+    }
+  }
+  return {out.begin(), out.end()};
+}
+
+std::vector<std::string> MembersOf(const sop::Definition& sop,
+                                   const std::string& team) {
+  std::vector<std::string> out;
+  for (const sop::Person& p : sop.people) {
+    if (p.team == team) out.push_back(p.id);
+  }
+  return out;
+}
+
+Json MilestoneToJson(const Milestone& m) {
+  return Json{{"id", m.id},        {"name", m.name},
+              {"kind", m.kind},    {"step", m.step},
+              {"role", m.role},    {"due", FormatTimestamp(m.due_us)},
+              {"date", m.date},    {"all_day", m.all_day},
+              {"status", m.status}};
+}
+
+Json MarketingCalendarToJson(const MarketingCalendar& calendar) {
+  Json items = Json::array();
+  for (const CalendarItem& item : calendar.items) {
+    Json j = MilestoneToJson(item.milestone);
+    j["campaign"] = item.campaign;
+    j["campaign_type"] = item.campaign_type;
+    j["title"] = item.title;
+    j["owner"] = item.owner;
+    j["channels"] = item.channels;
+    j["sequence"] = item.sequence;
+    items.push_back(std::move(j));
+  }
+  Json conflicts = Json::array();
+  for (const CalendarConflict& c : calendar.conflicts) {
+    conflicts.push_back({{"kind", c.kind},
+                         {"date", c.date},
+                         {"campaigns", c.campaigns},
+                         {"message", c.message}});
+  }
+  return Json{{"from", calendar.from},
+              {"to", calendar.to},
+              {"items", std::move(items)},
+              {"conflicts", std::move(conflicts)},
+              {"skipped", calendar.skipped}};
+}
+
+Json LaunchPlanToJson(const LaunchPlan& plan) {
+  Json milestones = Json::array();
+  for (const Milestone& m : plan.milestones) {
+    milestones.push_back(MilestoneToJson(m));
+  }
+  Json problems = Json::array();
+  for (const PreviewProblem& p : plan.problems) {
+    problems.push_back(
+        {{"step", p.step}, {"code", p.code}, {"message", p.message}});
+  }
+  return Json{{"campaign_type", plan.campaign_type},
+              {"launch_date", plan.launch_date},
+              {"feasible", plan.feasible},
+              {"verdict", plan.verdict},
+              {"earliest_launch", plan.earliest_launch},
+              {"warnings", plan.warnings},
+              {"milestones", std::move(milestones)},
+              {"problems", std::move(problems)}};
+}
+
+}  // namespace livesop::engine

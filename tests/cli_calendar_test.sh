@@ -182,6 +182,8 @@ expect_eq "plan of an unknown type exit" "${code}" 1
 expect_contains "plan suggests the type" "${out}" "product-launch"
 run calendar plan product-launch --launch 2026-13-45 "${db[@]}"
 expect_eq "plan of a malformed date exit" "${code}" 2
+expect_contains "plan names the malformed date" "${out}" \
+  'launch date "2026-13-45" is not a date'
 run calendar plan product-launch "${db[@]}"
 expect_eq "plan without --launch exit" "${code}" 2
 run calendar "${db[@]}" --from tomorrow

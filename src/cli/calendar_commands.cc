@@ -258,7 +258,7 @@ int RunCalendarPlan(const CalendarArgs& args) {
   Result<engine::LaunchPlan> plan =
       engine::PlanLaunch(session.sop, args.type, args.launch, now);
   if (!plan.ok()) {
-    const std::string& message = plan.status().message();
+    const std::string message = plan.status().message();
     // A malformed date is a usage error; an unknown type is refused.
     if (message.find("is not a date") != std::string::npos) {
       return UsageError("calendar plan", message);

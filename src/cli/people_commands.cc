@@ -301,9 +301,9 @@ std::optional<int64_t> WindowMicros(const std::string& text) {
   const int64_t minute = int64_t{60} * 1000000;
   const char unit = m[2].str()[0];
   const int64_t per = unit == 'm'   ? minute
-                      : unit == 'h' ? 60 * minute
-                      : unit == 'd' ? 24 * 60 * minute
-                                    : 7 * 24 * 60 * minute;
+                      : unit == 'h' ? minute * 60
+                      : unit == 'd' ? minute * 60 * 24
+                                    : minute * 60 * 24 * 7;
   return amount * per;
 }
 

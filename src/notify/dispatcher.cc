@@ -91,9 +91,9 @@ std::string EmailBody(const store::Event& e, const Json& payload,
 }  // namespace
 
 int64_t RetryDelayUs(int64_t attempts) {
-  static constexpr int64_t kSchedule[] = {30 * kSecondUs, 2 * 60 * kSecondUs,
-                                          10 * 60 * kSecondUs, kHourUs,
-                                          4 * kHourUs};
+  static constexpr int64_t kSchedule[] = {kSecondUs * 30, kSecondUs * 60 * 2,
+                                          kSecondUs * 60 * 10, kHourUs,
+                                          kHourUs * 4};
   constexpr int64_t kCap = 12 * kHourUs;
   if (attempts < 1) attempts = 1;
   const auto steps = static_cast<int64_t>(std::size(kSchedule));

@@ -29,11 +29,11 @@ std::string FormatDate(int year, int month, int day) {
 }
 
 bool IsRealDate(int year, int month, int day) {
-  using namespace std::chrono;
   return year >= 1 && year <= 9999 &&
-         year_month_day(std::chrono::year(year),
-                        std::chrono::month(static_cast<unsigned>(month)),
-                        std::chrono::day(static_cast<unsigned>(day)))
+         std::chrono::year_month_day(
+             std::chrono::year(year),
+             std::chrono::month(static_cast<unsigned>(month)),
+             std::chrono::day(static_cast<unsigned>(day)))
              .ok();
 }
 

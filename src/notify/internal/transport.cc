@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <ctime>
@@ -53,7 +54,7 @@ struct Reader {
 size_t ReadMessage(char* buffer, size_t size, size_t count, void* in) {
   auto* reader = static_cast<Reader*>(in);
   const size_t n = std::min(size * count, reader->text->size() - reader->at);
-  std::memcpy(buffer, reader->text->data() + reader->at, n);
+  std::copy_n(reader->text->data() + reader->at, n, buffer);
   reader->at += n;
   return n;
 }
@@ -138,24 +139,25 @@ Status CheckEmailAddress(const std::string& address) {
                               "ana@example.com");
 }
 
-std::string EncodeHeaderText(const std::string& raw) {
-  const std::string text = Printable(raw);
-  if (IsAsciiPrintable(text)) return text;
+std::string EncodeHeaderText(const std::string& text) {
+  std::string printable = Printable(text);
+  if (IsAsciiPrintable(printable)) return printable;
   // 45 bytes make 60 base64 characters: with "=?UTF-8?B?" and "?=" a word
   // stays within the 75 RFC 2047 allows.
   constexpr size_t kChunk = 45;
   std::string out;
   size_t at = 0;
-  while (at < text.size()) {
+  while (at < printable.size()) {
     size_t end = at;
-    while (end < text.size()) {
-      const size_t n = SequenceLength(static_cast<unsigned char>(text[end]));
+    while (end < printable.size()) {
+      const size_t n =
+          SequenceLength(static_cast<unsigned char>(printable[end]));
       if (end + n - at > kChunk) break;
       end += n;
     }
-    if (end == at) end = std::min(text.size(), at + kChunk);
+    if (end == at) end = std::min(printable.size(), at + kChunk);
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + Base64Encode(text.substr(at, end - at)) + "?=";
+    out += "=?UTF-8?B?" + Base64Encode(printable.substr(at, end - at)) + "?=";
     at = end;
   }
   return out;

@@ -57,6 +57,15 @@ livesop task approve summer-1 internal-review "${store[@]}" --as bayu-setiawan
 echo
 livesop campaign show spring-1 "${store[@]}"
 
+# Their marketing calendar: milestones counted back from the launch, the
+# deadlines coming up, and the same as an iCalendar file to subscribe to.
+echo
+livesop calendar "${store[@]}" --to "$(date -u -d '+5 months' +%F)"
+livesop calendar "${store[@]}" --to "$(date -u -d '+5 months' +%F)" --ics \
+  -o "$demo/calendar.ics" >/dev/null
+echo
+livesop timers due "${store[@]}" --within 2w
+
 # The history, mined.
 echo
 livesop mine variants "$demo/livesop.db" --steps
@@ -71,3 +80,5 @@ echo "  $out/marketing-ops.html  (open it in a browser)"
 echo "  $out/marketing-ops.md    (diagrams in $out/diagrams/)"
 echo "Two campaigns ran in $(pwd)/$demo/livesop.db; their process map is"
 echo "  $demo/process-map.svg"
+echo "and their calendar, to open in any calendar application, is"
+echo "  $demo/calendar.ics"

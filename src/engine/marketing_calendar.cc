@@ -383,8 +383,12 @@ class Planner {
   std::unordered_map<std::string, std::vector<Milestone>> plans_;
 };
 
+// "1 launch", "2 launches", "3 business days".
 std::string Plural(size_t n, const std::string& word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  if (n == 1) return "1 " + word;
+  const bool sibilant = word.ends_with("ch") || word.ends_with("sh") ||
+                        word.ends_with("s") || word.ends_with("x");
+  return std::to_string(n) + " " + word + (sibilant ? "es" : "s");
 }
 
 }  // namespace

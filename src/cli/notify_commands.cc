@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "notify/dispatcher.h"
+#include "notify/inbox.h"
 #include "notify/webhook.h"
 
 namespace livesop::cli {
@@ -567,26 +568,10 @@ int RunInbox(const NotifyArgs& args) {
   if (Status known = CheckPerson(session.sop, args.person); !known.ok()) {
     return Fail(command, known, args.json);
   }
-  // The person's own items and those sent to their roles.
-  std::vector<std::string> names = {args.person};
-  const sop::Person* person = session.sop.FindPerson(args.person);
-  names.insert(names.end(), person->roles.begin(), person->roles.end());
-  std::map<std::string, std::vector<store::InboxItem>> by_campaign;
-  for (const std::string& name : names) {
-    store::InboxQuery query;
-    query.recipient = name;
-    query.unread_only = args.unread;
-    Result<std::vector<store::InboxItem>> items = session.store->Inbox(query);
-    if (!items.ok()) return Fail(command, items.status(), args.json);
-    for (store::InboxItem& item : *items) {
-      by_campaign[item.campaign].push_back(std::move(item));
-    }
-  }
-  for (auto& [campaign, items] : by_campaign) {
-    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
-      return a.created_us > b.created_us;
-    });
-  }
+  Result<std::map<std::string, std::vector<store::InboxItem>>> inbox =
+      notify::InboxOf(*session.store, session.sop, args.person, args.unread);
+  if (!inbox.ok()) return Fail(command, inbox.status(), args.json);
+  const auto& by_campaign = *inbox;
   if (args.json) {
     Json groups = Json::array();
     int64_t unread_total = 0;
@@ -646,68 +631,15 @@ int RunInboxRead(const NotifyArgs& args) {
   if (Status known = CheckPerson(session.sop, args.person); !known.ok()) {
     return Fail(command, known, args.json);
   }
-  std::vector<std::string> names = {args.person};
-  const sop::Person* person = session.sop.FindPerson(args.person);
-  names.insert(names.end(), person->roles.begin(), person->roles.end());
-  std::map<std::string, store::InboxItem> mine;
-  for (const std::string& name : names) {
-    store::InboxQuery query;
-    query.recipient = name;
-    Result<std::vector<store::InboxItem>> items = session.store->Inbox(query);
-    if (!items.ok()) return Fail(command, items.status(), args.json);
-    for (store::InboxItem& item : *items) mine[item.id] = std::move(item);
-  }
-  std::vector<const store::InboxItem*> chosen;
-  for (const std::string& id : args.items) {
-    auto found = mine.find(id);
-    if (found == mine.end()) {
-      return Fail(command,
-                  NotFoundError("\"" + id + "\" is not an inbox item of " +
-                                args.person + "; `livesop inbox " +
-                                args.person + "` lists them"),
-                  args.json);
-    }
-    chosen.push_back(&found->second);
-  }
-  if (args.all) {
-    for (const auto& [id, item] : mine) chosen.push_back(&item);
-  }
-  // One append per campaign, with the campaign's version: all of its items
-  // are read at once or none.
-  std::map<std::string, std::vector<const store::InboxItem*>> by_campaign;
-  for (const store::InboxItem* item : chosen) {
-    if (item->read_us == 0) by_campaign[item->campaign].push_back(item);
-  }
-  int64_t marked = 0;
-  const int64_t now = SystemClock().NowMicros();
-  for (const auto& [campaign, items] : by_campaign) {
-    Status appended;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      Result<int64_t> version = session.store->CampaignVersion(campaign);
-      if (!version.ok()) return Fail(command, version.status(), args.json);
-      store::AppendRequest request;
-      request.campaign = campaign;
-      request.expected_version = *version;
-      for (const store::InboxItem* item : items) {
-        store::Event e;
-        e.campaign = campaign;
-        e.type = "notification_read";
-        e.activity = "Notification read";
-        e.time_us = now;
-        e.resource = args.person;
-        e.payload = Json({{"item", item->id}}).dump();
-        request.events.push_back(std::move(e));
-      }
-      appended = session.store->Append(request).status();
-      if (appended.code() != StatusCode::kAborted) break;
-    }
-    if (!appended.ok()) return Fail(command, appended, args.json);
-    marked += static_cast<int64_t>(items.size());
-  }
+  Result<int64_t> marked =
+      notify::MarkRead(*session.store, session.sop, args.person,
+                       args.all ? std::vector<std::string>{} : args.items,
+                       SystemClock().NowMicros());
+  if (!marked.ok()) return Fail(command, marked.status(), args.json);
   if (args.json) {
-    std::cout << Json({{"ok", true}, {"marked_read", marked}}).dump(2) << "\n";
+    std::cout << Json({{"ok", true}, {"marked_read", *marked}}).dump(2) << "\n";
   } else {
-    std::cout << "marked " << marked << (marked == 1 ? " item" : " items")
+    std::cout << "marked " << *marked << (*marked == 1 ? " item" : " items")
               << " read for " << args.person << "\n";
   }
   return kExitOk;

@@ -1,4 +1,5 @@
 #include "notify/dispatcher.h"
+#include "notify/inbox.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -425,6 +426,45 @@ TEST_F(DeliveryTest, TestSendsGoOutAtOnce) {
   webhook_->Answer("500");
   EXPECT_THAT(dispatcher.SendTest("wh_test").message(), HasSubstr("HTTP 500"));
   EXPECT_TRUE(Outbox().empty()) << "tests leave the outbox alone";
+}
+
+// The inbox gathers a person's items and their roles', by campaign; marking
+// read is one event per item, once.
+TEST_F(DispatcherTest, InboxGathersPersonAndRoleItemsAndMarksThemReadOnce) {
+  const sop::Definition sop = Sop();
+  Notify({"sari"}, At("2026-03-02T02:00:00Z"), "For Sari");
+  Notify({"reviewer"}, At("2026-03-02T03:00:00Z"), "For reviewers");
+  Notify({"ana"}, At("2026-03-02T04:00:00Z"), "For Ana");
+  auto inbox = InboxOf(*store_, sop, "sari", /*unread_only=*/true);
+  ASSERT_TRUE(inbox.ok()) << inbox.status().ToString();
+  ASSERT_EQ(inbox->size(), 1u);
+  const std::vector<store::InboxItem>& items = inbox->at("spring");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].subject, "For reviewers");  // newest first
+  EXPECT_EQ(items[1].subject, "For Sari");
+
+  auto wrong =
+      MarkRead(*store_, sop, "sari", {"1:ana"}, At("2026-03-02T05:00:00Z"));
+  EXPECT_EQ(wrong.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(wrong.status().message(), HasSubstr("livesop inbox sari"));
+  auto unknown = InboxOf(*store_, sop, "sary", false);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(unknown.status().message(), HasSubstr("did you mean sari"));
+
+  auto marked = MarkRead(*store_, sop, "sari", {}, At("2026-03-02T05:00:00Z"));
+  ASSERT_TRUE(marked.ok()) << marked.status().ToString();
+  EXPECT_EQ(*marked, 2);
+  auto again = MarkRead(*store_, sop, "sari", {}, At("2026-03-02T06:00:00Z"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  auto unread = InboxOf(*store_, sop, "sari", true);
+  ASSERT_TRUE(unread.ok());
+  EXPECT_TRUE(unread->empty());
+  // Ana's item is hers alone and still unread.
+  auto ana = InboxOf(*store_, sop, "ana", true);
+  ASSERT_TRUE(ana.ok());
+  ASSERT_EQ(ana->size(), 1u);
+  EXPECT_EQ(ana->at("spring").front().subject, "For Ana");
 }
 
 }  // namespace

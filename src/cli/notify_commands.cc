@@ -317,10 +317,7 @@ int RunWebhookList(const NotifyArgs& args) {
   std::vector<std::vector<std::string>> rows = {
       {"ID", "URL", "EVENTS", "CREATED"}};
   for (const auto& e : *all) {
-    std::string events;
-    for (const std::string& t : e.event_types) {
-      events += (events.empty() ? "" : ",") + t;
-    }
+    const std::string events = Join(e.event_types, ",");
     rows.push_back({e.id, e.url, events.empty() ? "(all)" : events,
                     TimeText(e.created_us)});
   }

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
+#include "notify/inbox.h"
 #include "notify/internal/transport.h"
 #include "notify/webhook.h"
 
@@ -220,23 +221,16 @@ Status Dispatcher::AddDigest(const sop::Person& person,
       calendar.StartOfLocalDate(calendar.LocalDate(day_start - 1)));
   const int64_t since = previous_start + hour;
 
-  std::vector<std::string> names = {person.id};
-  names.insert(names.end(), person.roles.begin(), person.roles.end());
-  std::map<std::string, store::InboxItem> items;
-  for (const std::string& name : names) {
-    store::InboxQuery query;
-    query.recipient = name;
-    LIVESOP_ASSIGN_OR_RETURN(std::vector<store::InboxItem> found,
-                             store_.Inbox(query));
-    for (store::InboxItem& item : found) {
+  LIVESOP_ASSIGN_OR_RETURN(auto inbox, InboxOf(store_, sop_, person.id, false));
+  std::vector<const store::InboxItem*> ordered;
+  for (const auto& [campaign, items] : inbox) {
+    for (const store::InboxItem& item : items) {
       if (item.created_us >= since && item.created_us < due) {
-        items.emplace(item.id, std::move(item));
+        ordered.push_back(&item);
       }
     }
   }
-  if (items.empty()) return OkStatus();
-  std::vector<const store::InboxItem*> ordered;
-  for (const auto& [id, item] : items) ordered.push_back(&item);
+  if (ordered.empty()) return OkStatus();
   std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
     return a->created_us != b->created_us ? a->created_us < b->created_us
                                           : a->id < b->id;

@@ -488,6 +488,7 @@ Result<SweepReport> Engine::Sweep() {
   for (size_t start = 0; start < campaigns.size(); start += kBatch) {
     const size_t end = std::min(campaigns.size(), start + kBatch);
     std::vector<Context> fired;
+    fired.reserve(end - start);
     std::vector<store::AppendRequest> requests;
     bool batched = true;
     for (size_t i = start; i < end && batched; ++i) {
@@ -496,7 +497,10 @@ Result<SweepReport> Engine::Sweep() {
       context.now = now;
       context.state.campaign = campaigns[i];
       if (auto cached = cache_.find(campaigns[i]); cached != cache_.end()) {
-        context.state = cached->second;
+        // Taken out of the cache, put back by Remember once written; if the
+        // batch fails, the campaign is read again from the store.
+        context.state = std::move(cached->second);
+        cache_.erase(cached);
       } else {
         batched = ScanInto(context.state).ok();
       }
@@ -519,7 +523,7 @@ Result<SweepReport> Engine::Sweep() {
             context.state.version = (*appended)[next++].version;
             report.events += static_cast<int64_t>(context.events.size());
           }
-          Remember(context.state);
+          Remember(std::move(context.state));
         }
         continue;
       }

@@ -370,6 +370,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
       : db_(db), path_(std::move(path)), read_only_(read_only) {}
   ~SqliteStore() override {
     statements_.clear();
+    scan_statements_.clear();
     sqlite3_close_v2(db_);
   }
 
@@ -396,6 +397,12 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
       LIVESOP_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL"));
     }
     LIVESOP_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=ON"));
+    // Reads of many campaigns' histories (a sweep after a restart, a
+    // calendar over a year) touch pages all over the file: a larger page
+    // cache and memory-mapped reads spare a system call per page. Both are
+    // upper bounds; a small database uses what it needs.
+    LIVESOP_RETURN_IF_ERROR(Exec("PRAGMA cache_size=-65536"));
+    LIVESOP_RETURN_IF_ERROR(Exec("PRAGMA mmap_size=1073741824"));
     LIVESOP_ASSIGN_OR_RETURN(version, ReadUserVersion());
     const int known = static_cast<int>(Migrations().size());
     if (version > known) {
@@ -672,11 +679,27 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     in_list("campaign_type", filter.campaign_types);
     in_list("source", filter.sources);
     in_list("activity", filter.activities);
-    sql += " ORDER BY position LIMIT " + std::to_string(kScanBatch);
+    // One campaign's events come in position order by its index on
+    // (campaign_id, sequence): its sequence grows with the position, and
+    // ordering by it spares SQLite a temporary sort per campaign loaded.
+    sql +=
+        filter.campaign.empty() ? " ORDER BY position" : " ORDER BY sequence";
+    sql += " LIMIT " + std::to_string(kScanBatch);
 
-    Statement stmt;
-    int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, stmt.out(), nullptr);
-    if (rc != SQLITE_OK) return Error(rc, "preparing a scan");
+    LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<Statement> taken,
+                             TakeScanStatement(sql));
+    // Given back when the scan ends, however it ends, for the next scan of
+    // the same shape (loading one campaign after another).
+    struct GiveBack {
+      SqliteStore* store;
+      std::string& sql;
+      std::unique_ptr<Statement>& stmt;
+      ~GiveBack() {
+        store->GiveBackScanStatement(std::move(sql), std::move(stmt));
+      }
+    } give_back{this, sql, taken};
+    Statement& stmt = *taken;
+    int rc = SQLITE_OK;
     if (filter.from_us) sqlite3_bind_int64(stmt.get(), 2, *filter.from_us);
     if (filter.until_us) sqlite3_bind_int64(stmt.get(), 3, *filter.until_us);
     for (size_t i = 0; i < texts.size(); ++i) {
@@ -1014,6 +1037,34 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     return status;
   }
 
+  // A prepared scan statement for `sql`, from the cache when a scan of the
+  // same shape ran before. The statement leaves the cache while it is in
+  // use, so a scan started from inside another's visitor prepares its own.
+  Result<std::unique_ptr<Statement>> TakeScanStatement(const std::string& sql) {
+    if (auto found = scan_statements_.find(sql);
+        found != scan_statements_.end()) {
+      std::unique_ptr<Statement> stmt = std::move(found->second);
+      scan_statements_.erase(found);
+      return stmt;
+    }
+    auto stmt = std::make_unique<Statement>();
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
+                                stmt->out(), nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "preparing a scan");
+    return stmt;
+  }
+
+  // Keeps a scan statement for the next scan of the same SQL. Filters with
+  // lists of values make SQL of many shapes, so the cache is bounded.
+  void GiveBackScanStatement(std::string sql, std::unique_ptr<Statement> stmt) {
+    if (stmt == nullptr || stmt->get() == nullptr) return;
+    sqlite3_reset(stmt->get());
+    sqlite3_clear_bindings(stmt->get());
+    constexpr size_t kMaxScanStatements = 32;
+    if (scan_statements_.size() >= kMaxScanStatements) scan_statements_.clear();
+    scan_statements_.emplace(std::move(sql), std::move(stmt));
+  }
+
   // A cached prepared statement for the string literal `sql`, owned by the
   // store.
   Result<sqlite3_stmt*> Prepare(const char* sql) {
@@ -1152,6 +1203,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   std::string path_;
   bool read_only_;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> scan_statements_;
   std::unordered_map<int64_t, std::string> campaign_names_;
   std::string detail_;  // reused by InsertRow
 };

@@ -606,6 +606,42 @@ run escalation ack urg-1 "${escalation}" --as ratna-wijaya "${store[@]}"
 expect_eq "ack twice exit" "${code}" 1
 expect_contains "ack twice: nothing open" "${out}" "open ones: none"
 
+# --- campaign spend ----------------------------------------------------------------
+
+# urg-1's budget is IDR 600,000,000: spend over it starts the SOP's
+# budget-constraint escalation to Finance Ops.
+run campaign spend urg-1 "550,000,000" --note "TV buy" --as intan-permata \
+  "${store[@]}"
+expect_eq "spend exit" "${code}" 0
+expect_contains "spend says what is spent of the budget" "${out}" \
+  "recorded 550,000,000 on campaign urg-1: 550,000,000 spent of a budget of 600,000,000"
+expect_eq "no budget escalation under the budget" \
+  "$(task_field urg-1 'urg-1#budget-constraint' status)" "[]"
+run campaign spend urg-1 lots --as intan-permata "${store[@]}"
+expect_eq "spend of no number exit" "${code}" 2
+expect_contains "spend of no number says how to write it" "${out}" \
+  'AMOUNT "lots" is not a number'
+run campaign spend urg-1 1000 --as larasati-putri "${store[@]}"
+expect_eq "spend by someone not keeping the books exit" "${code}" 1
+expect_contains "spend by someone else is refused" "${out}" \
+  "larasati-putri may not record spend"
+run_json campaign spend urg-1 75000000 --note "Agency invoice" \
+  --as lina-hartono "${store[@]}" --json
+expect_eq "spend over the budget --json" \
+  "$(py '(d["spent"], d["budget"], d["over_budget"])' <<<"${out}")" \
+  "(625000000.0, 600000000.0, True)"
+expect_eq "spend over the budget opens the escalation" \
+  "$(task_field urg-1 'urg-1#budget-constraint' status)" "['open']"
+expect_eq "budget_exceeded recorded" \
+  "$(events urg-1 '[(e["payload"]["over"], e["payload"]["currency"]) for e in ev if e["type"] == "budget_exceeded"]')" \
+  "[(25000000.0, 'IDR')]"
+run campaign spend urg-1 -5000000 --note "credit note" --as lina-hartono \
+  "${store[@]}"
+expect_eq "a refund exit" "${code}" 0
+run campaign show urg-1 "${store[@]}"
+expect_contains "show gives the spend" "${out}" \
+  "spent        620,000,000 of a budget of 600,000,000 (over)"
+
 # --- person away, back, absences ---------------------------------------------------
 
 away=(person away intan-permata "${store[@]}")

@@ -2,13 +2,16 @@
 // campaigns read model, format.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -33,6 +36,25 @@ constexpr const char* kSubmit = "campaign submit";
 constexpr const char* kShow = "campaign show";
 constexpr const char* kList = "campaign list";
 constexpr const char* kCancel = "campaign cancel";
+constexpr const char* kSpend = "campaign spend";
+
+// Money with thousands separators and at most two decimals: 2,500,000 or
+// -1,250.50.
+std::string MoneyText(double amount) {
+  const bool negative = amount < 0;
+  const auto cents =
+      static_cast<long long>(std::llround(std::fabs(amount) * 100));
+  std::string whole = std::to_string(cents / 100);
+  for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) {
+    whole.insert(static_cast<size_t>(at), ",");
+  }
+  std::string text = (negative ? "-" : "") + whole;
+  if (cents % 100 != 0) {
+    text += "." + std::string(cents % 100 < 10 ? "0" : "") +
+            std::to_string(cents % 100);
+  }
+  return text;
+}
 
 // The largest --values file read, as for SOP files: a request is a few KiB.
 constexpr std::uintmax_t kMaxValuesBytes = std::uintmax_t{8} * 1024 * 1024;
@@ -533,6 +555,11 @@ int RunCampaignShow(const WorkflowArgs& args) {
                                 {"comment", d.comment}});
     }
     out["decisions"] = std::move(decisions_json);
+    if (state.ok()) {
+      const std::optional<double> budget = session.engine->BudgetOf(*state);
+      out["budget"] = budget ? Json(*budget) : Json(nullptr);
+      out["spent"] = state->spent;
+    }
     if (args.events) {
       Json events = Json::array();
       for (const store::Event& e : history) events.push_back(EventToJson(e));
@@ -568,6 +595,15 @@ int RunCampaignShow(const WorkflowArgs& args) {
   }
   if (c.closed_us != 0) {
     std::cout << "closed       " << TimeText(c.closed_us) << "\n";
+  }
+  if (state.ok() && state->spent != 0) {
+    const std::optional<double> budget = session.engine->BudgetOf(*state);
+    std::cout << "spent        " << MoneyText(state->spent);
+    if (budget) {
+      std::cout << " of a budget of " << MoneyText(*budget)
+                << (state->spent > *budget ? " (over)" : "");
+    }
+    std::cout << "\n";
   }
   if (!awaited.empty()) {
     std::cout << "\nwaiting for:\n";
@@ -676,6 +712,55 @@ int RunCampaignCancel(const WorkflowArgs& args) {
   } else {
     std::cout << args.as << " cancelled campaign " << state->campaign << ": "
               << OneLine(args.reason) << "\n";
+  }
+  return kExitOk;
+}
+
+int RunCampaignSpend(const WorkflowArgs& args) {
+  // Amounts as people write them: 2500000, 2,500,000, 2_500_000, -500000.
+  std::string digits;
+  for (char c : Trim(args.amount)) {
+    if (c != ',' && c != '_') digits.push_back(c);
+  }
+  char* end = nullptr;
+  const double amount = std::strtod(digits.c_str(), &end);
+  if (digits.empty() || end == digits.c_str() || *end != '\0' ||
+      !std::isfinite(amount)) {
+    return UsageError(kSpend, "AMOUNT \"" + args.amount +
+                                  "\" is not a number; write it like "
+                                  "2500000 or 2,500,000 (negative for a "
+                                  "refund)");
+  }
+  Session session;
+  if (const int code = OpenSession(args, kSpend, /*with_sop=*/true, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<engine::CampaignState> state =
+      session.engine->RecordSpend(args.campaign, args.as, amount, args.note);
+  if (!state.ok()) return Fail(kSpend, state.status(), args.json);
+  const std::optional<double> budget = session.engine->BudgetOf(*state);
+  if (args.json) {
+    std::cout << Json({{"ok", true},
+                       {"campaign", state->campaign},
+                       {"amount", amount},
+                       {"spent", state->spent},
+                       {"budget", budget ? Json(*budget) : Json(nullptr)},
+                       {"over_budget", budget && state->spent > *budget},
+                       {"version", state->version}})
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << args.as << " recorded " << MoneyText(amount) << " on campaign "
+              << state->campaign << ": " << MoneyText(state->spent) << " spent";
+    if (budget) {
+      std::cout << " of a budget of " << MoneyText(*budget);
+      if (state->spent > *budget) {
+        std::cout << ", over by " << MoneyText(state->spent - *budget)
+                  << " (Finance Ops is told as the SOP's escalations say)";
+      }
+    }
+    std::cout << "\n";
   }
   return kExitOk;
 }

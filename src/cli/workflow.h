@@ -92,6 +92,7 @@ struct WorkflowArgs {
   std::string until;
   std::string delegate;
   std::string note;
+  std::string amount;  // campaign spend: as written, parsed by the command
   int64_t absence = 0;
 };
 
@@ -193,6 +194,7 @@ int RunCampaignSubmit(const WorkflowArgs& args);
 int RunCampaignShow(const WorkflowArgs& args);
 int RunCampaignList(const WorkflowArgs& args);
 int RunCampaignCancel(const WorkflowArgs& args);
+int RunCampaignSpend(const WorkflowArgs& args);
 int RunTaskList(const WorkflowArgs& args);
 int RunTaskComplete(const WorkflowArgs& args);
 int RunTaskTick(const WorkflowArgs& args);

@@ -124,6 +124,20 @@ std::function<int()> AddWorkflowCommands(CLI::App& app) {
   cancel->add_option("--reason", a.reason, "Why it is cancelled")->required();
   AddAs(cancel, a, /*required=*/true);
 
+  CLI::App* spend = campaign->add_subcommand(
+      "spend",
+      "Record money spent on a campaign (negative for a refund); spend over "
+      "the budget starts the SOP's budget escalation to Finance Ops");
+  AddCommon(spend, a);
+  spend->add_option("ID", a.campaign, "The campaign's id")->required();
+  spend
+      ->add_option("AMOUNT", a.amount,
+                   "In the SOP's budget currency: 2500000 or 2,500,000")
+      ->required()
+      ->allow_extra_args(false);
+  spend->add_option("--note", a.note, "What it was for: an invoice, a buy");
+  AddAs(spend, a, /*required=*/true);
+
   CLI::App* task =
       app.add_subcommand("task", "List, complete, tick and decide tasks");
   task->require_subcommand(1);
@@ -401,6 +415,7 @@ std::function<int()> AddWorkflowCommands(CLI::App& app) {
     if (show->parsed()) return RunCampaignShow(*args);
     if (list->parsed()) return RunCampaignList(*args);
     if (cancel->parsed()) return RunCampaignCancel(*args);
+    if (spend->parsed()) return RunCampaignSpend(*args);
     if (tasks->parsed()) return RunTaskList(*args);
     if (complete->parsed()) return RunTaskComplete(*args);
     if (tick->parsed()) return RunTaskTick(*args);

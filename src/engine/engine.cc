@@ -356,6 +356,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
       return entry.second.kind != "escalation";
     });
   }
+  if (type == "spend_recorded") state.spent = payload.value("total", 0.0);
   if (event.sequence > 0) state.version = event.sequence;
   return OkStatus();
 }
@@ -472,10 +473,8 @@ Result<CampaignState> Engine::Run(
       context.state = std::move(cached->second);
       cache_.erase(cached);
     } else {
-      // A new campaign (a submit) has no history to read.
-      LIVESOP_ASSIGN_OR_RETURN(int64_t stored,
-                               store_.CampaignVersion(campaign));
-      if (stored > 0) LIVESOP_RETURN_IF_ERROR(ScanInto(context.state));
+      // A new campaign (a submit) has no history: the scan finds nothing.
+      LIVESOP_RETURN_IF_ERROR(ScanInto(context.state));
     }
     const int64_t loaded = context.state.version;
     Status status = command(context);
@@ -539,7 +538,7 @@ void Engine::SetCacheCapacity(size_t campaigns) {
   while (cache_.size() > cache_capacity_) cache_.erase(cache_.begin());
 }
 
-void Engine::Remember(const CampaignState& state) {
+void Engine::Remember(CampaignState state) {
   if (cache_capacity_ == 0) return;
   if (state.status != "active") {
     cache_.erase(state.campaign);  // ended campaigns are rarely touched
@@ -548,7 +547,8 @@ void Engine::Remember(const CampaignState& state) {
   if (cache_.size() >= cache_capacity_ && !cache_.empty()) {
     cache_.erase(cache_.begin());
   }
-  cache_[state.campaign] = state;
+  std::string campaign = state.campaign;
+  cache_.insert_or_assign(std::move(campaign), std::move(state));
 }
 
 Status Engine::ScanInto(CampaignState& state) const {

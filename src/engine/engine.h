@@ -236,7 +236,9 @@ struct CampaignState {
   // Checklist steps: the items ticked so far.
   std::map<std::string, std::set<std::string>> ticked;
   std::map<std::string, Timer> timers;  // by task id
-  int64_t version = 0;                  // the campaign's last event sequence
+  // Money spent so far (spend_recorded), in the SOP's budget currency.
+  double spent = 0;
+  int64_t version = 0;  // the campaign's last event sequence
 
   friend bool operator==(const CampaignState&, const CampaignState&) = default;
 };
@@ -439,6 +441,23 @@ class Engine {
                                     const std::string& escalation,
                                     const std::string& actor);
 
+  // Records money spent on the campaign (an invoice, a media buy, an
+  // agency fee) in the SOP's budget currency; a negative amount is a refund
+  // or a correction. When the spend so far goes over the campaign's budget
+  // (its request's budget field), the campaign records budget_exceeded and
+  // the SOP's budget_exceeded escalations start, unless one is still open.
+  // The campaign's owner, the process owner's role and whoever such an
+  // escalation goes to may record spend, also after the campaign ended.
+  // InvalidArgument for an amount of 0, not finite, or a note over 2,000
+  // characters; PermissionDenied for anyone else.
+  Result<CampaignState> RecordSpend(const std::string& campaign,
+                                    const std::string& actor, double amount,
+                                    const std::string& note);
+
+  // The campaign's budget: its request's value of the SOP's budget field
+  // (a number, or a number written as text); nullopt when there is none.
+  std::optional<double> BudgetOf(const CampaignState& state) const;
+
   // How many open campaigns' states the engine keeps between commands
   // (default 10,000, about 10 KiB each); beyond it, a command on a campaign
   // not kept reads its events from the store first. 0 keeps none.
@@ -468,7 +487,7 @@ class Engine {
   // set).
   Status ScanInto(CampaignState& state) const;
   // Keeps an open campaign's state for its next command.
-  void Remember(const CampaignState& state);
+  void Remember(CampaignState state);
   // The current SOP's campaign type `id`.
   const sop::CampaignType* TypeOf(const std::string& id) const;
   static const sop::CampaignType* TypeIn(const sop::Definition& sop,

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <string>
 #include <vector>
@@ -383,6 +384,80 @@ TEST_F(TimersTest, ARejectionIsFollowedUpAfterTheCampaignEnds) {
   auto done = engine_->Acknowledge("t-7", id, PersonFor("campaign-lead"));
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_TRUE(done->timers.empty());
+}
+
+// Spend over the request's budget starts the budget-constraint escalation
+// to Finance Ops; it stops when acknowledged, and a later spend still over
+// the budget starts it again.
+TEST_F(TimersTest, SpendOverTheBudgetIsEscalatedToFinanceOps) {
+  auto state = SubmitLaunch("t-spend");  // budget IDR 50,000,000
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const std::string owner = state->owner;
+  const std::string finance = PersonFor("finance-ops");
+  ASSERT_EQ(engine_->BudgetOf(*state), 50'000'000.0);
+  const std::string id = "t-spend#budget-constraint";
+
+  auto under = engine_->RecordSpend("t-spend", owner, 30'000'000, "media buy");
+  ASSERT_TRUE(under.ok()) << under.status().ToString();
+  EXPECT_EQ(under->spent, 30'000'000.0);
+  EXPECT_TRUE(EventsOf("t-spend", "budget_exceeded").empty());
+
+  auto over =
+      engine_->RecordSpend("t-spend", finance, 25'000'000, "agency invoice");
+  ASSERT_TRUE(over.ok()) << over.status().ToString();
+  EXPECT_EQ(over->spent, 55'000'000.0);
+  const auto exceeded = EventsOf("t-spend", "budget_exceeded");
+  ASSERT_EQ(exceeded.size(), 1u);
+  EXPECT_THAT(exceeded[0].payload, HasSubstr("\"over\":5000000"));
+  EXPECT_THAT(exceeded[0].payload, HasSubstr("by 5000000"));
+  ASSERT_EQ(over->timers.count(id), 1u);
+
+  // Still over and the escalation open: no second one.
+  auto more = engine_->RecordSpend("t-spend", owner, 1'000'000, "print");
+  ASSERT_TRUE(more.ok()) << more.status().ToString();
+  EXPECT_EQ(EventsOf("t-spend", "budget_exceeded").size(), 1u);
+
+  // The first level goes to Finance Ops after two working hours.
+  const size_t before = InboxOf(finance);
+  clock_.Set(calendar_.AddWorkingMinutes(clock_.NowMicros(), 121));
+  EXPECT_GT(Sweep(), 0);
+  EXPECT_EQ(InboxOf(finance), before + 1);
+  const auto raised = EventsOf("t-spend", "escalation_raised");
+  ASSERT_FALSE(raised.empty());
+  EXPECT_THAT(raised.back().payload, HasSubstr("\"" + finance + "\""));
+
+  auto acknowledged = engine_->Acknowledge("t-spend", id, finance);
+  ASSERT_TRUE(acknowledged.ok()) << acknowledged.status().ToString();
+  EXPECT_EQ(acknowledged->timers.count(id), 0u);
+  // A refund raises nothing; more spend while over starts it again.
+  ASSERT_TRUE(engine_->RecordSpend("t-spend", owner, -500'000, "credit").ok());
+  EXPECT_EQ(EventsOf("t-spend", "budget_exceeded").size(), 1u);
+  auto again = engine_->RecordSpend("t-spend", owner, 2'000'000, "reprint");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(EventsOf("t-spend", "budget_exceeded").size(), 2u);
+  EXPECT_EQ(again->spent, 57'500'000.0);
+  EXPECT_EQ(*engine_->Load("t-spend"), *again);
+}
+
+TEST_F(TimersTest, SpendIsRefusedWithAReason) {
+  auto state = SubmitLaunch("t-spend2");
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const std::string owner = state->owner;
+  auto zero = engine_->RecordSpend("t-spend2", owner, 0, "");
+  EXPECT_EQ(zero.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(zero.status().message(), HasSubstr("other than 0"));
+  EXPECT_EQ(
+      engine_->RecordSpend("t-spend2", owner, std::nan(""), "").status().code(),
+      StatusCode::kInvalidArgument);
+  auto stranger =
+      engine_->RecordSpend("t-spend2", PersonFor("copywriter"), 10, "");
+  EXPECT_EQ(stranger.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(stranger.status().message(), HasSubstr("Finance Ops"));
+  EXPECT_EQ(engine_->RecordSpend("t-nope", owner, 10, "").status().code(),
+            StatusCode::kNotFound);
+  // Nothing was written by the refused spends but the refusal itself.
+  EXPECT_TRUE(EventsOf("t-spend2", "spend_recorded").empty());
+  EXPECT_EQ(EventsOf("t-spend2", "command_refused").size(), 1u);
 }
 
 }  // namespace

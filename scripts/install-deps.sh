@@ -13,6 +13,8 @@ packages=(
   libxml2-dev libpugixml-dev zlib1g-dev libcsv-dev libhowardhinnant-date-dev tzdata
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libical-dev
   libpq-dev postgresql
+  libmagic-dev libvips-dev liblcms2-dev libpoppler-cpp-dev
+  libavformat-dev libavcodec-dev libavutil-dev
   python3 python3-icalendar python3-aiosmtpd
 )
 

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "sop/asset_spec.h"
 #include "sop/condition.h"
 #include "sop/holidays.h"
 
@@ -1270,14 +1271,10 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
     spec.name = a.String("name");
     spec.formats = a.Strings("formats");
     spec.sizes = a.Strings("sizes");
-    static const std::regex size("[1-9][0-9]{0,5}x[1-9][0-9]{0,5}");
-    static const std::regex ratio(
-        "[1-9][0-9]*(\\.[0-9]+)?:[1-9][0-9]*(\\.[0-9]+)?");
-    static const std::regex bytes("[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)");
     YAML::Node sizes = a.Get("sizes");
     if (sizes.IsSequence()) {
       for (const YAML::Node& s : sizes) {
-        if (s.IsScalar() && !std::regex_match(s.Scalar(), size)) {
+        if (s.IsScalar() && !ParsePixelSize(s.Scalar())) {
           ctx.Error(s, "invalid-value",
                     "\"" + s.Scalar() + "\" is not a pixel size",
                     "write WIDTHxHEIGHT, such as 1080x1350", a.Path("sizes"));
@@ -1288,7 +1285,7 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
     YAML::Node ratios = a.Get("aspect_ratios");
     if (ratios.IsSequence()) {
       for (const YAML::Node& s : ratios) {
-        if (s.IsScalar() && !std::regex_match(s.Scalar(), ratio)) {
+        if (s.IsScalar() && !ParseAspectRatio(s.Scalar())) {
           ctx.Error(s, "invalid-value",
                     "\"" + s.Scalar() + "\" is not an aspect ratio",
                     "write W:H, such as 4:5 or 1.91:1",
@@ -1297,8 +1294,7 @@ bool ReadChannel(Context& ctx, const YAML::Node& node, const std::string& path,
       }
     }
     spec.max_file_size = a.String("max_file_size");
-    if (!spec.max_file_size.empty() &&
-        !std::regex_match(spec.max_file_size, bytes)) {
+    if (!spec.max_file_size.empty() && !ParseFileSize(spec.max_file_size)) {
       ctx.Error(a.Get("max_file_size"), "invalid-value",
                 "\"" + spec.max_file_size + "\" is not a file size",
                 "write a number and B, KB, MB or GB, such as 8MB",

@@ -7,6 +7,7 @@
 
 #include "core/calendar.h"
 #include "core/text.h"
+#include "sop/asset_spec.h"
 #include "sop/condition.h"
 #include "sop/graph.h"
 #include "sop/petri_net.h"
@@ -954,6 +955,7 @@ class Validator {
       Ref(c.owner, roles_, "role", c.at, "owner", c.where,
           "channel `" + c.id + "`");
       if (!c.owner.empty()) used_roles_.insert(c.owner);
+      for (const AssetSpec& a : c.assets) CheckAssetSpec(c, a);
     }
     for (const Checklist& c : def_.checklists) {
       for (const ChecklistItem& i : c.items) {
@@ -981,6 +983,82 @@ class Validator {
           }
         }
       }
+    }
+  }
+
+  // The loader has checked the syntax of sizes, ratios and file sizes; here
+  // is what the spec check (src/assets/check.h) needs beyond syntax: names it
+  // knows, limits that admit some file, and sizes its ratios allow.
+  void CheckAssetSpec(const Channel& c, const AssetSpec& a) {
+    const std::string what = "asset `" + a.id + "` of channel `" + c.id + "`";
+    for (size_t i = 0; i < a.formats.size(); ++i) {
+      if (!CanonicalFormat(a.formats[i]).empty()) continue;
+      std::string suggestion = ClosestMatch(a.formats[i], KnownFormats());
+      out_.Warning(
+          LocationOf(a.at, "formats[" + std::to_string(i) + "]", a.where),
+          "unknown-asset-format",
+          what + " names format `" + a.formats[i] +
+              "`, which the asset check cannot recognise in a file, so no "
+              "file will match it",
+          suggestion.empty() ? "use one of: " + Join(KnownFormats(), ", ")
+                             : "did you mean `" + suggestion + "`?");
+    }
+    if (!a.color_space.empty() && CanonicalColorSpace(a.color_space).empty()) {
+      std::string suggestion = ClosestMatch(a.color_space, KnownColorSpaces());
+      out_.Warning(
+          LocationOf(a.at, "color_space", a.where), "unknown-color-space",
+          what + " wants colour space `" + a.color_space +
+              "`, which the asset check cannot recognise in a file, "
+              "so no file will pass it",
+          suggestion.empty() ? "use one of: " + Join(KnownColorSpaces(), ", ")
+                             : "did you mean `" + suggestion + "`?");
+    }
+    auto positive = [&](bool ok, const std::string& key,
+                        const std::string& meaning) {
+      if (ok) return;
+      out_.Error(LocationOf(a.at, key, a.where), "invalid-value",
+                 what + ": `" + key + "` must be more than zero",
+                 "a limit of zero or less " + meaning +
+                     "; remove the key for no limit");
+    };
+    if (a.max_duration_seconds) {
+      positive(*a.max_duration_seconds > 0, "max_duration_seconds",
+               "admits no video");
+    }
+    if (a.max_copy_length) {
+      positive(*a.max_copy_length > 0, "max_copy_length", "admits no copy");
+    }
+    if (a.min_dpi) positive(*a.min_dpi > 0, "min_dpi", "means nothing");
+    std::optional<int64_t> bytes = ParseFileSize(a.max_file_size);
+    if (bytes) positive(*bytes > 0, "max_file_size", "admits no file");
+    if (a.bleed_mm && *a.bleed_mm < 0) {
+      out_.Error(LocationOf(a.at, "bleed_mm", a.where), "invalid-value",
+                 what + ": `bleed_mm` cannot be negative",
+                 "write the bleed each edge needs, such as 3");
+    }
+    std::vector<double> ratios;
+    for (const std::string& r : a.aspect_ratios) {
+      if (std::optional<double> ratio = ParseAspectRatio(r)) {
+        ratios.push_back(*ratio);
+      }
+    }
+    if (ratios.empty()) return;
+    for (size_t i = 0; i < a.sizes.size(); ++i) {
+      std::optional<PixelSize> size = ParsePixelSize(a.sizes[i]);
+      if (!size) continue;
+      const double ratio = static_cast<double>(size->width) / size->height;
+      if (std::any_of(ratios.begin(), ratios.end(), [&](double wanted) {
+            return SameAspectRatio(ratio, wanted);
+          })) {
+        continue;
+      }
+      out_.Error(
+          LocationOf(a.at, "sizes[" + std::to_string(i) + "]", a.where),
+          "asset-spec-conflict",
+          what + " wants size " + a.sizes[i] +
+              ", whose aspect ratio is none of " + Join(a.aspect_ratios, ", ") +
+              ", so no file can meet both",
+          "correct the size or the aspect ratio, or add the size's ratio");
     }
   }
 

@@ -460,8 +460,8 @@ Result<CampaignState> Engine::Run(
     const std::string& campaign, const char* name,
     const std::function<Status(Context&)>& command) {
   // The cached state is used when there is one; anything it makes go wrong
-  // (a refusal, a lost race) is tried once more on the state the store
-  // holds, since another process may have moved the campaign on.
+  // (a refusal, a lost race) is tried again on the state the store holds,
+  // since another process may have moved the campaign on.
   for (int attempt = 0;; ++attempt) {
     Context context;
     context.command = name;
@@ -496,7 +496,10 @@ Result<CampaignState> Engine::Run(
     request.events = std::move(context.events);
     Result<store::AppendResult> appended = store_.Append(request);
     if (!appended.ok()) {
-      if (from_cache && appended.status().code() == StatusCode::kAborted) {
+      // Another engine appended first (two servers on one database): the
+      // command is tried again on the campaign as it now is, where it may
+      // find nothing left to do.
+      if (appended.status().code() == StatusCode::kAborted && attempt < 3) {
         continue;
       }
       return appended.status();

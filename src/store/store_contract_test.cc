@@ -644,6 +644,51 @@ TEST_P(StoreContractTest, TasksDueByADeadline) {
   EXPECT_EQ(store_->Tasks(due)->size(), 2u);
 }
 
+// Times are microseconds since 1970, beyond 32 bits: every query that takes
+// one must bind it as a 64-bit integer on both backends.
+TEST_P(StoreContractTest, QueriesTakeTodaysMicrosecondTimes) {
+  constexpr int64_t kNow = int64_t{1767578400} * 1000000;  // 2026-01-05
+  ASSERT_TRUE(
+      store_
+          ->Append(Request(
+              campaign_,
+              {Typed("task_created", "a", 1,
+                     R"({"task":")" + campaign_ + R"(/a","due_us":)" +
+                         std::to_string(kNow + 100) + R"(,"remind_us":)" +
+                         std::to_string(kNow + 50) + "}"),
+               Typed("task_created", "b", 2,
+                     R"({"task":")" + campaign_ + R"(/b","due_us":)" +
+                         std::to_string(kNow + 300) + "}")}))
+          .ok());
+  TaskQuery due;
+  due.campaign = campaign_;
+  due.due_by_us = kNow + 200;
+  auto tasks = store_->Tasks(due);
+  ASSERT_TRUE(tasks.ok()) << tasks.status().ToString();
+  ASSERT_EQ(tasks->size(), 1u);
+  EXPECT_EQ((*tasks)[0].task, campaign_ + "/a");
+  TaskQuery timers;
+  timers.campaign = campaign_;
+  timers.timer_by_us = kNow + 60;
+  auto firing = store_->Tasks(timers);
+  ASSERT_TRUE(firing.ok()) << firing.status().ToString();
+  ASSERT_EQ(firing->size(), 1u);  // a's reminder; b's deadline comes later
+  EXPECT_EQ((*firing)[0].timer_us, kNow + 50);
+
+  Absence away;
+  away.person = "p-" + campaign_;
+  away.from_us = kNow;
+  away.until_us = kNow + 1000;
+  away.recorded_us = kNow;
+  ASSERT_TRUE(store_->RecordAbsence(away).ok());
+  auto at = store_->Absences(away.person, kNow + 500);
+  ASSERT_TRUE(at.ok()) << at.status().ToString();
+  EXPECT_EQ(at->size(), 1u);
+  auto after = store_->Absences(away.person, kNow + 1000);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_TRUE(after->empty());
+}
+
 TEST_P(StoreContractTest, AbsencesAreRecordedQueriedAndCancelled) {
   const std::string person = "p-" + campaign_;
   Absence away;

@@ -11,7 +11,8 @@ constexpr const char* kDelete = "DELETE FROM absences WHERE id = ?";
 constexpr const char* kSelect =
     "SELECT id, person, from_us, until_us, delegate, note, recorded_by, "
     "recorded_us FROM absences WHERE (? = '' OR person = ?) AND "
-    "(? = 0 OR (from_us <= ? AND until_us > ?)) ORDER BY from_us, id";
+    "(CAST(? AS BIGINT) = 0 OR (from_us <= ? AND until_us > ?)) ORDER BY "
+    "from_us, id";
 
 bool HasNul(const std::string& text) {
   return text.find('\0') != std::string::npos;

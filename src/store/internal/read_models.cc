@@ -122,8 +122,10 @@ constexpr const char* kSelectTasks =
     "SELECT task, campaign, step, activity, role, assignee, status, "
     "decision, completed_by, created_us, due_us, completed_us, timer_us "
     "FROM tasks WHERE (? = '' OR campaign = ?) AND (? = '' OR assignee = ?) "
-    "AND (? = '' OR status = ?) AND (? = 0 OR (due_us > 0 AND due_us <= ?)) "
-    "AND (? = 0 OR (timer_us > 0 AND timer_us <= ?)) ORDER BY task";
+    "AND (? = '' OR status = ?) AND (CAST(? AS BIGINT) = 0 OR (due_us > 0 AND "
+    "due_us <= ?)) "
+    "AND (CAST(? AS BIGINT) = 0 OR (timer_us > 0 AND timer_us <= ?)) ORDER BY "
+    "task";
 constexpr const char* kSelectInbox =
     "SELECT id, recipient, campaign, task, subject, body, created_us, "
     "read_us FROM inbox WHERE (? = '' OR recipient = ?) AND (? = 0 OR "

@@ -509,24 +509,37 @@ Result<MarketingCalendar> BuildMarketingCalendar(
   out.from = from;
   out.to = to;
 
-  // Tasks by campaign and step.
-  std::unordered_map<
-      std::string,
-      std::unordered_map<std::string, std::vector<const store::TaskRecord*>>>
-      tasks;
-  for (const store::TaskRecord& t : inputs.tasks) {
-    tasks[t.campaign][t.step].push_back(&t);
-  }
-  auto step_done = [&](const std::string& campaign, const std::string& step) {
+  // Tasks sorted by campaign and step: each campaign's are one range, a
+  // handful long, looked up once per campaign.
+  std::vector<const store::TaskRecord*> tasks;
+  tasks.reserve(inputs.tasks.size());
+  for (const store::TaskRecord& t : inputs.tasks) tasks.push_back(&t);
+  std::sort(tasks.begin(), tasks.end(),
+            [](const store::TaskRecord* a, const store::TaskRecord* b) {
+              return std::tie(a->campaign, a->step) <
+                     std::tie(b->campaign, b->step);
+            });
+  using TaskRange = std::span<const store::TaskRecord* const>;
+  auto tasks_of = [&](const std::string& campaign) -> TaskRange {
+    auto first =
+        std::lower_bound(tasks.begin(), tasks.end(), campaign,
+                         [](const store::TaskRecord* t, const std::string& c) {
+                           return t->campaign < c;
+                         });
+    auto last = first;
+    while (last != tasks.end() && (*last)->campaign == campaign) ++last;
+    return TaskRange(first, last);
+  };
+  // Whether the step has tasks and all of them are done or skipped.
+  auto step_done = [](TaskRange of, const std::string& step) {
     if (step.empty()) return false;
-    auto c = tasks.find(campaign);
-    if (c == tasks.end()) return false;
-    auto s = c->second.find(step);
-    if (s == c->second.end() || s->second.empty()) return false;
-    for (const store::TaskRecord* t : s->second) {
+    bool any = false;
+    for (const store::TaskRecord* t : of) {
+      if (t->step != step) continue;
       if (t->status != "done" && t->status != "skipped") return false;
+      any = true;
     }
-    return true;
+    return any;
   };
 
   Planner planner(sop, calendar, inputs.now_us);
@@ -553,16 +566,28 @@ Result<MarketingCalendar> BuildMarketingCalendar(
       }
       if (!any) continue;
     }
+    const TaskRange own_tasks = tasks_of(c.campaign);
     const bool completed = c.status == "completed";
-    const bool launched = completed || step_done(c.campaign, launch_step);
+    const bool launched = completed || step_done(own_tasks, launch_step);
     auto seq_of = [&](const std::string& step) -> int64_t {
       auto it = c.step_sequence.find(step);
       return it == c.step_sequence.end() ? 0 : it->second;
     };
     const std::vector<std::string> channels = ChannelsOf(c.values);
+    size_t in_range = 0;
+    for (const Milestone& m : *plan) {
+      in_range += m.due_us >= from_us && m.due_us < to_us ? 1 : 0;
+    }
+    // Room for this campaign's items and as many again, so the items, which
+    // are large, are seldom moved to a bigger array.
+    if (out.items.capacity() < out.items.size() + in_range) {
+      out.items.reserve(
+          std::max(2 * out.items.capacity(), out.items.size() + in_range) +
+          in_range * inputs.campaigns.size() / 8);
+    }
     for (const Milestone& m : *plan) {
       if (m.due_us < from_us || m.due_us >= to_us) continue;
-      CalendarItem item;
+      CalendarItem& item = out.items.emplace_back();
       item.campaign = c.campaign;
       item.campaign_type = c.campaign_type;
       item.title = c.title;
@@ -571,7 +596,7 @@ Result<MarketingCalendar> BuildMarketingCalendar(
       item.channels = channels;
       item.milestone = m;
       const bool before_launch = m.kind == "deadline" || m.kind == "step";
-      bool done = completed || step_done(c.campaign, m.step) ||
+      bool done = completed || step_done(own_tasks, m.step) ||
                   (before_launch && launched);
       item.milestone.status =
           done ? "done" : (m.due_us < inputs.now_us ? "late" : "open");
@@ -579,7 +604,6 @@ Result<MarketingCalendar> BuildMarketingCalendar(
       seq = std::max(seq, seq_of(m.step));
       if (before_launch) seq = std::max(seq, seq_of(launch_step));
       item.sequence = std::max<int64_t>(0, seq - 1);
-      out.items.push_back(std::move(item));
     }
   }
   {
@@ -614,15 +638,20 @@ Result<MarketingCalendar> BuildMarketingCalendar(
     }
     return false;
   };
-  std::map<std::string, bool> working_day;
+  // By YYYYMMDD: a year's dates are looked up once per item.
+  std::unordered_map<int, bool> working_day;
   auto is_working_day = [&](const std::string& date) {
-    auto it = working_day.find(date);
+    int key = 0;
+    for (char ch : date) {
+      if (ch >= '0' && ch <= '9') key = key * 10 + (ch - '0');
+    }
+    auto it = working_day.find(key);
     if (it != working_day.end()) return it->second;
     Result<int64_t> start = calendar.StartOfLocalDate(date);
     const bool working =
         start.ok() &&
         calendar.LocalDate(calendar.NextWorkingInstant(*start)) == date;
-    working_day[date] = working;
+    working_day[key] = working;
     return working;
   };
   std::unordered_map<std::string, std::vector<std::string>> holders;
@@ -669,14 +698,12 @@ Result<MarketingCalendar> BuildMarketingCalendar(
     // Who answers for it: the assignee of the step's open task, else every
     // holder of its role.
     std::vector<std::string> people;
-    if (auto c = tasks.find(item.campaign);
-        c != tasks.end() && !m.step.empty()) {
-      if (auto s = c->second.find(m.step); s != c->second.end()) {
-        for (const store::TaskRecord* t : s->second) {
-          if ((t->status == "open" || t->status == "in_progress") &&
-              !t->assignee.empty()) {
-            people.push_back(t->assignee);
-          }
+    if (!m.step.empty()) {
+      for (const store::TaskRecord* t : tasks_of(item.campaign)) {
+        if (t->step == m.step &&
+            (t->status == "open" || t->status == "in_progress") &&
+            !t->assignee.empty()) {
+          people.push_back(t->assignee);
         }
       }
     }

@@ -16,6 +16,7 @@ packages=(
   libmagic-dev libvips-dev liblcms2-dev libpoppler-cpp-dev
   libavformat-dev libavcodec-dev libavutil-dev
   python3 python3-icalendar python3-aiosmtpd
+  imagemagick ffmpeg ghostscript
 )
 
 missing=()

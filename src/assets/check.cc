@@ -60,7 +60,11 @@ std::string FormatPhrase(const Inspection& file) {
   std::string upper = file.format == "jpg" ? "JPEG" : file.format;
   std::transform(upper.begin(), upper.end(), upper.begin(),
                  [](unsigned char c) { return std::toupper(c); });
-  return "a " + upper + " file";
+  // Said letter by letter: "an MP4", "an SVG", "a PNG".
+  const bool vowel_sound =
+      std::string_view("AEFHILMNORSX").find(upper.front()) !=
+      std::string_view::npos;
+  return (vowel_sound ? "an " : "a ") + upper + " file";
 }
 
 // "a or b", "a, b or c".

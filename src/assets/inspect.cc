@@ -2,12 +2,15 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <utility>
 
 #include "assets/internal/mime.h"
 #include "assets/internal/readers.h"
+#include "assets/internal/units.h"
 
 namespace livesop::assets {
 namespace {
@@ -63,6 +66,11 @@ Result<Inspection> Inspect(const std::string& path) {
   if (!S_ISREG(st.st_mode)) {
     return InvalidArgumentError(path + ": is not a regular file");
   }
+  if (st.st_size == 0) {
+    // Nothing any channel takes: an export or upload that went wrong.
+    return InvalidArgumentError(
+        path + ": is empty (0 bytes); export or upload the file again");
+  }
   Inspection out;
   out.path = path;
   out.file_size = st.st_size;
@@ -92,6 +100,45 @@ Result<Inspection> Inspect(const std::string& path) {
                              internal::ReadText(path, mime == "text/html"));
   }
   return out;
+}
+
+std::string Summary(const Inspection& inspection) {
+  using internal::FormatBytes;
+  using internal::FormatNumber;
+  std::string format = inspection.format;
+  for (char& c : format) c = static_cast<char>(std::toupper(c));
+  std::string text = inspection.mime + ":";
+  if (!format.empty()) text += " " + format;
+  if (inspection.image) {
+    const ImageInfo& i = *inspection.image;
+    text += " " + std::to_string(i.width) + "x" + std::to_string(i.height) +
+            " px (" + i.aspect_ratio + "), " + i.color_space +
+            (i.has_alpha ? ", alpha" : "");
+    if (i.dpi) text += ", " + FormatNumber(*i.dpi, 0) + " dpi";
+    if (i.animated) {
+      text += ", animated: " + std::to_string(i.pages) + " frames, " +
+              FormatNumber(i.duration_seconds, 2) + " s";
+    }
+  } else if (inspection.video) {
+    const VideoInfo& v = *inspection.video;
+    text += " " + v.video_codec +
+            (v.audio_codec.empty() ? "" : " + " + v.audio_codec) + ", " +
+            std::to_string(v.width) + "x" + std::to_string(v.height) + " (" +
+            v.aspect_ratio + "), " + FormatNumber(v.duration_seconds, 2) +
+            " s at " + FormatNumber(v.frame_rate, 2) + " fps";
+  } else if (inspection.pdf) {
+    const PdfInfo& p = *inspection.pdf;
+    text += " " + p.version + ", " + std::to_string(p.pages) +
+            (p.pages == 1 ? " page" : " pages") + " of " +
+            FormatNumber(p.width_mm, 1) + "x" + FormatNumber(p.height_mm, 1) +
+            " mm";
+    if (p.bleed_mm > 0)
+      text += ", " + FormatNumber(p.bleed_mm, 1) + " mm bleed";
+  } else if (inspection.text) {
+    text += " " + std::to_string(inspection.text->characters) + " characters" +
+            (inspection.text->html ? " of HTML text" : "");
+  }
+  return text + ", " + FormatBytes(inspection.file_size);
 }
 
 }  // namespace livesop::assets

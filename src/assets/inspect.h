@@ -109,6 +109,12 @@ struct Inspection {
 // Thread-safe; the libraries' own messages never reach stderr.
 Result<Inspection> Inspect(const std::string& path);
 
+// What the inspection found, in one line for people: "image/png: PNG
+// 1080x1080 px (1:1), sRGB, alpha, 5.8 KB"; "video/mp4: MP4 h264 + aac,
+// 1080x1920 (9:16), 15 s at 30 fps, 2.1 MB"; "application/pdf: PDF 1.7, 2
+// pages of 210x297 mm, 44 KB".
+std::string Summary(const Inspection& inspection);
+
 }  // namespace livesop::assets
 
 #endif  // LIVESOP_ASSETS_INSPECT_H_

@@ -252,11 +252,11 @@ TEST_F(InspectFilesTest, MissingFileAndFolder) {
   EXPECT_EQ(folder.status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(InspectFilesTest, EmptyTextHasNoCharacters) {
+TEST_F(InspectFilesTest, EmptyFilesAreRefusedAndBlankTextHasNoCharacters) {
   Result<Inspection> file = Inspect(Write("empty.txt", ""));
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
-  // libmagic calls an empty file application/x-empty: not text.
-  EXPECT_EQ(file->kind, AssetKind::kOther);
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(file.status().message(), HasSubstr("empty.txt: is empty"));
   Result<Inspection> blank = Inspect(Write("blank.txt", "  \n\n"));
   ASSERT_TRUE(blank.ok()) << blank.status().ToString();
   ASSERT_TRUE(blank->text);

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <system_error>
 
+#include "cli/asset_commands.h"
 #include "cli/calendar_commands.h"
 #include "cli/example_files.h"
 #include "cli/exit_codes.h"
@@ -260,6 +261,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddNotifyCommands(app);
   const std::function<int()> run_calendar_command =
       livesop::cli::AddCalendarCommands(app);
+  const std::function<int()> run_asset_command =
+      livesop::cli::AddAssetCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -284,6 +287,7 @@ int main(int argc, char** argv) {
     if (const int code = run_mine_command(); code >= 0) return code;
     if (const int code = run_notify_command(); code >= 0) return code;
     if (const int code = run_calendar_command(); code >= 0) return code;
+    if (const int code = run_asset_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

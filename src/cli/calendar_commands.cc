@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,9 +15,11 @@
 #include "cli/workflow.h"
 #include "core/clock.h"
 #include "core/text.h"
+#include "engine/calendar_feeds.h"
 #include "engine/facts.h"
 #include "engine/ical.h"
 #include "engine/marketing_calendar.h"
+#include "store/store.h"
 
 namespace livesop::cli {
 namespace {
@@ -38,6 +39,11 @@ struct CalendarArgs {
   // calendar plan
   std::string type;
   std::string launch;
+  // calendar feed add, revoke
+  bool all = false;
+  std::string label;
+  std::string base_url = "http://127.0.0.1:8080";
+  std::string feed_id;
 };
 
 // Writes `content` to `path` through a temporary file and a rename, so a
@@ -65,15 +71,6 @@ bool WriteAtomically(const fs::path& path, const std::string& content,
     return false;
   }
   return true;
-}
-
-// "unknown person X" with a "did you mean" when one is close.
-int Unknown(const std::string& what, const std::string& id,
-            const std::vector<std::string>& known, bool json) {
-  std::string message = "unknown " + what + " \"" + id + "\"";
-  const std::string closest = ClosestMatch(id, known);
-  if (!closest.empty()) message += "; did you mean \"" + closest + "\"?";
-  return Fail("calendar", NotFoundError(message), json);
 }
 
 // The local wall-clock time of `at` on the day `date` starts ("09:00").
@@ -159,71 +156,30 @@ int RunCalendar(const CalendarArgs& args) {
     to = work.LocalDate(*start + 56 * kDayUs + kDayUs / 2);
   }
 
-  // Who the view is for.
-  std::vector<std::string> people;
-  std::string name = "Marketing calendar";
-  if (!a.person.empty()) {
-    std::vector<std::string> ids;
-    for (const sop::Person& p : sop.people) ids.push_back(p.id);
-    if (std::find(ids.begin(), ids.end(), a.person) == ids.end()) {
-      return Unknown("person", a.person, ids, a.json);
-    }
-    people = {a.person};
-    name += " of " + a.person;
-  } else if (!args.team.empty()) {
-    std::vector<std::string> ids;
-    for (const sop::Team& t : sop.teams) ids.push_back(t.id);
-    if (std::find(ids.begin(), ids.end(), args.team) == ids.end()) {
-      return Unknown("team", args.team, ids, a.json);
-    }
-    people = engine::MembersOf(sop, args.team);
-    name += " of team " + args.team;
-  }
+  engine::CalendarScope scope;
+  if (!a.person.empty()) scope = {"person", a.person};
+  if (!args.team.empty()) scope = {"team", args.team};
+  if (!a.campaign.empty()) scope = {"campaign", a.campaign};
 
   Result<engine::CalendarInputs> inputs =
       engine::ReadCalendarInputs(*session.store, now);
   if (!inputs.ok()) return Fail("calendar", inputs.status(), a.json);
-
-  engine::CalendarOptions options;
-  options.include_ended = args.ics;
-  std::vector<std::string> campaigns;
-  if (!a.campaign.empty()) {
-    std::vector<std::string> ids;
-    for (const engine::CalendarCampaign& c : inputs->campaigns) {
-      ids.push_back(c.campaign);
+  Result<engine::ScopedCalendar> scoped = engine::BuildScopedCalendar(
+      sop, *inputs, scope, from, to, /*for_feed=*/args.ics);
+  if (!scoped.ok()) {
+    // An unknown person, team or campaign is refused; a bad range is a
+    // usage error.
+    if (scoped.status().code() == StatusCode::kNotFound) {
+      return Fail("calendar", scoped.status(), a.json);
     }
-    if (std::find(ids.begin(), ids.end(), a.campaign) == ids.end()) {
-      return Unknown("campaign", a.campaign, ids, a.json);
-    }
-    campaigns = {a.campaign};
-    options.include_ended = true;
-    name += " of campaign " + a.campaign;
-  } else if (!a.person.empty() || !args.team.empty()) {
-    campaigns = engine::CampaignsOfPeople(*inputs, people);
+    return UsageError("calendar", scoped.status().message());
   }
-  options.only_campaigns = campaigns;
-  const bool scoped = !a.person.empty() || !args.team.empty();
-  Result<engine::MarketingCalendar> calendar =
-      engine::BuildMarketingCalendar(sop, *inputs, from, to, options);
-  if (!calendar.ok())
-    return UsageError("calendar", calendar.status().message());
-  if (scoped && campaigns.empty()) {
-    // Nobody in scope holds a campaign: an empty view, not everyone's.
-    calendar->items.clear();
-    calendar->conflicts.clear();
-    calendar->skipped.clear();
-  }
+  const engine::MarketingCalendar& calendar = scoped->calendar;
 
   if (args.ics) {
-    engine::ICalFeed feed;
-    feed.name = name;
-    feed.stamp_us = now;
-    feed.items = calendar->items;
     Result<int64_t> since = work.StartOfLocalDate(from);
-    if (scoped || !a.campaign.empty()) {
-      feed.tasks = engine::FeedTasks(*inputs, people, campaigns,
-                                     since.ok() ? *since : now);
-    }
+    const engine::ICalFeed feed = engine::ScopedFeed(
+        *scoped, *inputs, scope, since.ok() ? *since : now, now);
     Result<std::string> text = engine::WriteICalendar(feed);
     if (!text.ok()) return Fail("calendar", text.status(), false);
     if (args.output.empty() || args.output == "-") {
@@ -240,10 +196,10 @@ int RunCalendar(const CalendarArgs& args) {
     return kExitOk;
   }
   if (a.json) {
-    std::cout << engine::MarketingCalendarToJson(*calendar).dump(2) << "\n";
+    std::cout << engine::MarketingCalendarToJson(calendar).dump(2) << "\n";
     return kExitOk;
   }
-  PrintCalendar(*calendar, work, std::cout);
+  PrintCalendar(calendar, work, std::cout);
   return kExitOk;
 }
 
@@ -296,11 +252,185 @@ int RunCalendarPlan(const CalendarArgs& args) {
   return plan->feasible ? kExitOk : kExitInvalid;
 }
 
+// The subscribe URL of a feed: `base` (an http:// or https:// URL, a
+// trailing slash or not) and /ical/TOKEN.ics. Empty when `base` is not
+// such a URL.
+std::string FeedUrl(std::string base, const std::string& token) {
+  const bool http = base.starts_with("http://") || base.starts_with("https://");
+  const size_t host = base.find("://") + 3;
+  if (!http || base.size() <= host || base[host] == '/' ||
+      base.find_first_of(" \t\r\n?#") != std::string::npos) {
+    return "";
+  }
+  while (base.ends_with("/")) base.pop_back();
+  return base + "/ical/" + token + ".ics";
+}
+
+std::string ScopeText(const store::CalendarFeed& feed) {
+  return feed.scope_kind == "all" ? std::string("all")
+                                  : feed.scope_kind + " " + feed.scope_id;
+}
+
+Json FeedToJson(const store::CalendarFeed& feed) {
+  return {{"id", feed.id},
+          {"scope", feed.scope_kind},
+          {"scope_id", feed.scope_id},
+          {"label", feed.label},
+          {"created_by", feed.created_by},
+          {"created", TimeJson(feed.created_us)},
+          {"revoked", TimeJson(feed.revoked_us)},
+          {"status", feed.revoked_us != 0 ? "revoked" : "live"}};
+}
+
+int RunFeedAdd(const CalendarArgs& args) {
+  const std::string command = "calendar feed add";
+  const WorkflowArgs& a = args.common;
+  const int scopes = !a.person.empty() + !args.team.empty() +
+                     !a.campaign.empty() + (args.all ? 1 : 0);
+  if (scopes != 1) {
+    return UsageError(command,
+                      "give one of --person ID, --team ID, --campaign ID or "
+                      "--all: whose calendar the feed shows");
+  }
+  engine::CalendarFeedRequest request;
+  std::string option = "--all";
+  if (!a.person.empty()) {
+    request.scope = {"person", a.person};
+    option = "--person";
+  } else if (!args.team.empty()) {
+    request.scope = {"team", args.team};
+    option = "--team";
+  } else if (!a.campaign.empty()) {
+    request.scope = {"campaign", a.campaign};
+    option = "--campaign";
+  }
+  request.label = args.label;
+  request.created_by = a.as;
+  if (FeedUrl(args.base_url, "x").empty()) {
+    return UsageError(command, "--base-url \"" + args.base_url +
+                                   "\" is not an http:// or https:// URL; "
+                                   "give the address subscribers reach "
+                                   "`livesop serve` at, such as "
+                                   "https://livesop.example.com");
+  }
+  // People and teams are the SOP's; a campaign or everyone needs the store
+  // only.
+  const bool needs_sop =
+      request.scope.kind == "person" || request.scope.kind == "team";
+  Session session;
+  if (const int code = OpenSession(a, command, needs_sop, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<engine::NewCalendarFeed> made = engine::CreateCalendarFeed(
+      *session.store, session.sop, request, SystemClock().NowMicros());
+  if (!made.ok()) {
+    if (made.status().code() == StatusCode::kNotFound) {
+      return Fail(command, made.status().WithContext(option), a.json);
+    }
+    return Fail(command, made.status(), a.json);
+  }
+  const std::string url = FeedUrl(args.base_url, made->token);
+  if (a.json) {
+    Json out = FeedToJson(made->feed);
+    out["url"] = url;
+    std::cout << Json({{"ok", true}, {"feed", out}}).dump(2) << "\n";
+  } else {
+    std::cout << "made calendar feed " << made->feed.id << " ("
+              << ScopeText(made->feed)
+              << (made->feed.label.empty() ? "" : ", " + made->feed.label)
+              << ")\n"
+              << "subscribe URL: " << url << "\n";
+  }
+  std::cerr << "livesop " << command
+            << ": keep the URL now: its token is shown only this once (the "
+               "store keeps only its hash), and whoever has it can read "
+               "this calendar. `livesop calendar feed revoke "
+            << made->feed.id << "` turns it off; `livesop serve` serves it\n";
+  return kExitOk;
+}
+
+int RunFeedList(const CalendarArgs& args) {
+  const std::string command = "calendar feed list";
+  const WorkflowArgs& a = args.common;
+  Session session;
+  if (const int code = OpenSession(a, command, false, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<std::vector<store::CalendarFeed>> feeds =
+      session.store->CalendarFeeds();
+  if (!feeds.ok()) return Fail(command, feeds.status(), a.json);
+  if (a.json) {
+    Json list = Json::array();
+    for (const store::CalendarFeed& f : *feeds) list.push_back(FeedToJson(f));
+    std::cout << Json({{"ok", true}, {"feeds", list}}).dump(2) << "\n";
+    return kExitOk;
+  }
+  if (feeds->empty()) {
+    std::cout << "no calendar feeds; make one with `livesop calendar feed "
+                 "add --person ID`\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"ID", "SCOPE", "STATUS", "CREATED", "BY", "LABEL"}};
+  for (const store::CalendarFeed& f : *feeds) {
+    rows.push_back(
+        {f.id, ScopeText(f),
+         f.revoked_us != 0 ? "revoked " + TimeText(f.revoked_us) : "live",
+         TimeText(f.created_us), f.created_by.empty() ? "-" : f.created_by,
+         f.label.empty() ? "-" : OneLine(f.label)});
+  }
+  PrintTable(rows, std::cout);
+  return kExitOk;
+}
+
+int RunFeedRevoke(const CalendarArgs& args) {
+  const std::string command = "calendar feed revoke";
+  const WorkflowArgs& a = args.common;
+  Session session;
+  if (const int code = OpenSession(a, command, false, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<store::CalendarFeed> revoked = session.store->RevokeCalendarFeed(
+      args.feed_id, SystemClock().NowMicros());
+  if (!revoked.ok()) {
+    Status status = revoked.status();
+    if (status.code() == StatusCode::kNotFound) {
+      std::vector<std::string> ids;
+      if (auto feeds = session.store->CalendarFeeds(); feeds.ok()) {
+        for (const store::CalendarFeed& f : *feeds) ids.push_back(f.id);
+      }
+      std::string message = "no calendar feed \"" + args.feed_id + "\"";
+      const std::string closest = ClosestMatch(args.feed_id, ids);
+      message += closest.empty() ? "; `livesop calendar feed list` lists them"
+                                 : "; did you mean \"" + closest + "\"?";
+      status = NotFoundError(message);
+    }
+    return Fail(command, status, a.json);
+  }
+  if (a.json) {
+    std::cout << Json({{"ok", true}, {"feed", FeedToJson(*revoked)}}).dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << "revoked calendar feed " << revoked->id << " ("
+            << ScopeText(*revoked) << ") at " << TimeText(revoked->revoked_us)
+            << ": its URL now answers 404 Not Found\n";
+  return kExitOk;
+}
+
 constexpr const char* kCodes =
     "Exit codes: 0 done (plan: the launch date is feasible), 1 refused (an "
     "unknown campaign type, person, team or campaign; plan: the date is not "
     "feasible), 2 usage error (a malformed date, --to not after --from) or "
     "a file that cannot be written, 3 the store failed.";
+
+constexpr const char* kFeedCodes =
+    "Exit codes: 0 done, 1 refused (an unknown person, team, campaign or "
+    "feed), 2 usage error (no scope or two, a malformed --base-url), 3 the "
+    "store failed.";
 
 // `calendar` has a subcommand, so its --db cannot be required by CLI11
 // (`calendar plan --db X` would fail on the parent): RunCalendar checks it.
@@ -351,7 +481,55 @@ std::function<int()> AddCalendarCommands(CLI::App& app) {
   plan->add_option("--launch", a.launch, "The launch date, YYYY-MM-DD")
       ->required();
 
-  return [args, calendar, plan]() -> int {
+  CLI::App* feed = calendar->add_subcommand(
+      "feed",
+      "Calendar feeds behind secret, revocable URLs, for calendar apps to "
+      "subscribe to (served by `livesop serve`)");
+  feed->require_subcommand(1);
+  feed->footer(kFeedCodes);
+  CLI::App* add = feed->add_subcommand(
+      "add",
+      "Make a feed of a person's, team's, campaign's or everyone's calendar "
+      "and print its URL, once");
+  AddDb(add, a.common.db);
+  add->add_option("--sop", a.common.sop,
+                  "The root YAML file of the SOP (for --person and --team); "
+                  "default from LIVESOP_SOP, else the latest published")
+      ->envname("LIVESOP_SOP");
+  add->add_option("--person", a.common.person,
+                  "The campaigns this person owns or holds tasks in, and "
+                  "their tasks");
+  add->add_option("--team", a.team, "The same for every member of the team");
+  add->add_option("--campaign", a.common.campaign,
+                  "One campaign's milestones and tasks");
+  add->add_flag("--all", a.all, "Every campaign's milestones");
+  add->add_option("--label", a.label,
+                  "What the subscriber calls it, such as \"Intan's phone\"");
+  add->add_option("--base-url", a.base_url,
+                  "Where subscribers reach `livesop serve` (default "
+                  "http://127.0.0.1:8080)");
+  add->add_option("--as", a.common.as, "Who makes it (recorded)");
+  add->add_flag("--json", a.common.json,
+                "Print the feed and its URL as one JSON object");
+  add->footer(kFeedCodes);
+
+  CLI::App* list = feed->add_subcommand(
+      "list", "List the feeds, live and revoked (never their tokens)");
+  AddDb(list, a.common.db);
+  list->add_flag("--json", a.common.json, "Print the feeds as JSON");
+  list->footer(kFeedCodes);
+
+  CLI::App* revoke = feed->add_subcommand(
+      "revoke", "Turn a feed's URL off for good (it answers 404 from then on)");
+  AddDb(revoke, a.common.db);
+  revoke->add_option("ID", a.feed_id, "The feed's id (cf_...)")->required();
+  revoke->add_flag("--json", a.common.json, "Print the feed as JSON");
+  revoke->footer(kFeedCodes);
+
+  return [args, calendar, plan, add, list, revoke]() -> int {
+    if (add->parsed()) return RunFeedAdd(*args);
+    if (list->parsed()) return RunFeedList(*args);
+    if (revoke->parsed()) return RunFeedRevoke(*args);
     if (plan->parsed()) return RunCalendarPlan(*args);
     if (calendar->parsed()) return RunCalendar(*args);
     return -1;

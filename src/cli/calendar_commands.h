@@ -1,7 +1,9 @@
 // The marketing calendar commands (docs/cli.md, docs/marketing-calendar.md):
 // `livesop calendar` (the calendar of every campaign as a table, JSON or an
-// iCalendar feed, for everyone or a person, team or campaign) and
-// `livesop calendar plan` (the what-if of a launch date).
+// iCalendar feed, for everyone or a person, team or campaign),
+// `livesop calendar plan` (the what-if of a launch date) and `livesop
+// calendar feed add|list|revoke` (feeds behind secret URLs, which `livesop
+// serve` serves).
 #ifndef LIVESOP_CLI_CALENDAR_COMMANDS_H_
 #define LIVESOP_CLI_CALENDAR_COMMANDS_H_
 
@@ -11,8 +13,8 @@
 
 namespace livesop::cli {
 
-// Adds `calendar` and `calendar plan` to `app`; the returned function runs
-// the one that was parsed and returns its exit code, or -1 when neither was.
+// Adds `calendar` and its subcommands to `app`; the returned function runs
+// the one that was parsed and returns its exit code, or -1 when none was.
 std::function<int()> AddCalendarCommands(CLI::App& app);
 
 }  // namespace livesop::cli

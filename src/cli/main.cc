@@ -20,6 +20,7 @@
 #include "cli/exit_codes.h"
 #include "cli/mine_commands.h"
 #include "cli/notify_commands.h"
+#include "cli/serve_command.h"
 #include "cli/sop_commands.h"
 #include "cli/store_commands.h"
 #include "cli/workflow_commands.h"
@@ -263,6 +264,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddCalendarCommands(app);
   const std::function<int()> run_asset_command =
       livesop::cli::AddAssetCommands(app);
+  const std::function<int()> run_serve_command =
+      livesop::cli::AddServeCommand(app);
 
   try {
     app.parse(argc, argv);
@@ -288,6 +291,7 @@ int main(int argc, char** argv) {
     if (const int code = run_notify_command(); code >= 0) return code;
     if (const int code = run_calendar_command(); code >= 0) return code;
     if (const int code = run_asset_command(); code >= 0) return code;
+    if (const int code = run_serve_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

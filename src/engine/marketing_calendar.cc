@@ -465,6 +465,7 @@ Result<CalendarInputs> ReadCalendarInputs(store::Store& store, int64_t now_us) {
     cc.owner = std::move(c.owner);
     cc.status = std::move(c.status);
     cc.version = c.version;
+    cc.last_event_us = c.last_event_us;
     inputs.campaigns.push_back(std::move(cc));
   }
   LIVESOP_RETURN_IF_ERROR(store.Scan({}, [&](const store::Event& e) -> Status {

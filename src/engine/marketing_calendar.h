@@ -84,6 +84,9 @@ struct CalendarCampaign {
   std::string owner;
   std::string status;  // as the campaigns read model has it
   int64_t version = 0;
+  // The time of its latest event (the campaigns read model's): when any
+  // part of it last changed, for a served feed's DTSTAMP.
+  int64_t last_event_us = 0;
   nlohmann::json values = nlohmann::json::object();  // the form values
   int64_t values_sequence = 1;  // the event that last set the values
   int64_t status_sequence = 0;  // the event that ended it; 0 while active

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/internal/absences.h"
+#include "store/internal/calendar_feeds.h"
 #include "store/internal/notify_tables.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
@@ -57,6 +58,7 @@ Status Copy(RawStore& from, RawStore& to) {
   if (status.ok()) {
     status = internal::CopyNotifySettings(from.sql(), to.sql());
   }
+  if (status.ok()) status = internal::CopyCalendarFeeds(from.sql(), to.sql());
   if (status.ok()) status = to.FinishCopy();
   if (status.ok()) status = to.Commit();
   from.Rollback();  // ends the read snapshot

@@ -651,6 +651,7 @@ TEST_F(PostgresStoreTest, OlderDatabaseGainsSopVersionsKeepingItsHistory) {
   sql.Run(
       "DROP TABLE notify_preferences, notify_cursors, webhook_endpoints, "
       "deliveries");
+  sql.Run("DROP TABLE calendar_feeds");
   sql.Run("DELETE FROM livesop_schema WHERE version >= 4");
   auto store = Open();
   ASSERT_NE(store, nullptr);

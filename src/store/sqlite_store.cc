@@ -24,6 +24,7 @@
 #include <unordered_map>
 
 #include "store/internal/absences.h"
+#include "store/internal/calendar_feeds.h"
 #include "store/internal/notify_tables.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
@@ -257,6 +258,21 @@ CREATE TABLE deliveries (
   sent_us BIGINT NOT NULL
 );
 CREATE INDEX deliveries_due ON deliveries (status, next_attempt_us);
+)sql"},
+      // Calendar feeds behind secret URLs (docs/marketing-calendar.md):
+      // only the SHA-256 of each token, unique, so a request finds its
+      // feed through the index.
+      {R"sql(
+CREATE TABLE calendar_feeds (
+  id TEXT PRIMARY KEY,
+  scope_kind TEXT NOT NULL,
+  scope_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  revoked_us BIGINT NOT NULL
+);
 )sql"},
   };
   return migrations;
@@ -617,6 +633,23 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   Result<int64_t> ReplayDeadDeliveries(int64_t now_us) override {
     LIVESOP_RETURN_IF_ERROR(Writable());
     return internal::ResetDeadDeliveries(*this, now_us);
+  }
+
+  Status AddCalendarFeed(const CalendarFeed& feed) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::InsertCalendarFeed(*this, feed);
+  }
+  Result<std::vector<CalendarFeed>> CalendarFeeds() override {
+    return internal::QueryCalendarFeeds(*this);
+  }
+  Result<CalendarFeed> CalendarFeedByTokenHash(
+      const std::string& token_hash) override {
+    return internal::QueryCalendarFeedByTokenHash(*this, token_hash);
+  }
+  Result<CalendarFeed> RevokeCalendarFeed(const std::string& id,
+                                          int64_t now_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::MarkCalendarFeedRevoked(*this, id, now_us);
   }
 
   Status PublishSop(const SopVersionRecord& record) override {

@@ -251,6 +251,25 @@ struct DeliveryQuery {
   int64_t limit = 1000;
 };
 
+// A calendar feed: a secret URL through which a calendar app subscribes to
+// the marketing calendar of a person, a team, a campaign or everyone
+// (docs/marketing-calendar.md). Only the SHA-256 of the URL's token is
+// kept, so the store cannot give the URL back: the token is shown once,
+// when the feed is made. Not an event: access plumbing, kept beside the
+// events and backed up with them.
+struct CalendarFeed {
+  std::string id;          // "cf_" and hex digits; the caller makes it
+  std::string scope_kind;  // "person", "team", "campaign" or "all"
+  std::string scope_id;    // the person, team or campaign; empty for "all"
+  std::string label;       // optional: what the subscriber calls it
+  std::string token_hash;  // SHA-256 of the token: 64 lowercase hex digits
+  std::string created_by;  // who made it (free text, may be empty)
+  int64_t created_us = 0;
+  int64_t revoked_us = 0;  // when it was revoked; 0: live
+
+  friend bool operator==(const CalendarFeed&, const CalendarFeed&) = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -366,6 +385,28 @@ class Store {
   virtual Status ReplayDelivery(int64_t id, int64_t now_us) = 0;
   // Replays every dead delivery; returns how many.
   virtual Result<int64_t> ReplayDeadDeliveries(int64_t now_us) = 0;
+
+  // Calendar feeds. AddCalendarFeed: InvalidArgument for an empty id, a
+  // scope kind other than person, team, campaign or all, a scope id
+  // missing (or given with "all"), a token hash that is not 64 lowercase
+  // hex digits, a negative time or a NUL character; AlreadyExists for an
+  // id or a token hash taken (nothing is written then); FailedPrecondition
+  // for a store opened read-only. The store does not check that the
+  // person, team or campaign exists: that is the caller's.
+  virtual Status AddCalendarFeed(const CalendarFeed& feed) = 0;
+  // Every feed, revoked ones too, by creation time, then id.
+  virtual Result<std::vector<CalendarFeed>> CalendarFeeds() = 0;
+  // The feed whose token hashes to `token_hash`, live or revoked (the
+  // caller decides what a revoked one means); NotFound when there is none.
+  // An index answers it: no scan, whatever the number of feeds.
+  virtual Result<CalendarFeed> CalendarFeedByTokenHash(
+      const std::string& token_hash) = 0;
+  // Revokes feed `id` at `now_us`, for good, and returns it as it is now.
+  // A feed revoked before keeps its first revocation time, and the call
+  // succeeds. NotFound for an unknown id; InvalidArgument for a time not
+  // after 0; FailedPrecondition for a store opened read-only.
+  virtual Result<CalendarFeed> RevokeCalendarFeed(const std::string& id,
+                                                  int64_t now_us) = 0;
 
   // The highest position written, 0 for an empty store.
   virtual Result<int64_t> LastPosition() = 0;

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -1121,6 +1122,145 @@ TEST_P(StoreContractTest, BackupsCarryEndpointsPreferencesAndOutbox) {
   fs::remove(restored);
   fs::remove(restored.string() + "-wal");
   fs::remove(restored.string() + "-shm");
+}
+
+// A live feed of a person, with a token hash made from `hash_seed` (a
+// PostgreSQL database is shared: ids and hashes must differ per test).
+CalendarFeed FeedOf(const std::string& id, const std::string& hash_seed,
+                    int64_t created_us) {
+  CalendarFeed feed;
+  feed.id = id;
+  feed.scope_kind = "person";
+  feed.scope_id = "intan-permata";
+  feed.label = "Intan's phone: ñ, 日本, 'quotes'";
+  // 64 hex digits: the hex of the seed's last 32 characters (where
+  // campaign ids differ), zeros before.
+  const std::string tail = hash_seed.size() > 32
+                               ? hash_seed.substr(hash_seed.size() - 32)
+                               : hash_seed;
+  std::string hash;
+  for (unsigned char c : tail) {
+    constexpr char kHex[] = "0123456789abcdef";
+    hash += kHex[c >> 4];
+    hash += kHex[c & 15];
+  }
+  feed.token_hash = std::string(64 - hash.size(), '0') + hash;
+  feed.created_by = "ops";
+  feed.created_us = created_us;
+  return feed;
+}
+
+TEST_P(StoreContractTest, CalendarFeedsAreFoundByTokenHashAndRevoked) {
+  const CalendarFeed feed = FeedOf("cf_" + campaign_, campaign_ + "a", 100);
+  ASSERT_TRUE(store_->AddCalendarFeed(feed).ok());
+  Result<CalendarFeed> found = store_->CalendarFeedByTokenHash(feed.token_hash);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(*found, feed);
+  EXPECT_EQ(
+      store_->CalendarFeedByTokenHash(std::string(64, 'f')).status().code(),
+      StatusCode::kNotFound);
+
+  CalendarFeed team = FeedOf("cf_t" + campaign_, campaign_ + "b", 200);
+  team.scope_kind = "team";
+  team.scope_id = "campaigns";
+  team.label.clear();
+  ASSERT_TRUE(store_->AddCalendarFeed(team).ok());
+  CalendarFeed everyone = FeedOf("cf_a" + campaign_, campaign_ + "c", 200);
+  everyone.scope_kind = "all";
+  everyone.scope_id.clear();
+  ASSERT_TRUE(store_->AddCalendarFeed(everyone).ok());
+  Result<std::vector<CalendarFeed>> all = store_->CalendarFeeds();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  std::vector<CalendarFeed> mine;
+  for (const CalendarFeed& f : *all) {
+    if (f.id.ends_with(campaign_)) mine.push_back(f);
+  }
+  // By creation time, then id.
+  EXPECT_EQ(mine, (std::vector<CalendarFeed>{feed, everyone, team}));
+
+  Result<CalendarFeed> revoked = store_->RevokeCalendarFeed(feed.id, 300);
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+  EXPECT_EQ(revoked->revoked_us, 300);
+  // A second revocation keeps the first time.
+  EXPECT_EQ(store_->RevokeCalendarFeed(feed.id, 400)->revoked_us, 300);
+  // Found still, revoked: what that means is the caller's.
+  EXPECT_EQ(store_->CalendarFeedByTokenHash(feed.token_hash)->revoked_us, 300);
+  EXPECT_EQ(store_->CalendarFeedByTokenHash(team.token_hash)->revoked_us, 0);
+  EXPECT_EQ(
+      store_->RevokeCalendarFeed("cf_none" + campaign_, 300).status().code(),
+      StatusCode::kNotFound);
+  EXPECT_EQ(store_->RevokeCalendarFeed(team.id, 0).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, MalformedOrTakenCalendarFeedsWriteNothing) {
+  const CalendarFeed feed = FeedOf("cf_" + campaign_, campaign_ + "d", 100);
+  ASSERT_TRUE(store_->AddCalendarFeed(feed).ok());
+  CalendarFeed same_id = FeedOf(feed.id, campaign_ + "e", 100);
+  EXPECT_EQ(store_->AddCalendarFeed(same_id).code(),
+            StatusCode::kAlreadyExists);
+  CalendarFeed same_hash = FeedOf("cf_2" + campaign_, campaign_ + "d", 100);
+  EXPECT_EQ(store_->AddCalendarFeed(same_hash).code(),
+            StatusCode::kAlreadyExists);
+
+  auto refused = [&](const std::function<void(CalendarFeed&)>& change) {
+    CalendarFeed bad = FeedOf("cf_bad" + campaign_, campaign_ + "f", 100);
+    change(bad);
+    return store_->AddCalendarFeed(bad).code() == StatusCode::kInvalidArgument;
+  };
+  EXPECT_TRUE(refused([](CalendarFeed& f) { f.id.clear(); }));
+  EXPECT_TRUE(refused([](CalendarFeed& f) { f.scope_kind = "role"; }));
+  EXPECT_TRUE(refused([](CalendarFeed& f) { f.scope_id.clear(); }));
+  EXPECT_TRUE(refused([](CalendarFeed& f) { f.scope_kind = "all"; }));
+  EXPECT_TRUE(refused([](CalendarFeed& f) { f.token_hash = "secret"; }));
+  EXPECT_TRUE(refused([](CalendarFeed& f) {
+    f.token_hash = std::string(64, 'A');  // hex, but not lowercase
+  }));
+  EXPECT_TRUE(refused([](CalendarFeed& f) { f.created_us = -1; }));
+  EXPECT_TRUE(
+      refused([](CalendarFeed& f) { f.label = std::string("a\0b", 3); }));
+  Result<std::vector<CalendarFeed>> all = store_->CalendarFeeds();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  for (const CalendarFeed& f : *all) {
+    EXPECT_FALSE(f.id.starts_with("cf_bad") || f.id.starts_with("cf_2"))
+        << f.id;
+  }
+  EXPECT_EQ(*store_->CalendarFeedByTokenHash(feed.token_hash), feed);
+
+  OpenOptions options;
+  options.read_only = true;
+  auto reader = OpenStore(url_, options);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(*(*reader)->CalendarFeedByTokenHash(feed.token_hash), feed);
+  EXPECT_EQ(
+      (*reader)
+          ->AddCalendarFeed(FeedOf("cf_ro" + campaign_, campaign_ + "g", 1))
+          .code(),
+      StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*reader)->RevokeCalendarFeed(feed.id, 5).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_P(StoreContractTest, BackupsCarryCalendarFeeds) {
+  const CalendarFeed live = FeedOf("cf_l" + campaign_, campaign_ + "h", 10);
+  CalendarFeed revoked = FeedOf("cf_r" + campaign_, campaign_ + "i", 20);
+  ASSERT_TRUE(store_->AddCalendarFeed(live).ok());
+  ASSERT_TRUE(store_->AddCalendarFeed(revoked).ok());
+  revoked = *store_->RevokeCalendarFeed(revoked.id, 30);
+  ASSERT_TRUE(
+      store_->Append(Request(campaign_, {MakeEvent("note", "N", 1)})).ok());
+  const fs::path backup =
+      fs::temp_directory_path() / ("livesop-feeds-" + campaign_ + ".db");
+  ASSERT_TRUE(BackupStore(*store_, backup.string()).ok());
+  {
+    OpenOptions options;
+    options.read_only = true;
+    Result<std::unique_ptr<Store>> copy = OpenStore(backup.string(), options);
+    ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+    EXPECT_EQ(*(*copy)->CalendarFeedByTokenHash(live.token_hash), live);
+    EXPECT_EQ(*(*copy)->CalendarFeedByTokenHash(revoked.token_hash), revoked);
+  }
+  fs::remove(backup);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,

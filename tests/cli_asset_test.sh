@@ -147,4 +147,86 @@ expect_eq "an unknown channel exit" "${code}" 1
 expect_contains "an unknown channel gets a suggestion" "${out}" \
   "did you mean instagram?"
 
+# --- a campaign's assets: requests, uploads, checks, readiness --------------------------
+
+read -r today launch end <<<"$(python3 -c '
+import datetime
+t = datetime.datetime.now(datetime.timezone.utc).date()
+print(t, t + datetime.timedelta(days=120), t + datetime.timedelta(days=150))')"
+cat >request.json <<JSON
+{
+  "campaign_name": "Spring launch", "requester": "intan-permata",
+  "objective": "awareness", "target_audience": "Young professionals",
+  "key_message": "Light, fast, yours", "strategic_outline": "Growth goal",
+  "campaign_brief": "https://drive.example.com/brief",
+  "channels": ["instagram", "email"], "asset_needs": "Feed posts, one email",
+  "budget": 25000000, "cost_center": "CC-1234", "brief_date": "${today}",
+  "launch_date": "${launch}", "end_date": "${end}",
+  "timeline": "https://drive.example.com/timeline", "urgent": false
+}
+JSON
+store=(--db store.db --sop "${sop}")
+run campaign submit "${store[@]}" --type product-launch --title "Spring" \
+  --id spring-1 --values request.json --as intan-permata
+expect_eq "submit exit" "${code}" 0
+
+run asset request spring-1 hero --channel instagram --spec ig-feed-portrait \
+  --note "Product on white" --as intan-permata "${store[@]}"
+expect_eq "asset request exit" "${code}" 0
+run asset request spring-1 hero2 --channel instagrm --as intan-permata \
+  "${store[@]}"
+expect_eq "a request for an unknown channel exit" "${code}" 1
+expect_contains "an unknown channel gets a suggestion" "${out}" \
+  "did you mean instagram?"
+run asset request spring-1 "Hero Banner" --channel instagram \
+  --as intan-permata "${store[@]}"
+expect_eq "an asset name with spaces exit" "${code}" 1
+expect_contains "an asset name says how to write it" "${out}" "hyphens"
+
+run_json asset readiness spring-1 "${store[@]}" --json
+expect_eq "readiness before any upload" \
+  "$(py '[(a["channel"], a["asset"], a["status"]) for a in d["assets"]]' <<<"${out}")" \
+  "[('email', '', 'unplanned'), ('instagram', 'hero', 'missing')]"
+
+# A square image for a portrait spec fails it, with the reason recorded.
+run_json asset add spring-1 img-1080x1080.png --name hero --as intan-permata \
+  "${store[@]}" --json
+expect_eq "asset add exit" "${code}" 0
+expect_eq "the first version fails the requested spec" \
+  "$(py '(d["asset_version"], d["spec"], d["passed"], d["failures"][0])' <<<"${out}")" \
+  "(1, 'ig-feed-portrait', False, '1080×1080 px; the channel wants 1080×1350 px')"
+expect_true "the file is kept by its content" \
+  test -f "files/sha256/$(py 'd["sha256"][:2]' <<<"${out}")/$(py 'd["sha256"][2:]' <<<"${out}")"
+run_json asset add spring-1 img-1080x1350.jpg --name hero --comment "Portrait crop" \
+  --as intan-permata "${store[@]}" --json
+expect_eq "the second version meets it" \
+  "$(py '(d["asset_version"], d["passed"], d["already_stored"])' <<<"${out}")" \
+  "(2, True, False)"
+run_json asset add spring-1 img-1080x1350.jpg --name hero-copy --channel instagram \
+  --as intan-permata "${store[@]}" --json
+expect_eq "the same bytes again are stored once" \
+  "$(py 'd["already_stored"]' <<<"${out}")" "True"
+run asset add spring-1 cut.png --name hero --as intan-permata "${store[@]}"
+expect_eq "a damaged upload exit" "${code}" 1
+expect_eq "a damaged upload adds no version" \
+  "$("${livesop}" campaign show spring-1 "${store[@]}" --events --json |
+    py 'len([e for e in d["events"] if e["type"] == "asset_added"])')" "3"
+run asset add spring-1 img-1080x1080.png --name banner --as intan-permata \
+  "${store[@]}"
+expect_eq "an unrequested asset without a channel exit" "${code}" 1
+expect_contains "it asks for the channel" "${out}" "--channel"
+run asset add spring-1 img-1080x1080.png --name banner --channel instagram \
+  --as lina-hartono "${store[@]}"
+expect_eq "someone outside the campaign's process exit" "${code}" 1
+expect_contains "someone outside is refused" "${out}" "may not work on"
+
+expect_eq "every check is an event with its rules" \
+  "$("${livesop}" campaign show spring-1 "${store[@]}" --events --json |
+    py '[(e["payload"]["asset"], e["payload"]["version"], e["payload"]["passed"], len(e["payload"]["rules"]) > 3) for e in d["events"] if e["type"] == "asset_checked"]')" \
+  "[('hero', 1, False, True), ('hero', 2, True, True), ('hero-copy', 1, True, True)]"
+run asset readiness spring-1 "${store[@]}"
+expect_contains "readiness lists the email channel as unplanned" "${out}" \
+  "the request names channel email but no asset is requested or uploaded for it"
+expect_contains "readiness says it is not ready" "${out}" "not ready"
+
 finish

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -9,10 +10,12 @@
 #include <vector>
 
 #include "assets/check.h"
+#include "assets/file_store.h"
 #include "assets/inspect.h"
 #include "cli/exit_codes.h"
 #include "cli/workflow.h"
 #include "core/text.h"
+#include "engine/engine.h"
 #include "sop/validate.h"
 
 namespace livesop::cli {
@@ -27,7 +30,42 @@ struct AssetArgs {
   std::string sop;
   std::string channel;
   bool json = false;
+  // asset request, add, readiness
+  std::string db;
+  std::string campaign;
+  std::string name;
+  std::string spec;
+  std::string note;  // request: note; add: comment
+  std::string files;
+  std::string as;
 };
+
+// The arguments a store session takes (workflow.h's OpenSession).
+WorkflowArgs SessionArgs(const AssetArgs& args) {
+  WorkflowArgs out;
+  out.db = args.db;
+  out.sop = args.sop;
+  out.json = args.json;
+  out.as = args.as;
+  return out;
+}
+
+// Where uploaded files are kept: --files, else a `files` folder beside a
+// SQLite database; a PostgreSQL store needs --files (LIVESOP_FILES).
+Result<std::string> FilesRoot(const AssetArgs& args) {
+  if (!args.files.empty()) return args.files;
+  std::string path = args.db;
+  if (path.rfind("postgresql:", 0) == 0 || path.rfind("postgres:", 0) == 0) {
+    return InvalidArgumentError(
+        "--files is required with a PostgreSQL store: the folder where "
+        "uploaded files are kept (or set LIVESOP_FILES)");
+  }
+  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+  const std::filesystem::path parent =
+      std::filesystem::path(path).parent_path();
+  return (parent.empty() ? std::filesystem::path("files") : parent / "files")
+      .string();
+}
 
 Json RuleToJson(const assets::RuleCheck& rule) {
   return {{"rule", rule.rule},
@@ -194,6 +232,177 @@ int RunAssetCheck(const AssetArgs& args) {
   return named_fails ? kExitInvalid : kExitOk;
 }
 
+int RunAssetRequest(const AssetArgs& args) {
+  const std::string command = "asset request";
+  Session session;
+  if (const int code = OpenSession(SessionArgs(args), command, true, session);
+      code != kExitOk) {
+    return code;
+  }
+  engine::AssetRequest request;
+  request.channel = args.channel;
+  request.spec = args.spec;
+  request.note = args.note;
+  Result<engine::CampaignState> state =
+      session.engine->RequestAsset(args.campaign, args.as, args.name, request);
+  if (!state.ok()) return Fail(command, state.status(), args.json);
+  if (args.json) {
+    std::cout << Json({{"ok", true},
+                       {"campaign", state->campaign},
+                       {"asset", args.name},
+                       {"channel", args.channel},
+                       {"spec", args.spec},
+                       {"version", state->version}})
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << args.as << " requested asset " << args.name << " of campaign "
+              << state->campaign << " for " << args.channel
+              << (args.spec.empty() ? "" : " (" + args.spec + ")") << "\n";
+  }
+  return kExitOk;
+}
+
+int RunAssetAdd(const AssetArgs& args) {
+  const std::string command = "asset add";
+  Session session;
+  if (const int code = OpenSession(SessionArgs(args), command, true, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<std::string> root = FilesRoot(args);
+  if (!root.ok()) return UsageError(command, root.status().message());
+  Result<assets::FileStore> files = assets::FileStore::Open(*root);
+  if (!files.ok()) return Fail(command, files.status(), args.json);
+  // Inspected before it is stored, so a damaged file is refused and never
+  // kept.
+  Result<assets::Inspection> inspected = assets::Inspect(args.file);
+  if (!inspected.ok()) return Fail(command, inspected.status(), args.json);
+  Result<assets::StoredFile> stored = files->PutFile(args.file, "");
+  if (!stored.ok()) return Fail(command, stored.status(), args.json);
+  engine::AssetUpload upload;
+  upload.name = args.name;
+  upload.channel = args.channel;
+  upload.spec = args.spec;
+  upload.sha256 = stored->sha256;
+  upload.file_name = stored->safe_name;
+  upload.comment = args.note;
+  upload.inspection = std::move(*inspected);
+  Result<engine::CampaignState> state =
+      session.engine->AddAsset(args.campaign, args.as, upload);
+  if (!state.ok()) return Fail(command, state.status(), args.json);
+  const engine::AssetVersion& added = state->assets.at(args.name).back();
+  if (args.json) {
+    std::cout << Json({{"ok", true},
+                       {"campaign", state->campaign},
+                       {"asset", args.name},
+                       {"asset_version", added.version},
+                       {"sha256", added.sha256},
+                       {"already_stored", stored->already_stored},
+                       {"summary", added.summary},
+                       {"channel", added.channel},
+                       {"spec", added.spec},
+                       {"passed", added.passed},
+                       {"failures", added.failures},
+                       {"version", state->version}})
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << args.as << " added version " << added.version << " of asset "
+              << args.name << " to campaign " << state->campaign << ": "
+              << added.summary << "\n"
+              << (added.passed ? "meets " : "fails ") << added.channel
+              << (added.spec.empty() ? "" : " spec " + added.spec)
+              << (added.passed ? "" : ":") << "\n";
+    for (const std::string& reason : added.failures) {
+      std::cout << "  " << reason << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int RunAssetReadiness(const AssetArgs& args) {
+  const std::string command = "asset readiness";
+  Session session;
+  if (const int code = OpenSession(SessionArgs(args), command, true, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<engine::CampaignState> state = session.engine->Load(args.campaign);
+  if (!state.ok()) return Fail(command, state.status(), args.json);
+  const std::vector<engine::AssetReadiness> report =
+      session.engine->Readiness(*state);
+  bool ready = true;
+  for (const engine::AssetReadiness& r : report) {
+    ready = ready && r.status == "ready";
+  }
+  if (args.json) {
+    Json items = Json::array();
+    for (const engine::AssetReadiness& r : report) {
+      items.push_back({{"asset", r.asset},
+                       {"channel", r.channel},
+                       {"spec", r.spec},
+                       {"requested", r.requested},
+                       {"versions", r.versions},
+                       {"status", r.status},
+                       {"reasons", r.reasons}});
+    }
+    std::cout << Json({{"ok", true},
+                       {"campaign", state->campaign},
+                       {"ready", ready && !report.empty()},
+                       {"assets", std::move(items)}})
+                     .dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  if (report.empty()) {
+    std::cout << "campaign " << state->campaign
+              << " has no channel, asset request or asset\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"CHANNEL", "ASSET", "SPEC", "VERSIONS", "STATUS"}};
+  for (const engine::AssetReadiness& r : report) {
+    rows.push_back({r.channel, r.asset.empty() ? "-" : r.asset,
+                    r.spec.empty() ? "-" : r.spec, std::to_string(r.versions),
+                    r.status});
+  }
+  PrintTable(rows, std::cout);
+  for (const engine::AssetReadiness& r : report) {
+    if (r.status == "ready") continue;
+    for (const std::string& reason : r.reasons) {
+      std::cout << "  " << (r.asset.empty() ? r.channel : r.asset) << ": "
+                << reason << "\n";
+    }
+  }
+  std::cout << (ready ? "every asset is ready\n"
+                      : "not ready: fix or deliver what is listed\n");
+  return kExitOk;
+}
+
+// --db, --sop, --as and --json of the commands that work on a campaign.
+void AddCampaignOptions(CLI::App* command, AssetArgs& a, bool with_as) {
+  command
+      ->add_option("--db", a.db,
+                   "The store: a SQLite file or a postgresql:// URL; default "
+                   "from LIVESOP_DB")
+      ->envname("LIVESOP_DB")
+      ->required();
+  command
+      ->add_option("--sop", a.sop,
+                   "The root YAML file of the SOP; default from LIVESOP_SOP, "
+                   "else the latest published")
+      ->envname("LIVESOP_SOP");
+  command->add_flag("--json", a.json, "Print the result as one JSON object");
+  if (with_as) {
+    command->add_option("--as", a.as, "Who does it: a person id")->required();
+  }
+  command->footer(
+      "Exit codes: 0 done, 1 refused (an unknown campaign, channel or spec, "
+      "a damaged file, someone who may not), 2 usage error or a file that "
+      "cannot be read, 3 the store failed.");
+}
+
 }  // namespace
 
 std::function<int()> AddAssetCommands(CLI::App& app) {
@@ -225,8 +434,55 @@ std::function<int()> AddAssetCommands(CLI::App& app) {
       "channel's specs), 1 a damaged file, an unknown channel, an SOP with "
       "errors, or with --channel a file that meets none of its specs, 2 "
       "usage error or a file that cannot be read.");
+  AssetArgs& a = *args;
+  CLI::App* request = asset->add_subcommand(
+      "request",
+      "Request an asset of a campaign for a channel (a design request), "
+      "optionally for one of its asset specs");
+  request->add_option("CAMPAIGN", a.campaign, "The campaign's id")->required();
+  request->add_option("NAME", a.name, "The asset's name: hero-banner")
+      ->required();
+  request->add_option("--channel", a.channel, "The SOP's channel id")
+      ->required();
+  request->add_option("--spec", a.spec, "One of the channel's asset specs");
+  request->add_option("--note", a.note, "What it should show or say");
+  AddCampaignOptions(request, a, true);
+
+  CLI::App* add = asset->add_subcommand(
+      "add",
+      "Upload FILE as the next version of a campaign's asset: stored once "
+      "by content, inspected, and checked against its channel's spec");
+  add->add_option("CAMPAIGN", a.campaign, "The campaign's id")->required();
+  add->add_option("FILE", a.file, "The file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add->add_option("--name", a.name, "The asset's name: hero-banner")
+      ->required();
+  add->add_option("--channel", a.channel,
+                  "The SOP's channel id (default: the request's)");
+  add->add_option("--spec", a.spec,
+                  "The spec to check against (default: the request's, else "
+                  "the best fit)");
+  add->add_option("--comment", a.note, "What changed in this version");
+  add->add_option("--files", a.files,
+                  "Where files are kept (default: files/ beside a SQLite "
+                  "database; required with PostgreSQL)")
+      ->envname("LIVESOP_FILES");
+  AddCampaignOptions(add, a, true);
+
+  CLI::App* readiness = asset->add_subcommand(
+      "readiness",
+      "Per asset and channel of a campaign: ready, failing its spec (why), "
+      "missing, or a channel with nothing planned");
+  readiness->add_option("CAMPAIGN", a.campaign, "The campaign's id")
+      ->required();
+  AddCampaignOptions(readiness, a, false);
+
   return [=]() -> int {
     if (check->parsed()) return RunAssetCheck(*args);
+    if (request->parsed()) return RunAssetRequest(*args);
+    if (add->parsed()) return RunAssetAdd(*args);
+    if (readiness->parsed()) return RunAssetReadiness(*args);
     return -1;
   };
 }

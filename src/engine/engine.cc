@@ -357,6 +357,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     });
   }
   if (type == "spend_recorded") state.spent = payload.value("total", 0.0);
+  if (type.starts_with("asset_")) ApplyAssetEvent(state, event, payload);
   if (event.sequence > 0) state.version = event.sequence;
   return OkStatus();
 }

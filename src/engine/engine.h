@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "assets/inspect.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -127,6 +128,61 @@ struct Timer {
   std::string template_id;  // missing_template: the template missing
 
   friend bool operator==(const Timer&, const Timer&) = default;
+};
+
+// A design or asset request: what a campaign needs for a channel.
+struct AssetRequest {
+  std::string channel;  // the SOP's channel id
+  std::string spec;     // its asset spec id; empty: any of the channel's
+  std::string note;
+  std::string requested_by;
+  int64_t at_us = 0;
+
+  friend bool operator==(const AssetRequest&, const AssetRequest&) = default;
+};
+
+// One upload of a campaign's asset (a proof): the file, and how it fared
+// against its channel's spec.
+struct AssetVersion {
+  int version = 0;  // 1, 2, ... per asset
+  std::string sha256;
+  std::string file_name;  // safe display name
+  std::string mime;
+  int64_t size = 0;
+  std::string summary;  // assets::Summary of the inspection
+  std::string uploaded_by;
+  int64_t at_us = 0;
+  std::string channel;
+  std::string spec;  // the spec checked against; empty: the channel has none
+  bool passed = false;
+  std::vector<std::string> failures;  // the reasons of the failed rules
+
+  friend bool operator==(const AssetVersion&, const AssetVersion&) = default;
+};
+
+// A file to add to a campaign as a version of its asset `name`.
+struct AssetUpload {
+  std::string name;     // the asset's name in the campaign ("hero-banner")
+  std::string channel;  // default: the request's of the same name
+  std::string spec;     // default: the request's, else the best fit
+  std::string sha256;   // where the file store keeps it
+  std::string file_name;
+  std::string comment;
+  assets::Inspection inspection;
+};
+
+// Where one asset of a campaign stands (Engine::Readiness).
+struct AssetReadiness {
+  std::string asset;  // the asset's name; empty for a channel with none
+  std::string channel;
+  std::string spec;
+  bool requested = false;
+  int versions = 0;
+  // "ready" (the latest version meets its spec), "fails" (it does not),
+  // "missing" (requested, nothing uploaded), "unplanned" (a channel of the
+  // request with nothing requested or uploaded for it).
+  std::string status;
+  std::vector<std::string> reasons;  // why it fails, or what is missing
 };
 
 // What a sweep of the due timers did.
@@ -238,6 +294,9 @@ struct CampaignState {
   std::map<std::string, Timer> timers;  // by task id
   // Money spent so far (spend_recorded), in the SOP's budget currency.
   double spent = 0;
+  // Design and asset requests, and every version uploaded, by asset name.
+  std::map<std::string, AssetRequest> asset_requests;
+  std::map<std::string, std::vector<AssetVersion>> assets;
   int64_t version = 0;  // the campaign's last event sequence
 
   friend bool operator==(const CampaignState&, const CampaignState&) = default;
@@ -454,6 +513,34 @@ class Engine {
                                     const std::string& actor, double amount,
                                     const std::string& note);
 
+  // Requests an asset for one of the SOP's channels, optionally a given
+  // spec of it: `asset_requested`. The campaign's owner, the process
+  // owner's role, the channel's owner role, and whoever holds a role of the
+  // campaign's process may. NotFound for an unknown channel or spec (with
+  // the closest name); InvalidArgument for a name that is not a-z, 0-9 and
+  // hyphens.
+  Result<CampaignState> RequestAsset(const std::string& campaign,
+                                     const std::string& actor,
+                                     const std::string& name,
+                                     const AssetRequest& request);
+
+  // Adds an uploaded file as the next version of the campaign's asset
+  // `upload.name` and checks it against its channel's spec (the one given
+  // or requested, else the best fit, assets::BestSpecFor): `asset_added`,
+  // then `asset_checked` with every rule's outcome and reason, so mining
+  // can tie rework to spec failures. A failed check is recorded, not
+  // refused. Who may: as for RequestAsset. NotFound for an unknown
+  // channel or spec; InvalidArgument without a channel (none given nor
+  // requested).
+  Result<CampaignState> AddAsset(const std::string& campaign,
+                                 const std::string& actor,
+                                 const AssetUpload& upload);
+
+  // Per asset of the campaign, requested or uploaded, where it stands; and
+  // each channel of its request with nothing for it. By channel, then
+  // asset.
+  std::vector<AssetReadiness> Readiness(const CampaignState& state) const;
+
   // The campaign's budget: its request's value of the SOP's budget field
   // (a number, or a number written as text); nullopt when there is none.
   std::optional<double> BudgetOf(const CampaignState& state) const;
@@ -626,6 +713,13 @@ class Engine {
       const std::map<std::string, std::string>& mapping) const;
   Status ApplyMigration(CampaignState& state,
                         const nlohmann::json& payload) const;
+
+  // Whether `actor` may request or add the campaign's assets (design.cc).
+  Status MayWorkOnAssets(const Context& context, const std::string& actor,
+                         const sop::Channel* channel) const;
+  // The state change of asset_requested, asset_added and asset_checked.
+  static void ApplyAssetEvent(CampaignState& state, const store::Event& event,
+                              const nlohmann::json& payload);
 
   // Checks the campaign is open and `step` active; sets `*node`.
   Status Active(Context& context, const std::string& step, int* node) const;

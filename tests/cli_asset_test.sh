@@ -153,18 +153,7 @@ read -r today launch end <<<"$(python3 -c '
 import datetime
 t = datetime.datetime.now(datetime.timezone.utc).date()
 print(t, t + datetime.timedelta(days=120), t + datetime.timedelta(days=150))')"
-cat >request.json <<JSON
-{
-  "campaign_name": "Spring launch", "requester": "intan-permata",
-  "objective": "awareness", "target_audience": "Young professionals",
-  "key_message": "Light, fast, yours", "strategic_outline": "Growth goal",
-  "campaign_brief": "https://drive.example.com/brief",
-  "channels": ["instagram", "email"], "asset_needs": "Feed posts, one email",
-  "budget": 25000000, "cost_center": "CC-1234", "brief_date": "${today}",
-  "launch_date": "${launch}", "end_date": "${end}",
-  "timeline": "https://drive.example.com/timeline", "urgent": false
-}
-JSON
+write_request request.json "${today}" "${launch}" "${end}" '["instagram", "email"]'
 store=(--db store.db --sop "${sop}")
 run campaign submit "${store[@]}" --type product-launch --title "Spring" \
   --id spring-1 --values request.json --as intan-permata

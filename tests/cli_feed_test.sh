@@ -49,26 +49,7 @@ t = datetime.date.today()
 l = t + datetime.timedelta(days=150)
 while l.weekday() > 4: l += datetime.timedelta(days=1)
 print(t, l, l + datetime.timedelta(days=30))')"
-cat >request.json <<EOF2
-{
-  "campaign_name": "Spring launch",
-  "requester": "intan-permata",
-  "objective": "awareness",
-  "target_audience": "Young professionals in Jakarta",
-  "key_message": "Light, fast, yours",
-  "strategic_outline": "Supports the growth goal of the quarter",
-  "campaign_brief": "https://drive.example.com/brief",
-  "channels": ["email"],
-  "asset_needs": "Instagram feed 1080x1350 JPG",
-  "budget": 25000000,
-  "cost_center": "CC-1234",
-  "brief_date": "${today}",
-  "launch_date": "${launch}",
-  "end_date": "${to}",
-  "timeline": "https://drive.example.com/timeline",
-  "urgent": false
-}
-EOF2
+write_request request.json "${today}" "${launch}" "${to}"
 run campaign submit "${db[@]}" --type product-launch --title "Launch c1" \
   --id c1 --values request.json --as intan-permata
 expect_eq "submit c1 exit" "${code}" 0

@@ -84,3 +84,29 @@ finish() {
   [ "${failed}" -eq 0 ]
   exit $?
 }
+
+# write_request FILE BRIEF_DATE LAUNCH_DATE END_DATE [CHANNELS_JSON]: a
+# complete Campaign Request Form of the example SOP for a small-budget,
+# standard-route product launch (channels default ["email"]).
+write_request() {
+  cat >"$1" <<JSON
+{
+  "campaign_name": "Spring launch",
+  "requester": "intan-permata",
+  "objective": "awareness",
+  "target_audience": "Young professionals in Jakarta",
+  "key_message": "Light, fast, yours",
+  "strategic_outline": "Supports the growth goal of the quarter",
+  "campaign_brief": "https://drive.example.com/brief",
+  "channels": ${5:-[\"email\"]},
+  "asset_needs": "Instagram feed 1080x1350 JPG",
+  "budget": 25000000,
+  "cost_center": "CC-1234",
+  "brief_date": "$2",
+  "launch_date": "$3",
+  "end_date": "$4",
+  "timeline": "https://drive.example.com/timeline",
+  "urgent": false
+}
+JSON
+}

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -48,23 +47,6 @@ WorkflowArgs SessionArgs(const AssetArgs& args) {
   out.json = args.json;
   out.as = args.as;
   return out;
-}
-
-// Where uploaded files are kept: --files, else a `files` folder beside a
-// SQLite database; a PostgreSQL store needs --files (LIVESOP_FILES).
-Result<std::string> FilesRoot(const AssetArgs& args) {
-  if (!args.files.empty()) return args.files;
-  std::string path = args.db;
-  if (path.rfind("postgresql:", 0) == 0 || path.rfind("postgres:", 0) == 0) {
-    return InvalidArgumentError(
-        "--files is required with a PostgreSQL store: the folder where "
-        "uploaded files are kept (or set LIVESOP_FILES)");
-  }
-  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
-  const std::filesystem::path parent =
-      std::filesystem::path(path).parent_path();
-  return (parent.empty() ? std::filesystem::path("files") : parent / "files")
-      .string();
 }
 
 Json RuleToJson(const assets::RuleCheck& rule) {
@@ -270,7 +252,7 @@ int RunAssetAdd(const AssetArgs& args) {
       code != kExitOk) {
     return code;
   }
-  Result<std::string> root = FilesRoot(args);
+  Result<std::string> root = FilesRoot(args.files, args.db);
   if (!root.ok()) return UsageError(command, root.status().message());
   Result<assets::FileStore> files = assets::FileStore::Open(*root);
   if (!files.ok()) return Fail(command, files.status(), args.json);

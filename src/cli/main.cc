@@ -16,6 +16,7 @@
 
 #include "cli/asset_commands.h"
 #include "cli/calendar_commands.h"
+#include "cli/doc_commands.h"
 #include "cli/example_files.h"
 #include "cli/exit_codes.h"
 #include "cli/mine_commands.h"
@@ -266,6 +267,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddAssetCommands(app);
   const std::function<int()> run_serve_command =
       livesop::cli::AddServeCommand(app);
+  const std::function<int()> run_doc_command =
+      livesop::cli::AddDocCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -292,6 +295,7 @@ int main(int argc, char** argv) {
     if (const int code = run_calendar_command(); code >= 0) return code;
     if (const int code = run_asset_command(); code >= 0) return code;
     if (const int code = run_serve_command(); code >= 0) return code;
+    if (const int code = run_doc_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

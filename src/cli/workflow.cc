@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <filesystem>
 #include <iostream>
 #include <utility>
 
@@ -174,6 +175,18 @@ int Fail(const std::string& command, const Status& status, bool json) {
 int UsageError(const std::string& command, const std::string& message) {
   std::cerr << "livesop " << command << ": " << message << "\n";
   return kExitUsage;
+}
+
+Result<std::string> FilesRoot(const std::string& files, const std::string& db) {
+  if (!files.empty()) return files;
+  std::string path = db;
+  if (path.starts_with("postgresql:") || path.starts_with("postgres:")) {
+    return InvalidArgumentError(
+        "a PostgreSQL store has no folder for files: name one with --files "
+        "DIR (or set LIVESOP_FILES)");
+  }
+  if (path.starts_with("sqlite:")) path = path.substr(7);
+  return (std::filesystem::path(path).parent_path() / "files").string();
 }
 
 std::string TimeText(int64_t micros) {

@@ -152,6 +152,12 @@ int Fail(const std::string& command, const Status& status, bool json);
 // message on standard error, exit 2.
 int UsageError(const std::string& command, const std::string& message);
 
+// The folder of the workspace's file store (uploaded assets, document and
+// template files): `files` when given (--files, LIVESOP_FILES), else a
+// `files` folder beside a SQLite store `db`. InvalidArgument for a
+// PostgreSQL store without `files`: it has no folder of its own.
+Result<std::string> FilesRoot(const std::string& files, const std::string& db);
+
 // For text output: "2026-05-04T09:00:00Z" (UTC, to the second), or "" for
 // 0 (no time).
 std::string TimeText(int64_t micros);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <utility>
 
 #include "core/text.h"
@@ -355,6 +356,54 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     std::erase_if(state.timers, [](const auto& entry) {
       return entry.second.kind != "escalation";
     });
+  }
+  // Documents and the templates their tasks wait for.
+  if (type == "document_version_added") {
+    const std::string id = payload.value("document", "");
+    Document& document = state.documents[id];
+    document.id = id;
+    if (document.kind.empty()) document.kind = payload.value("kind", "other");
+    DocumentVersion& v = document.versions.emplace_back();
+    v.version =
+        payload.value("version", static_cast<int>(document.versions.size()));
+    v.author = event.resource;
+    v.time_us = event.time_us;
+    v.comment = payload.value("comment", "");
+    v.is_file = payload.value("content", "text") == "file";
+    v.bytes = payload.value("bytes", int64_t{0});
+    v.sha256 = payload.value("sha256", "");
+    v.mime = payload.value("mime", "");
+    v.name = payload.value("name", "");
+  } else if (type == "approval_decided" &&
+             payload.value("outcome", "") == "approved") {
+    // The deciding approval binds the versions it names.
+    for (const Json& named : payload.value("documents", Json::array())) {
+      auto document = state.documents.find(named.value("document", ""));
+      if (document == state.documents.end()) continue;
+      document->second.approvals.push_back(
+          {named.value("version", 0), step, event.resource, event.time_us});
+    }
+  } else if (type == "template_missing") {
+    state.missing_templates[payload.value("template", "")]
+                           [payload.value("task", "")] = step;
+  } else if (type == "template_provided") {
+    const std::string id = payload.value("template", "");
+    if (auto open = state.missing_templates.find(id);
+        open != state.missing_templates.end()) {
+      open->second.erase(payload.value("task", ""));
+      if (open->second.empty()) state.missing_templates.erase(open);
+    }
+  }
+  if (type == "task_completed" || type == "approval_decided" ||
+      type == "task_skipped" || type == "task_cancelled") {
+    // A task that ended waits for no template.
+    const std::string task = payload.value("task", "");
+    for (auto it = state.missing_templates.begin();
+         it != state.missing_templates.end();) {
+      it->second.erase(task);
+      it = it->second.empty() ? state.missing_templates.erase(it)
+                              : std::next(it);
+    }
   }
   if (type == "spend_recorded") state.spent = payload.value("total", 0.0);
   if (type.starts_with("asset_")) ApplyAssetEvent(state, event, payload);
@@ -800,6 +849,17 @@ Status Engine::DecideAs(Context& context, int node, const std::string& role,
       !context.resource.empty() ? context.resource : context.actor;
   payload["step"] = s.id;
   payload["decision"] = VerdictName(verdict);
+  // The decision is on the versions current now: an approval that decides
+  // the step binds them (docs/documents.md).
+  if (!context.state.documents.empty()) {
+    Json named = Json::array();
+    for (const auto& [id, document] : context.state.documents) {
+      if (document.versions.empty()) continue;
+      named.push_back(
+          {{"document", id}, {"version", document.versions.back().version}});
+    }
+    payload["documents"] = std::move(named);
+  }
   if (s.type == sop::StepType::kReview) {
     payload["task"] = campaign + "/" + s.id;
     FlowStep moved;

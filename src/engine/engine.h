@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "assets/file_store.h"
 #include "assets/inspect.h"
 #include "core/calendar.h"
 #include "core/clock.h"
@@ -34,6 +35,7 @@
 #include "engine/flow.h"
 #include "engine/intake.h"
 #include "engine/preview.h"
+#include "engine/word_diff.h"
 #include "sop/graph.h"
 #include "sop/model.h"
 #include "store/store.h"
@@ -232,6 +234,139 @@ struct MigrationReport {
 
 nlohmann::json MigrationReportToJson(const MigrationReport& report);
 
+// Campaign documents (docs/documents.md): a brief, copy, a script or
+// anything else a campaign writes, each with numbered versions that never
+// change.
+
+// The kinds of campaign documents.
+inline constexpr const char* kDocumentKinds[] = {"brief", "copy", "script",
+                                                 "other"};
+// The most a text version holds, in bytes: it is kept in its event.
+inline constexpr int64_t kMaxDocumentText = int64_t{256} * 1024;
+// The most of a text file in the file store that is compared (DiffDocument).
+inline constexpr int64_t kMaxComparedFile = int64_t{4} * 1024 * 1024;
+
+// What a new document version holds: text, or a file.
+struct DocumentInput {
+  // The text itself, when no file is named: UTF-8, not blank, at most
+  // kMaxDocumentText bytes.
+  std::string text;
+  // Or a file: UTF-8 text of at most kMaxDocumentText bytes is kept as
+  // text (so versions can be compared word by word); anything else goes
+  // to the engine's file store (SetFileStore), up to its size limit.
+  std::string file_path;
+  std::string file_name;  // shown for the file; default its path's last part
+};
+
+// One version of a document, as its event recorded it.
+struct DocumentVersion {
+  int version = 0;  // 1, 2, ...
+  std::string author;
+  int64_t time_us = 0;
+  std::string comment;
+  bool is_file = false;  // a file in the file store; else text in the event
+  int64_t bytes = 0;
+  std::string sha256;  // files
+  std::string mime;    // files
+  std::string name;    // the file's name, when it came from a file
+
+  friend bool operator==(const DocumentVersion&,
+                         const DocumentVersion&) = default;
+};
+
+// A version approved by an approval or review step: the decision that
+// approved the step named the version current then. An approved version
+// is locked: versions never change, and a later one needs approving
+// again.
+struct DocumentApproval {
+  int version = 0;
+  std::string step;
+  std::string by;  // who gave the deciding approval
+  int64_t time_us = 0;
+
+  friend bool operator==(const DocumentApproval&,
+                         const DocumentApproval&) = default;
+};
+
+struct Document {
+  std::string id;    // unique in the campaign: "brief", "copy-id"
+  std::string kind;  // one of kDocumentKinds
+  std::vector<DocumentVersion> versions;    // by number, from 1
+  std::vector<DocumentApproval> approvals;  // in the order given
+
+  friend bool operator==(const Document&, const Document&) = default;
+};
+
+// "approved" (some step approved it), "draft" (the latest, not approved)
+// or "superseded" (an earlier version no step approved).
+std::string DocumentVersionStatus(const Document& document, int version);
+
+// A version's content, read back from its event.
+struct DocumentContent {
+  std::string document;
+  std::string kind;
+  DocumentVersion version;
+  std::string text;       // text versions
+  std::string file_path;  // files: where the file store keeps it, when the
+                          // engine has one
+};
+
+// One line of a campaign's revision log, in time order.
+struct RevisionEntry {
+  // "version": a document version was added; "decision": an approval or
+  // review decision named the document's version; "changed_after_approval":
+  // a version came after an approved one.
+  std::string kind;
+  int64_t time_us = 0;
+  std::string document;
+  int version = 0;        // added, decided on, or added after approval
+  std::string person;     // the author or the approver
+  std::string role;       // decisions: the role decided in
+  std::string step;       // decisions and changes after approval
+  std::string comment;    // versions and decisions
+  std::string decision;   // decisions: approve, reject or request_changes
+  bool decides = false;   // decisions: this one decided the step
+  bool approved = false;  // decisions: ... as approved (the version is locked)
+  int approved_version = 0;  // changed_after_approval
+  bool reopened = false;     // changed_after_approval: the step is asked again
+  bool is_file = false;      // versions
+  int64_t bytes = 0;         // versions
+  std::string name;          // versions: the file's name
+
+  friend bool operator==(const RevisionEntry&, const RevisionEntry&) = default;
+};
+
+// The template library (docs/documents.md): a template of the SOP with its
+// versions from the store's library, or from the SOP when the library has
+// none of it yet.
+struct LibraryTemplate {
+  std::string id;
+  std::string name;
+  std::string owner;  // a role or a person
+  std::string description;
+  bool in_library = false;  // the versions are the store's; else the SOP's
+  std::vector<store::TemplateVersionRecord> versions;
+  std::string approved;  // the approved version; empty when none
+};
+
+// A new version of a template: a draft, its file kept in the file store.
+struct TemplateVersionInput {
+  std::string template_id;
+  std::string version;  // "2.2": letters, digits, '.', '-', '_'; new
+  std::string file_path;
+  std::string file_name;  // default: the path's last part
+  std::string changes;
+  std::string actor;
+};
+
+// What approving a template version did.
+struct TemplateApproval {
+  LibraryTemplate library;             // the template afterwards
+  std::vector<std::string> retired;    // versions it retired
+  std::vector<std::string> fulfilled;  // campaigns whose request is met
+  std::vector<std::string> problems;   // campaigns that could not be told
+};
+
 // An immutable value shared by the copies of whatever holds it: copying
 // shares it, and changing it puts a changed copy in place of the shared one
 // (Set), so the others keep what they had. The engine keeps each open
@@ -289,6 +424,12 @@ struct CampaignState {
   std::set<std::string> skip_planned;
   std::map<std::string, AdHocStep> adhoc;  // by id
   Expedite expedite;
+  // Documents by id.
+  std::map<std::string, Document> documents;
+  // Templates flagged missing (template_missing) whose request to the
+  // owner is open: template → flagged task → its step. A task that ends
+  // or a template provided closes it.
+  std::map<std::string, std::map<std::string, std::string>> missing_templates;
   // Checklist steps: the items ticked so far.
   std::map<std::string, std::set<std::string>> ticked;
   std::map<std::string, Timer> timers;  // by task id
@@ -545,6 +686,88 @@ class Engine {
   // (a number, or a number written as text); nullopt when there is none.
   std::optional<double> BudgetOf(const CampaignState& state) const;
 
+  // Campaign documents (documents.cc, docs/documents.md).
+
+  // Adds the next version of `document` of the open campaign (its first
+  // makes the document, of `kind`: one of kDocumentKinds; default the id
+  // when it is a kind, else "other"). `comment` says what changed (at most
+  // 2,000 characters). When a step approved an earlier version, the change
+  // is recorded (document_changed_after_approval) and that step is asked
+  // again (step_reopened), unless its SOP says `reapproval: not_needed` or
+  // the flow is to reach it again anyway. Who may: whoever has a part in
+  // the campaign's process (its owner, the process owner's role, the SOP's
+  // owner, the holders of a role a step names, people a step or task
+  // names). Errors: NotFound for an unknown campaign; FailedPrecondition
+  // for one that ended, or a file without a file store; InvalidArgument for
+  // a malformed id, an unknown or changed kind, empty or blank text, text
+  // that is not UTF-8 (a binary file given as text), text over
+  // kMaxDocumentText, both text and a file; NotFound for a file
+  // that does not exist; InvalidArgument for a file over the file store's
+  // limit; PermissionDenied. Nothing is written when it fails.
+  Result<CampaignState> AddDocumentVersion(const std::string& campaign,
+                                           const std::string& document,
+                                           const std::string& actor,
+                                           const DocumentInput& input,
+                                           const std::string& comment,
+                                           const std::string& kind = "");
+
+  // Version `version` (the latest when 0) of a campaign's document, read
+  // from its event. NotFound naming the campaign, document or version and
+  // listing those there are.
+  Result<DocumentContent> ReadDocument(const std::string& campaign,
+                                       const std::string& document,
+                                       int version = 0);
+
+  // The word-level difference from version `from` to version `to` of a
+  // document (word_diff.h). Errors as ReadDocument, and
+  // FailedPrecondition for a version that is not text (a file that is not
+  // UTF-8 text, or over kMaxComparedFile).
+  Result<WordDiff> DiffDocument(const std::string& campaign,
+                                const std::string& document, int from, int to);
+
+  // Every document version of the campaign, every decision that named one
+  // and every change after an approval, in time order (by event time,
+  // then as recorded). NotFound for an unknown campaign.
+  Result<std::vector<RevisionEntry>> RevisionLog(const std::string& campaign);
+
+  // Where document and template files are kept (a workspace's `files/`);
+  // without one, files are refused.
+  void SetFileStore(assets::FileStore files);
+
+  // The template library (templates.cc, docs/documents.md).
+
+  // Every template of the current SOP, in its order, with its versions.
+  Result<std::vector<LibraryTemplate>> Templates() const;
+  // One template; NotFound with the closest id.
+  Result<LibraryTemplate> FindLibraryTemplate(const std::string& id) const;
+  // Adds a draft version of a template, its file put in the file store.
+  // The first version added copies the SOP's versions of the template into
+  // the library first (the seed), so the library holds its whole history.
+  // Any person of the SOP may. Errors: NotFound for an unknown template or
+  // file; InvalidArgument for a malformed version or changes over 2,000
+  // characters; AlreadyExists for a version the template has;
+  // FailedPrecondition without a file store; InvalidArgument for a file
+  // over its limit; PermissionDenied for someone not in the SOP.
+  Result<LibraryTemplate> AddTemplateVersion(const TemplateVersionInput& input);
+  // Approves a draft version; the version approved before is retired.
+  // Then every campaign whose task had the template flagged missing
+  // records that the request is met (template_provided) and the
+  // missing-template escalations chasing it stop. Who may: the template's
+  // owner (the person, or a holder of the role), the SOP's owner, and the
+  // owner role of a process with a step that requires the template.
+  // Errors: NotFound for an unknown template or version;
+  // FailedPrecondition for a version that is not a draft;
+  // PermissionDenied; Aborted when another approval of the template won.
+  Result<TemplateApproval> ApproveTemplate(const std::string& id,
+                                           const std::string& version,
+                                           const std::string& actor);
+  // Retires a draft or approved version (who may: as ApproveTemplate).
+  // NotFound, FailedPrecondition for a version retired already,
+  // PermissionDenied.
+  Result<LibraryTemplate> RetireTemplate(const std::string& id,
+                                         const std::string& version,
+                                         const std::string& actor);
+
   // How many open campaigns' states the engine keeps between commands
   // (default 10,000, about 10 KiB each); beyond it, a command on a campaign
   // not kept reads its events from the store first. 0 keeps none.
@@ -683,10 +906,46 @@ class Engine {
                         int64_t since,
                         const nlohmann::json& about = nlohmann::json::object());
   // Flags each template `step` requires that has no approved version in
-  // the campaign's SOP (`template_missing`) and opens the escalations that
-  // watch for it, chasing `task`.
+  // the template library (else the campaign's SOP) (`template_missing`)
+  // and opens the escalations that watch for it, chasing `task`.
   Status FlagMissingTemplates(Context& context, const sop::Step& step,
                               const std::string& task);
+  // The approved version of template `id`: the library's when it holds
+  // versions of the template, else the approved one of `sop`'s list;
+  // empty when there is none.
+  Result<std::string> ApprovedTemplateVersion(const sop::Definition& sop,
+                                              const std::string& id) const;
+  // Records that template `id` is there now (version `version`, approved
+  // by `approved_by`) for every open request of the campaign's tasks, and
+  // stops the missing-template escalations chasing them.
+  Status ProvideTemplate(Context& context, const std::string& id,
+                         const std::string& version,
+                         const std::string& approved_by);
+  // The SOP's versions of template `t` as library records (the seed).
+  static std::vector<store::TemplateVersionRecord> SeedOf(
+      const sop::Template& t);
+  // The template as the library shows it, from `kept` (the store's
+  // versions of it; the SOP's list when empty).
+  static LibraryTemplate LibraryOf(
+      const sop::Template& t, std::vector<store::TemplateVersionRecord> kept);
+  // Whether `person` may approve or retire versions of `t`.
+  Status MayApproveTemplate(const sop::Template& t,
+                            const std::string& person) const;
+  // Copies the SOP's versions of `t` into the library when it holds none.
+  Status Seed(const sop::Template& t);
+  // Whether `person` has a part in the campaign's process (documents).
+  bool WorksOn(const CampaignState& state, const std::string& person) const;
+  // Records what a new version of `document` means for the steps that
+  // approved an earlier one (documents.cc).
+  Status AfterDocumentChange(Context& context, const std::string& document);
+  // The payload fields of a new version's content: its text, or its file
+  // put in the file store.
+  Result<nlohmann::json> ContentOf(const DocumentInput& input) const;
+  // The text of a version for comparing.
+  Result<std::string> TextOf(const DocumentContent& content) const;
+  // InvalidArgument when the file at `path` is larger than the file store
+  // takes (checked before anything is written).
+  Status FitsFileStore(const std::string& path) const;
   Status RaiseDue(Context& context, const std::string& escalation);
   // When notice `fired` (0-based) of `rule` from `since` is due; 0: never.
   int64_t NoticeDue(const sop::EscalationRule& rule, int64_t since,
@@ -725,6 +984,7 @@ class Engine {
   Status Active(Context& context, const std::string& step, int* node) const;
 
   store::Store& store_;
+  std::optional<assets::FileStore> files_;
   const sop::Definition& sop_;
   const Clock& clock_;
   // Every SOP version loaded, by version: the definition and its process

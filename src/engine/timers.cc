@@ -109,13 +109,9 @@ Status Engine::FlagMissingTemplates(Context& context, const sop::Step& step,
   const sop::Definition& sop = Pinned(context.state);
   for (const std::string& id : step.templates) {
     const sop::Template* found = sop.FindTemplate(id);
-    const bool approved =
-        found != nullptr &&
-        std::any_of(found->versions.begin(), found->versions.end(),
-                    [](const sop::TemplateVersion& v) {
-                      return v.status == "approved";
-                    });
-    if (approved) continue;
+    LIVESOP_ASSIGN_OR_RETURN(const std::string approved,
+                             ApprovedTemplateVersion(sop, id));
+    if (!approved.empty()) continue;
     const std::string owner = found != nullptr ? found->owner : "";
     Context::Plain plain(context);
     LIVESOP_RETURN_IF_ERROR(
@@ -368,6 +364,19 @@ Status Engine::FireDue(Context& context) {
     if (found == context.state.timers.end()) continue;  // closed meanwhile
     const Timer timer = found->second;
     if (timer.kind == "escalation") {
+      if (!timer.template_id.empty()) {
+        // The template may have been approved since (by another engine, or
+        // before a crash cut the approval's follow-up short): the request
+        // is met, and nobody is chased for it.
+        LIVESOP_ASSIGN_OR_RETURN(
+            const std::string approved,
+            ApprovedTemplateVersion(Pinned(context.state), timer.template_id));
+        if (!approved.empty()) {
+          LIVESOP_RETURN_IF_ERROR(
+              ProvideTemplate(context, timer.template_id, approved, ""));
+          continue;
+        }
+      }
       LIVESOP_RETURN_IF_ERROR(RaiseDue(context, task));
       continue;
     }

@@ -922,6 +922,7 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
                "on_rejected",
                "on_changes_requested",
                "max_revisions",
+               "reapproval",
                "wait_for",
                "until",
                "notify",
@@ -962,6 +963,7 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
   out->on_rejected = r.Id("on_rejected");
   out->on_changes_requested = r.Id("on_changes_requested");
   out->max_revisions = r.Int("max_revisions").value_or(0);
+  out->reapproval = r.Enum("reapproval", {"needed", "not_needed"});
   out->wait_for = r.Duration("wait_for");
   out->until = r.Id("until");
   out->notify = r.IdOrIds("notify");
@@ -998,8 +1000,9 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
   if (!gateway) forbid("branches", "only exclusive and parallel steps branch");
   if (gateway) forbid("next", "gateways route with `branches`");
   if (!decision) {
-    for (const char* key : {"on_approved", "on_rejected",
-                            "on_changes_requested", "max_revisions"}) {
+    for (const char* key :
+         {"on_approved", "on_rejected", "on_changes_requested", "max_revisions",
+          "reapproval"}) {
       forbid(key, "only approval and review steps have outcomes");
     }
   }

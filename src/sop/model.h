@@ -314,7 +314,11 @@ struct Step {
   std::string on_approved;
   std::string on_rejected;
   std::string on_changes_requested;
-  int max_revisions = 0;                     // 0: unlimited
+  int max_revisions = 0;  // 0: unlimited
+  // Approval and review steps: whether a campaign document changed after
+  // the step approved it needs the step's approval again ("needed", the
+  // default when empty) or not ("not_needed"). docs/documents.md.
+  std::string reapproval;
   std::optional<BusinessDuration> wait_for;  // wait steps
   std::string until;                         // wait steps: "launch_date"
   std::vector<std::string> notify;           // notification: role or person ids

@@ -1620,6 +1620,10 @@ void ManualWriter::WriteStep(const std::string& number, const Process& process,
     if (step.max_revisions > 0) {
       facts.push_back({"Max revisions", std::to_string(step.max_revisions)});
     }
+    if (step.reapproval == "not_needed") {
+      facts.push_back(
+          {"Documents changed after approval", "no new approval needed"});
+    }
   }
   if (step.type == StepType::kWait) {
     std::string wait;

@@ -13,6 +13,7 @@
 #include "store/internal/read_models.h"
 #include "store/internal/sop_versions.h"
 #include "store/internal/sqlite_store.h"
+#include "store/internal/template_library.h"
 
 namespace livesop::store {
 namespace {
@@ -59,6 +60,9 @@ Status Copy(RawStore& from, RawStore& to) {
     status = internal::CopyNotifySettings(from.sql(), to.sql());
   }
   if (status.ok()) status = internal::CopyCalendarFeeds(from.sql(), to.sql());
+  if (status.ok()) {
+    status = internal::CopyTemplateVersions(from.sql(), to.sql());
+  }
   if (status.ok()) status = to.FinishCopy();
   if (status.ok()) status = to.Commit();
   from.Rollback();  // ends the read snapshot

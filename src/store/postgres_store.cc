@@ -36,6 +36,7 @@
 #include "store/internal/read_models.h"
 #include "store/internal/sop_versions.h"
 #include "store/internal/sql.h"
+#include "store/internal/template_library.h"
 
 namespace livesop::store::internal {
 namespace {
@@ -234,6 +235,30 @@ CREATE TABLE calendar_feeds (
   created_us BIGINT NOT NULL,
   revoked_us BIGINT NOT NULL
 );
+)sql"},
+    // The template library (docs/documents.md): the versions of the SOP's
+    // templates, at most one approved per template.
+    {R"sql(
+CREATE TABLE template_versions (
+  template text NOT NULL,
+  version text NOT NULL,
+  status text NOT NULL,
+  author text NOT NULL,
+  created_us bigint NOT NULL,
+  sha256 text NOT NULL,
+  file_name text NOT NULL,
+  size bigint NOT NULL,
+  mime text NOT NULL,
+  changes text NOT NULL,
+  from_sop bigint NOT NULL,
+  approved_by text NOT NULL,
+  approved_us bigint NOT NULL,
+  retired_by text NOT NULL,
+  retired_us bigint NOT NULL,
+  PRIMARY KEY (template, version)
+);
+CREATE UNIQUE INDEX template_versions_approved ON template_versions (template)
+  WHERE status = 'approved';
 )sql"},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -585,6 +610,36 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   Result<std::vector<SopVersionRecord>> SopVersions() override {
     LIVESOP_RETURN_IF_ERROR(EnsureConnected());
     return QuerySopVersions(*this);
+  }
+  Status AddTemplateVersions(
+      const std::vector<TemplateVersionRecord>& records) override {
+    LIVESOP_RETURN_IF_ERROR(internal::ValidateTemplateVersions(records));
+    return InTransaction(
+        [&] { return internal::InsertTemplateVersions(*this, records); });
+  }
+  Result<std::vector<std::string>> ApproveTemplateVersion(
+      const std::string& template_id, const std::string& version,
+      const std::string& by, int64_t at_us) override {
+    std::vector<std::string> retired;
+    LIVESOP_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+      LIVESOP_ASSIGN_OR_RETURN(
+          retired,
+          internal::ApproveTemplate(*this, template_id, version, by, at_us));
+      return OkStatus();
+    }));
+    return retired;
+  }
+  Status RetireTemplateVersion(const std::string& template_id,
+                               const std::string& version,
+                               const std::string& by, int64_t at_us) override {
+    return InTransaction([&] {
+      return internal::RetireTemplate(*this, template_id, version, by, at_us);
+    });
+  }
+  Result<std::vector<TemplateVersionRecord>> TemplateVersions(
+      const std::string& template_id) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryTemplateVersions(*this, template_id);
   }
   Result<int64_t> RebuildReadModels() override;
 

@@ -30,6 +30,7 @@
 #include "store/internal/read_models.h"
 #include "store/internal/sop_versions.h"
 #include "store/internal/sql.h"
+#include "store/internal/template_library.h"
 
 namespace livesop::store::internal {
 namespace {
@@ -273,6 +274,30 @@ CREATE TABLE calendar_feeds (
   created_us BIGINT NOT NULL,
   revoked_us BIGINT NOT NULL
 );
+)sql"},
+      // The template library (docs/documents.md): the versions of the
+      // SOP's templates, at most one approved per template.
+      {R"sql(
+CREATE TABLE template_versions (
+  template TEXT NOT NULL,
+  version TEXT NOT NULL,
+  status TEXT NOT NULL,
+  author TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  mime TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  from_sop BIGINT NOT NULL,
+  approved_by TEXT NOT NULL,
+  approved_us BIGINT NOT NULL,
+  retired_by TEXT NOT NULL,
+  retired_us BIGINT NOT NULL,
+  PRIMARY KEY (template, version)
+);
+CREATE UNIQUE INDEX template_versions_approved ON template_versions (template)
+  WHERE status = 'approved';
 )sql"},
   };
   return migrations;
@@ -665,6 +690,39 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   }
   Result<std::vector<SopVersionRecord>> SopVersions() override {
     return QuerySopVersions(*this);
+  }
+
+  Status AddTemplateVersions(
+      const std::vector<TemplateVersionRecord>& records) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    LIVESOP_RETURN_IF_ERROR(internal::ValidateTemplateVersions(records));
+    return InWriteTransaction(
+        [&] { return internal::InsertTemplateVersions(*this, records); });
+  }
+  Result<std::vector<std::string>> ApproveTemplateVersion(
+      const std::string& template_id, const std::string& version,
+      const std::string& by, int64_t at_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    std::vector<std::string> retired;
+    LIVESOP_RETURN_IF_ERROR(InWriteTransaction([&]() -> Status {
+      LIVESOP_ASSIGN_OR_RETURN(
+          retired,
+          internal::ApproveTemplate(*this, template_id, version, by, at_us));
+      return OkStatus();
+    }));
+    return retired;
+  }
+  Status RetireTemplateVersion(const std::string& template_id,
+                               const std::string& version,
+                               const std::string& by, int64_t at_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return InWriteTransaction([&] {
+      return internal::RetireTemplate(*this, template_id, version, by, at_us);
+    });
+  }
+  Result<std::vector<TemplateVersionRecord>> TemplateVersions(
+      const std::string& template_id) override {
+    return internal::QueryTemplateVersions(*this, template_id);
   }
 
   Result<int64_t> RebuildReadModels() override {

@@ -194,6 +194,35 @@ struct SopVersionRecord {
                          const SopVersionRecord&) = default;
 };
 
+// One version of a template of the Knowledge Library (the SOP's
+// `templates`), kept beside the events: a template is the department's,
+// not a campaign's. docs/documents.md describes the library.
+struct TemplateVersionRecord {
+  std::string template_id;  // the SOP's template id
+  std::string version;      // "2.1": unique within the template
+  // "draft", "approved" or "retired"; at most one version of a template is
+  // approved at a time.
+  std::string status = "draft";
+  std::string author;      // who added it (a person id; empty for the seed)
+  int64_t created_us = 0;  // when it was added (or the SOP's date)
+  // The file in the workspace's file store: its SHA-256 (64 hex digits;
+  // empty for a version copied from the SOP, which names a path instead),
+  // the name shown for it, its size in bytes and its MIME type.
+  std::string sha256;
+  std::string file_name;
+  int64_t size = 0;
+  std::string mime;
+  std::string changes;    // what changed, in the author's words
+  bool from_sop = false;  // copied from the SOP's `versions` (the seed)
+  std::string approved_by;
+  int64_t approved_us = 0;  // 0: never approved
+  std::string retired_by;
+  int64_t retired_us = 0;  // 0: not retired
+
+  friend bool operator==(const TemplateVersionRecord&,
+                         const TemplateVersionRecord&) = default;
+};
+
 // Where notifications go outside the app (docs/notifications.md). None of
 // these is an event: they are delivery plumbing, kept beside the events.
 
@@ -334,6 +363,40 @@ class Store {
   // Every published version, without bundles (`bundle` is empty), ordered by
   // publish time, then version.
   virtual Result<std::vector<SopVersionRecord>> SopVersions() = 0;
+
+  // The template library (docs/documents.md).
+  //
+  // AddTemplateVersions adds `records` in one transaction, all or nothing.
+  // A record copied from the SOP (`from_sop`) that is there already, or
+  // that would be a second approved version, is left out quietly: two
+  // commands seeding a template at once both succeed. Any other record
+  // whose version exists is AlreadyExists (naming it). InvalidArgument for
+  // an empty template or version, an unknown status, a malformed SHA-256,
+  // a negative time or size, or a NUL character; FailedPrecondition for a
+  // read-only store.
+  virtual Status AddTemplateVersions(
+      const std::vector<TemplateVersionRecord>& records) = 0;
+  // Approves draft `version` of `template_id` as `by` at `at_us` and, in
+  // the same transaction, retires the version approved before it (if
+  // any). Returns the versions it retired. NotFound for an unknown
+  // version; FailedPrecondition for a version that is not a draft (an
+  // approved one is approved already; a retired one stays retired: add a
+  // new version); Aborted when another approval of the template won the
+  // race (read again and retry).
+  virtual Result<std::vector<std::string>> ApproveTemplateVersion(
+      const std::string& template_id, const std::string& version,
+      const std::string& by, int64_t at_us) = 0;
+  // Retires a draft or approved `version`: it stays listed, no longer
+  // used. NotFound for an unknown version; FailedPrecondition for one
+  // retired already.
+  virtual Status RetireTemplateVersion(const std::string& template_id,
+                                       const std::string& version,
+                                       const std::string& by,
+                                       int64_t at_us) = 0;
+  // The versions of `template_id` (of every template when empty), by
+  // template, then when they were added, then version.
+  virtual Result<std::vector<TemplateVersionRecord>> TemplateVersions(
+      const std::string& template_id) = 0;
 
   // Webhook endpoints. AddWebhookEndpoint: InvalidArgument for an empty id
   // or url, AlreadyExists for an id taken. RemoveWebhookEndpoint: NotFound.

@@ -845,6 +845,253 @@ TEST_P(StoreContractTest, MalformedSopVersionsWriteNothing) {
 }
 
 // ---------------------------------------------------------------------------
+// The template library. Template ids carry the campaign id, unique to the
+// run, because PostgreSQL runs share one database.
+
+TemplateVersionRecord TemplateVersionOf(const std::string& template_id,
+                                        const std::string& version,
+                                        const std::string& status,
+                                        int64_t created_us) {
+  TemplateVersionRecord r;
+  r.template_id = template_id;
+  r.version = version;
+  r.status = status;
+  r.author = "ana";
+  r.created_us = created_us;
+  r.sha256 = std::string(64, 'a');
+  r.file_name = "brief_v" + version + ".docx";
+  r.size = 2048;
+  r.mime =
+      "application/vnd.openxmlformats-officedocument.wordprocessingml."
+      "document";
+  r.changes = "Bagian mitra; ñ, 日本, 'quotes'";
+  return r;
+}
+
+TemplateVersionRecord SeedOf(const std::string& template_id,
+                             const std::string& version,
+                             const std::string& status, int64_t created_us) {
+  TemplateVersionRecord r;
+  r.template_id = template_id;
+  r.version = version;
+  r.status = status;
+  r.created_us = created_us;
+  r.file_name = "knowledge-library/templates/brief_v" + version + ".docx";
+  r.from_sop = true;
+  return r;
+}
+
+TEST_P(StoreContractTest, TemplateLibraryKeepsApprovesAndRetiresVersions) {
+  const std::string tpl = "tpl-" + campaign_;
+  const std::vector<TemplateVersionRecord> seed = {
+      SeedOf(tpl, "1.0", "retired", 100), SeedOf(tpl, "2.0", "approved", 200),
+      SeedOf(tpl, "2.1", "draft", 300)};
+  ASSERT_TRUE(store_->AddTemplateVersions(seed).ok());
+  // Seeding again (a second command at once) changes nothing.
+  ASSERT_TRUE(store_->AddTemplateVersions(seed).ok());
+  Result<std::vector<TemplateVersionRecord>> read =
+      store_->TemplateVersions(tpl);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, seed);
+
+  const TemplateVersionRecord draft =
+      TemplateVersionOf(tpl, "3.0", "draft", 400);
+  ASSERT_TRUE(store_->AddTemplateVersions({draft}).ok());
+  Status again = store_->AddTemplateVersions({draft});
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+  EXPECT_THAT(again.message(), HasSubstr("3.0"));
+
+  // Approving retires the version approved before, in one transaction.
+  Result<std::vector<std::string>> retired =
+      store_->ApproveTemplateVersion(tpl, "3.0", "ben", 500);
+  ASSERT_TRUE(retired.ok()) << retired.status().ToString();
+  EXPECT_EQ(*retired, std::vector<std::string>{"2.0"});
+  read = store_->TemplateVersions(tpl);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 4u);
+  EXPECT_EQ((*read)[1].status, "retired");
+  EXPECT_EQ((*read)[1].retired_by, "ben");
+  EXPECT_EQ((*read)[1].retired_us, 500);
+  TemplateVersionRecord approved = draft;
+  approved.status = "approved";
+  approved.approved_by = "ben";
+  approved.approved_us = 500;
+  EXPECT_EQ((*read)[3], approved);
+
+  EXPECT_EQ(
+      store_->ApproveTemplateVersion(tpl, "3.0", "ben", 600).status().code(),
+      StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      store_->ApproveTemplateVersion(tpl, "2.0", "ben", 600).status().code(),
+      StatusCode::kFailedPrecondition);
+  Result<std::vector<std::string>> unknown =
+      store_->ApproveTemplateVersion(tpl, "9.9", "ben", 600);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(unknown.status().message(), HasSubstr("1.0, 2.0, 2.1, 3.0"));
+
+  ASSERT_TRUE(store_->RetireTemplateVersion(tpl, "2.1", "ben", 700).ok());
+  EXPECT_EQ(store_->RetireTemplateVersion(tpl, "2.1", "ben", 700).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->RetireTemplateVersion(tpl, "7", "ben", 700).code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(store_->RetireTemplateVersion(tpl, "3.0", "ben", 800).ok());
+  read = store_->TemplateVersions(tpl);
+  ASSERT_TRUE(read.ok());
+  for (const TemplateVersionRecord& r : *read) {
+    EXPECT_EQ(r.status, "retired") << r.version;
+  }
+
+  // Listed with every template's versions, by template.
+  const std::string other = "tpl-0-" + campaign_;
+  ASSERT_TRUE(
+      store_
+          ->AddTemplateVersions({TemplateVersionOf(other, "1", "approved", 50)})
+          .ok());
+  Result<std::vector<TemplateVersionRecord>> all = store_->TemplateVersions("");
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> order;
+  for (const TemplateVersionRecord& r : *all) {
+    if (r.template_id == tpl || r.template_id == other) {
+      order.push_back(r.template_id + "@" + r.version);
+    }
+  }
+  EXPECT_EQ(order,
+            (std::vector<std::string>{other + "@1", tpl + "@1.0", tpl + "@2.0",
+                                      tpl + "@2.1", tpl + "@3.0"}));
+
+  // Kept across reopening.
+  store_.reset();
+  auto reopened = OpenStore(url_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ((*reopened)->TemplateVersions(tpl)->size(), 4u);
+}
+
+TEST_P(StoreContractTest, MalformedTemplateVersionsWriteNothing) {
+  const std::string tpl = "tpl-" + campaign_;
+  std::vector<TemplateVersionRecord> bad(
+      6, TemplateVersionOf(tpl, "1.0", "draft", 1));
+  bad[0].template_id.clear();
+  bad[1].version.clear();
+  bad[2].status = "published";
+  bad[3].sha256 = "ABC";
+  bad[4].created_us = -1;
+  bad[5].changes += std::string("\0x", 2);
+  for (const TemplateVersionRecord& r : bad) {
+    const TemplateVersionRecord fine =
+        TemplateVersionOf(tpl, "0.9", "draft", 1);
+    EXPECT_EQ(store_->AddTemplateVersions({fine, r}).code(),
+              StatusCode::kInvalidArgument)
+        << r.template_id << " " << r.version << " " << r.status;
+  }
+  EXPECT_TRUE(store_->TemplateVersions(tpl)->empty());
+
+  // One version that exists refuses the whole batch.
+  ASSERT_TRUE(
+      store_->AddTemplateVersions({TemplateVersionOf(tpl, "1.0", "draft", 1)})
+          .ok());
+  EXPECT_EQ(
+      store_
+          ->AddTemplateVersions({TemplateVersionOf(tpl, "1.1", "draft", 2),
+                                 TemplateVersionOf(tpl, "1.0", "draft", 3)})
+          .code(),
+      StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->TemplateVersions(tpl)->size(), 1u);
+
+  // A second approved version cannot be added; a seed's is left out.
+  ASSERT_TRUE(store_->ApproveTemplateVersion(tpl, "1.0", "ana", 5).ok());
+  EXPECT_EQ(
+      store_
+          ->AddTemplateVersions({TemplateVersionOf(tpl, "2.0", "approved", 6)})
+          .code(),
+      StatusCode::kAborted);
+  EXPECT_TRUE(
+      store_->AddTemplateVersions({SeedOf(tpl, "0.5", "approved", 0)}).ok());
+  EXPECT_EQ(store_->TemplateVersions(tpl)->size(), 1u);
+
+  OpenOptions options;
+  options.read_only = true;
+  auto reader = OpenStore(url_, options);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)
+                ->AddTemplateVersions({TemplateVersionOf(tpl, "4", "draft", 1)})
+                .code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*reader)->RetireTemplateVersion(tpl, "1.0", "ana", 9).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*reader)->TemplateVersions(tpl)->size(), 1u);
+}
+
+TEST_P(StoreContractTest, TwoApprovalsAtOnceLeaveOneApprovedVersion) {
+  const std::string tpl = "tpl-" + campaign_;
+  std::vector<TemplateVersionRecord> drafts;
+  for (int i = 0; i < 8; ++i) {
+    drafts.push_back(TemplateVersionOf(tpl, std::to_string(i), "draft", i));
+  }
+  ASSERT_TRUE(store_->AddTemplateVersions(drafts).ok());
+  std::vector<Status> results(drafts.size());
+  std::vector<std::thread> approvers;
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    approvers.emplace_back([&, i] {
+      Result<std::unique_ptr<Store>> own = OpenStore(url_);
+      results[i] =
+          own.ok() ? (*own)
+                         ->ApproveTemplateVersion(tpl, drafts[i].version, "ana",
+                                                  static_cast<int64_t>(i))
+                         .status()
+                   : own.status();
+    });
+  }
+  for (std::thread& t : approvers) t.join();
+  int won = 0;
+  for (const Status& s : results) {
+    EXPECT_TRUE(s.ok() || s.code() == StatusCode::kAborted ||
+                s.code() == StatusCode::kUnavailable)
+        << s.ToString();
+    won += s.ok() ? 1 : 0;
+  }
+  EXPECT_GE(won, 1);
+  int approved = 0;
+  Result<std::vector<TemplateVersionRecord>> read =
+      store_->TemplateVersions(tpl);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  for (const TemplateVersionRecord& r : *read) {
+    approved += r.status == "approved" ? 1 : 0;
+  }
+  EXPECT_EQ(approved, 1);
+}
+
+TEST_P(StoreContractTest, BackupsCarryTheTemplateLibrary) {
+  const std::string tpl = "tpl-" + campaign_;
+  ASSERT_TRUE(
+      store_
+          ->AddTemplateVersions({SeedOf(tpl, "1.0", "approved", 1),
+                                 TemplateVersionOf(tpl, "2.0", "draft", 2)})
+          .ok());
+  ASSERT_TRUE(store_->ApproveTemplateVersion(tpl, "2.0", "ben", 3).ok());
+  ASSERT_TRUE(
+      store_->Append(Request(campaign_, {MakeEvent("note", "N", 1)})).ok());
+  const std::vector<TemplateVersionRecord> before =
+      *store_->TemplateVersions(tpl);
+  const fs::path backup =
+      fs::temp_directory_path() / ("livesop-backup-tpl-" + campaign_ + ".db");
+  Result<BackupStats> stats = BackupStore(*store_, backup.string());
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  const fs::path restored =
+      fs::temp_directory_path() / ("livesop-restored-tpl-" + campaign_ + ".db");
+  {
+    Result<std::unique_ptr<Store>> target = OpenStore(restored.string());
+    ASSERT_TRUE(target.ok());
+    Result<int64_t> events = RestoreStore(backup.string(), **target);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    EXPECT_EQ(*(*target)->TemplateVersions(tpl), before);
+  }
+  fs::remove(backup);
+  fs::remove(restored);
+  fs::remove(restored.string() + "-wal");
+  fs::remove(restored.string() + "-shm");
+}
+
+// ---------------------------------------------------------------------------
 // Notification delivery: endpoints, preferences and the outbox. Keys and
 // names carry the campaign id, unique to the run, because PostgreSQL runs
 // share one database; claims look at the rows of their own test only.

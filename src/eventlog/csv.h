@@ -130,6 +130,28 @@ class CsvVisitor {
 Status ReadCsv(const std::string& path, const CsvOptions& options,
                CsvVisitor& visitor);
 
+// Receives the rows of any CSV table (ReadCsvTable). A non-OK status stops
+// the read and becomes ReadCsvTable's result.
+class CsvTableVisitor {
+ public:
+  virtual ~CsvTableVisitor() = default;
+  // The header: its names trimmed, in file order, and the delimiter used.
+  virtual Status OnHeader(int64_t line, const std::vector<std::string>& columns,
+                          char delimiter) = 0;
+  // Each row in file order, one cell per column, as written (not
+  // trimmed). `line` is the line the row starts on.
+  virtual Status OnRow(int64_t line, const std::vector<std::string>& cells) = 0;
+};
+
+// Reads the CSV file at `path` as a table, with ReadCsv's rules for
+// quoting, line ends, empty lines, a byte order mark, gzip and the
+// delimiter ('\0' detects it from the header line). Errors: as ReadCsv's
+// for the file, the quoting and the empty file, and InvalidArgument
+// "PATH:LINE: N fields, but the header has M columns" for a row with
+// missing or extra cells; whatever the visitor returned, unchanged.
+Status ReadCsvTable(const std::string& path, char delimiter,
+                    CsvTableVisitor& visitor);
+
 // Writes a CSV event log to a stream, one row at a time, with a fixed header:
 //
 //   CsvWriter writer(out, {"case:concept:name", "concept:name",

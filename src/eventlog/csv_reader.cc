@@ -127,17 +127,33 @@ Status CheckDelimiter(const std::string& path, const CsvOptions& options) {
 // Cells are data as written: no white space is dropped around fields.
 int NeverSpace(unsigned char /*c*/) { return 0; }
 
-class CsvParser {
+// What the tokenizer hands on: each row, with the line it starts on.
+class RowSink {
  public:
-  CsvParser(internal::ByteSource& file, const CsvOptions& options,
-            CsvVisitor& visitor)
-      : file_(file), options_(options), visitor_(visitor) {}
+  virtual ~RowSink() = default;
+  // Called once, before the first row, with the delimiter in use.
+  virtual void OnStart(char /*delimiter*/) {}
+  // The row's first `count` cells are in `fields`; the sink may change
+  // them. A non-OK status stops the read.
+  virtual Status OnRow(int64_t line, std::vector<std::string>& fields,
+                       size_t count) = 0;
+  // Delivers rows the sink held back; called before an error of the
+  // tokenizer ends the read, so errors come in file order, and at the end.
+  virtual Status Flush() { return OkStatus(); }
+};
 
-  ~CsvParser() {
+// Splits a CSV file into rows with libcsv, counting lines so that every
+// row knows the line it starts on.
+class CsvTokenizer {
+ public:
+  CsvTokenizer(internal::ByteSource& file, char delimiter, RowSink& sink)
+      : file_(file), delimiter_(delimiter), sink_(sink) {}
+
+  ~CsvTokenizer() {
     if (initialised_) csv_free(&parser_);
   }
-  CsvParser(const CsvParser&) = delete;
-  CsvParser& operator=(const CsvParser&) = delete;
+  CsvTokenizer(const CsvTokenizer&) = delete;
+  CsvTokenizer& operator=(const CsvTokenizer&) = delete;
 
   Status Run() {
     if (csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI) != 0) {
@@ -161,14 +177,14 @@ class CsvParser {
     }
     std::string_view text = start;
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    header_.delimiter = options_.delimiter;
-    if (header_.delimiter == '\0') {
+    if (delimiter_ == '\0') {
       std::string_view first_line =
           text.substr(std::min(text.find_first_not_of("\r\n"), text.size()));
       first_line = first_line.substr(0, first_line.find('\n'));
-      header_.delimiter = DetectDelimiter(first_line);
+      delimiter_ = DetectDelimiter(first_line);
     }
-    csv_set_delim(&parser_, static_cast<unsigned char>(header_.delimiter));
+    csv_set_delim(&parser_, static_cast<unsigned char>(delimiter_));
+    sink_.OnStart(delimiter_);
 
     LIVESOP_RETURN_IF_ERROR(Feed(text));
     while (!at_end) {
@@ -178,18 +194,17 @@ class CsvParser {
       LIVESOP_RETURN_IF_ERROR(Feed(std::string_view(chunk.data(), n)));
     }
     const int64_t open_quote_line = row_line_ != 0 ? row_line_ : line_;
-    if (csv_fini(&parser_, &CsvParser::OnField, &CsvParser::OnRowEnd, this) !=
-        0) {
+    if (csv_fini(&parser_, &CsvTokenizer::OnField, &CsvTokenizer::OnRowEnd,
+                 this) != 0) {
       LIVESOP_RETURN_IF_ERROR(status_);
-      LIVESOP_RETURN_IF_ERROR(EndSample());
+      LIVESOP_RETURN_IF_ERROR(sink_.Flush());
       return Error(open_quote_line,
                    "a quoted field is not closed by the end of the file");
     }
     LIVESOP_RETURN_IF_ERROR(status_);
-    if (!header_seen_) {
+    if (rows_ == 0)
       return Error(1, "the file is empty; expected a header line");
-    }
-    return EndSample();
+    return sink_.Flush();
   }
 
  private:
@@ -209,13 +224,13 @@ class CsvParser {
       }
       const size_t parsed =
           csv_parse(&parser_, segment.data(), segment.size(),
-                    &CsvParser::OnField, &CsvParser::OnRowEnd, this);
+                    &CsvTokenizer::OnField, &CsvTokenizer::OnRowEnd, this);
       LIVESOP_RETURN_IF_ERROR(status_);
       if (parsed != segment.size() ||
           csv_get_buffer_size(&parser_) > kMaxFieldBytes) {
         // The rows before the mistake come first, as they would have
         // without the sample.
-        LIVESOP_RETURN_IF_ERROR(EndSample());
+        LIVESOP_RETURN_IF_ERROR(sink_.Flush());
       }
       if (parsed != segment.size()) {
         if (csv_error(&parser_) == CSV_EPARSE) {
@@ -241,7 +256,7 @@ class CsvParser {
   }
 
   static void OnField(void* data, size_t size, void* context) {
-    auto* self = static_cast<CsvParser*>(context);
+    auto* self = static_cast<CsvTokenizer*>(context);
     if (!self->status_.ok()) return;
     if (self->field_count_ == self->fields_.size())
       self->fields_.emplace_back();
@@ -256,17 +271,12 @@ class CsvParser {
   }
 
   static void OnRowEnd(int /*terminator*/, void* context) {
-    auto* self = static_cast<CsvParser*>(context);
+    auto* self = static_cast<CsvTokenizer*>(context);
     const int64_t line = self->row_line_ != 0 ? self->row_line_ : self->line_;
     self->row_line_ = 0;
     if (!self->status_.ok()) return;
-    if (!self->header_seen_) {
-      self->status_ = self->Header(line);
-    } else if (self->sampling_) {
-      self->status_ = self->AddToSample(line);
-    } else {
-      self->status_ = self->Row(line, self->fields_, self->field_count_);
-    }
+    ++self->rows_;
+    self->status_ = self->sink_.OnRow(line, self->fields_, self->field_count_);
     self->field_count_ = 0;
   }
 
@@ -275,17 +285,58 @@ class CsvParser {
                                 ": " + what);
   }
 
+  internal::ByteSource& file_;
+  char delimiter_;
+  RowSink& sink_;
+  csv_parser parser_{};
+  bool initialised_ = false;
+
+  int64_t line_ = 1;      // the line being fed to libcsv
+  int64_t row_line_ = 0;  // the line the current row started on; 0 between
+  int64_t rows_ = 0;      // rows handed on
+  Status status_;         // the first error from a callback
+  std::vector<std::string> fields_;  // of the current row, reused
+  size_t field_count_ = 0;
+};
+
+// Turns rows into events: the header mapped to the standard attributes,
+// timestamps normalised (their format detected from a sample of rows held
+// back until it is known).
+class EventRows final : public RowSink {
+ public:
+  EventRows(const std::string& path, const CsvOptions& options,
+            CsvVisitor& visitor)
+      : path_(path), options_(options), visitor_(visitor) {}
+
+  void OnStart(char delimiter) override { header_.delimiter = delimiter; }
+
+  Status OnRow(int64_t line, std::vector<std::string>& fields,
+               size_t count) override {
+    if (!header_seen_) return Header(line, fields, count);
+    if (sampling_) return AddToSample(line, fields, count);
+    return Row(line, fields, count);
+  }
+
+  Status Flush() override { return EndSample(); }
+
+ private:
+  Status Error(int64_t line, const std::string& what) const {
+    return InvalidArgumentError(path_ + ":" + std::to_string(line) + ": " +
+                                what);
+  }
+
   Status ColumnError(int64_t line, size_t column,
                      const std::string& what) const {
     return Error(line,
                  "column " + Quoted(header_.columns[column]) + ": " + what);
   }
 
-  Status Header(int64_t line) {
+  Status Header(int64_t line, const std::vector<std::string>& fields,
+                size_t count) {
     header_seen_ = true;
     header_.columns.clear();
-    for (size_t i = 0; i < field_count_; ++i) {
-      header_.columns.emplace_back(Trim(fields_[i]));
+    for (size_t i = 0; i < count; ++i) {
+      header_.columns.emplace_back(Trim(fields[i]));
     }
     const std::vector<std::string>& columns = header_.columns;
     header_.keys.assign(columns.size(), "");
@@ -375,13 +426,14 @@ class CsvParser {
   }
 
   // Keeps the current row for later, its timestamp in the sample.
-  Status AddToSample(int64_t line) {
+  Status AddToSample(int64_t line, const std::vector<std::string>& fields,
+                     size_t count) {
     SampleRow& row = sample_rows_.emplace_back();
     row.line = line;
-    row.fields.assign(fields_.begin(),
-                      fields_.begin() + static_cast<ptrdiff_t>(field_count_));
+    row.fields.assign(fields.begin(),
+                      fields.begin() + static_cast<ptrdiff_t>(count));
     const size_t column = *role_columns_[kTimestamp];
-    if (column < field_count_ && !fields_[column].empty()) ++sample_cells_;
+    if (column < count && !fields[column].empty()) ++sample_cells_;
     if (sample_cells_ >= kSampleCells ||
         sample_rows_.size() >= kMaxSampleRows) {
       return EndSample();
@@ -514,17 +566,9 @@ class CsvParser {
     return visitor_.OnRow(line, event_);
   }
 
-  internal::ByteSource& file_;
+  const std::string& path_;
   const CsvOptions& options_;
   CsvVisitor& visitor_;
-  csv_parser parser_{};
-  bool initialised_ = false;
-
-  int64_t line_ = 1;      // the line being fed to libcsv
-  int64_t row_line_ = 0;  // the line the current row started on; 0 between
-  Status status_;         // the first error from a callback
-  std::vector<std::string> fields_;  // of the current row, reused
-  size_t field_count_ = 0;
 
   bool header_seen_ = false;
   CsvHeader header_;
@@ -546,9 +590,58 @@ class CsvParser {
   std::string scratch_;
 };
 
+// Hands a table's header and rows to a CsvTableVisitor, checking that
+// every row has as many cells as the header.
+class TableRows final : public RowSink {
+ public:
+  TableRows(const std::string& path, CsvTableVisitor& visitor)
+      : path_(path), visitor_(visitor) {}
+
+  void OnStart(char delimiter) override { delimiter_ = delimiter; }
+
+  Status OnRow(int64_t line, std::vector<std::string>& fields,
+               size_t count) override {
+    if (columns_.empty()) {
+      for (size_t i = 0; i < count; ++i) {
+        columns_.emplace_back(Trim(fields[i]));
+      }
+      return visitor_.OnHeader(line, columns_, delimiter_);
+    }
+    if (count != columns_.size()) {
+      return InvalidArgumentError(
+          path_ + ":" + std::to_string(line) + ": " + std::to_string(count) +
+          " field" + (count == 1 ? "" : "s") + ", but the header has " +
+          std::to_string(columns_.size()) + " column" +
+          (columns_.size() == 1 ? "" : "s") +
+          "; every row needs one cell per column (quote a cell that holds " +
+          "the delimiter)");
+    }
+    fields.resize(count);
+    return visitor_.OnRow(line, fields);
+  }
+
+ private:
+  const std::string& path_;
+  CsvTableVisitor& visitor_;
+  char delimiter_ = ',';
+  std::vector<std::string> columns_;
+};
+
 }  // namespace
 
 Status CsvVisitor::OnHeader(const CsvHeader& /*header*/) { return OkStatus(); }
+
+Status ReadCsvTable(const std::string& path, char delimiter,
+                    CsvTableVisitor& visitor) {
+  CsvOptions options;
+  options.delimiter = delimiter;
+  LIVESOP_RETURN_IF_ERROR(CheckDelimiter(path, options));
+  LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<internal::InputFile> file,
+                           internal::InputFile::Open(path));
+  TableRows rows(file->path(), visitor);
+  CsvTokenizer tokenizer(*file, delimiter, rows);
+  return tokenizer.Run();
+}
 
 Status ReadCsv(const std::string& path, const CsvOptions& options,
                CsvVisitor& visitor) {
@@ -563,8 +656,9 @@ namespace internal {
 Status ReadCsvFrom(ByteSource& input, const CsvOptions& options,
                    CsvVisitor& visitor) {
   LIVESOP_RETURN_IF_ERROR(CheckDelimiter(input.path(), options));
-  CsvParser parser(input, options, visitor);
-  return parser.Run();
+  EventRows rows(input.path(), options, visitor);
+  CsvTokenizer tokenizer(input, options.delimiter, rows);
+  return tokenizer.Run();
 }
 
 }  // namespace internal

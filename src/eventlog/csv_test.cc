@@ -606,5 +606,70 @@ TEST_F(CsvTest, WriterMisuse) {
   EXPECT_EQ(failing.Begin().code(), StatusCode::kUnavailable);
 }
 
+// A table of any columns: what channel result exports are read with.
+class TableCollector : public CsvTableVisitor {
+ public:
+  Status OnHeader(int64_t line, const std::vector<std::string>& names,
+                  char used) override {
+    header_line = line;
+    columns = names;
+    delimiter = used;
+    return OkStatus();
+  }
+  Status OnRow(int64_t line, const std::vector<std::string>& cells) override {
+    lines.push_back(line);
+    rows.push_back(cells);
+    return OkStatus();
+  }
+  int64_t header_line = 0;
+  std::vector<std::string> columns;
+  char delimiter = '\0';
+  std::vector<int64_t> lines;
+  std::vector<std::vector<std::string>> rows;
+};
+
+TEST_F(CsvTest, ATableKeepsEveryCellAsWritten) {
+  const std::string path = Write("results.csv",
+                                 "\xEF\xBB\xBF"
+                                 "\n"
+                                 "Day; Amount spent (IDR) ;Impressions\r\n"
+                                 "2026-03-01;\"1.250.000,50\";\"12;5\"\r\n"
+                                 "\r\n"
+                                 "2026-03-02;; 900 \n");
+  TableCollector table;
+  ASSERT_TRUE(ReadCsvTable(path, '\0', table).ok());
+  EXPECT_EQ(table.header_line, 2);
+  EXPECT_EQ(table.delimiter, ';');
+  EXPECT_EQ(table.columns, (std::vector<std::string>{
+                               "Day", "Amount spent (IDR)", "Impressions"}));
+  EXPECT_EQ(table.lines, (std::vector<int64_t>{3, 5}));
+  EXPECT_EQ(table.rows, (std::vector<std::vector<std::string>>{
+                            {"2026-03-01", "1.250.000,50", "12;5"},
+                            {"2026-03-02", "", " 900 "}}));
+}
+
+TEST_F(CsvTest, ATableRowWithMissingOrExtraCellsIsNamedByLine) {
+  TableCollector missing;
+  const std::string short_row =
+      Write("short.csv", "day,spend,clicks\n2026-03-01,10,2\n2026-03-02,11\n");
+  EXPECT_EQ(ReadCsvTable(short_row, '\0', missing),
+            InvalidArgumentError(
+                short_row +
+                ":3: 2 fields, but the header has 3 columns; every row needs "
+                "one cell per column (quote a cell that holds the "
+                "delimiter)"));
+  EXPECT_EQ(missing.rows.size(), 1u);  // the rows before it came first
+  TableCollector extra;
+  const std::string long_row =
+      Write("long.csv", "day,spend\n2026-03-01,10,2\n");
+  const Status status = ReadCsvTable(long_row, '\0', extra);
+  EXPECT_THAT(status.message(),
+              ::testing::HasSubstr(":2: 3 fields, but the header has 2"));
+  TableCollector empty;
+  const std::string nothing = Write("empty.csv", "");
+  EXPECT_THAT(ReadCsvTable(nothing, '\0', empty).message(),
+              ::testing::HasSubstr("the file is empty"));
+}
+
 }  // namespace
 }  // namespace livesop::eventlog

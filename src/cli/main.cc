@@ -21,6 +21,7 @@
 #include "cli/exit_codes.h"
 #include "cli/mine_commands.h"
 #include "cli/notify_commands.h"
+#include "cli/results_commands.h"
 #include "cli/serve_command.h"
 #include "cli/sop_commands.h"
 #include "cli/store_commands.h"
@@ -269,6 +270,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddServeCommand(app);
   const std::function<int()> run_doc_command =
       livesop::cli::AddDocCommands(app);
+  const std::function<int()> run_results_command =
+      livesop::cli::AddResultsCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -296,6 +299,7 @@ int main(int argc, char** argv) {
     if (const int code = run_asset_command(); code >= 0) return code;
     if (const int code = run_serve_command(); code >= 0) return code;
     if (const int code = run_doc_command(); code >= 0) return code;
+    if (const int code = run_results_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

@@ -406,6 +406,7 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     }
   }
   if (type == "spend_recorded") state.spent = payload.value("total", 0.0);
+  if (type == "results_imported") ApplyResults(state, payload);
   if (type.starts_with("asset_")) ApplyAssetEvent(state, event, payload);
   if (event.sequence > 0) state.version = event.sequence;
   return OkStatus();
@@ -558,6 +559,54 @@ Result<CampaignState> Engine::Run(
     context.state.version = appended->version;
     Remember(context.state);
     return std::move(context.state);
+  }
+}
+
+Status Engine::RunAll(const std::vector<std::string>& campaigns,
+                      const char* name,
+                      const std::function<Status(Context&)>& command) {
+  for (int attempt = 0;; ++attempt) {
+    std::vector<Context> contexts(campaigns.size());
+    std::vector<store::AppendRequest> requests;
+    for (size_t i = 0; i < campaigns.size(); ++i) {
+      Context& context = contexts[i];
+      context.command = name;
+      context.now = clock_.NowMicros();
+      context.state.campaign = campaigns[i];
+      // Read from the store, not the cache: a refusal leaves the cache as
+      // it was.
+      LIVESOP_RETURN_IF_ERROR(ScanInto(context.state));
+      const int64_t loaded = context.state.version;
+      Status status = command(context);
+      if (!status.ok()) {
+        if (status.code() == StatusCode::kPermissionDenied && loaded > 0) {
+          RecordRefusal(context, status);
+        }
+        return status;
+      }
+      if (context.events.empty()) continue;
+      store::AppendRequest& request = requests.emplace_back();
+      request.campaign = campaigns[i];
+      request.expected_version = loaded;
+      request.events = context.events;
+    }
+    if (requests.empty()) return OkStatus();
+    Result<std::vector<store::AppendResult>> appended =
+        store_.AppendAll(requests);
+    if (!appended.ok()) {
+      if (appended.status().code() == StatusCode::kAborted && attempt < 3) {
+        continue;
+      }
+      return appended.status();
+    }
+    size_t next = 0;
+    for (Context& context : contexts) {
+      if (context.events.empty()) continue;
+      context.state.version = (*appended)[next++].version;
+      cache_.erase(context.state.campaign);
+      Remember(std::move(context.state));
+    }
+    return OkStatus();
   }
 }
 
@@ -860,6 +909,8 @@ Status Engine::DecideAs(Context& context, int node, const std::string& role,
     }
     payload["documents"] = std::move(named);
   }
+  // A review of the results records the figures it decided on.
+  if (s.results) payload["results"] = ResultsSummary(context.state);
   if (s.type == sop::StepType::kReview) {
     payload["task"] = campaign + "/" + s.id;
     FlowStep moved;

@@ -187,6 +187,75 @@ struct AssetReadiness {
   std::vector<std::string> reasons;  // why it fails, or what is missing
 };
 
+// Channel results (results.cc, docs/results.md).
+
+// A CSV export of a channel's results to import: an ad platform's, an
+// email tool's or a spreadsheet's, one row per day (or per ad, per day) or
+// a row of totals.
+struct ResultsImport {
+  std::string file;
+  std::string channel;  // a channel of the SOP
+  // The campaign every row counts for; or the column naming each row's
+  // campaign (by id). One of the two.
+  std::string campaign;
+  std::string campaign_column;
+  // Metric → the header of its column, for columns whose names are not
+  // recognised (sop/results.h lists the metrics and the names known).
+  std::map<std::string, std::string> columns;
+  // The column of each row's day (ISO dates); default: a column named
+  // "Date", "Day", "Reporting starts", ...; without one, the rows are
+  // totals.
+  std::string date_column;
+  bool decimal_comma = false;  // 1.250.000,50 rather than 1,250,000.50
+  std::string actor;
+};
+
+// What an import read and recorded.
+struct ResultsImportReport {
+  std::string file;
+  std::string sha256;
+  std::string channel;
+  int64_t rows = 0;
+  std::map<std::string, std::string> columns;  // metric → header used
+  std::string date_column;                     // empty: undated totals
+  std::vector<std::string> ignored;            // headers not used
+  std::vector<std::string> campaigns;          // each got results_imported
+  std::map<std::string, double> totals;        // over the file, per metric
+};
+
+// A KPI of the campaign's objective, measured on its results.
+struct KpiResult {
+  std::string id;
+  std::string name;
+  std::string unit;
+  std::string measure;      // "spend / conversions"; empty: not measured
+  std::string direction;    // "at_least" or "at_most"
+  std::string target_text;  // the SOP's words for the target
+  std::optional<double> target;
+  std::string target_source;  // "request" (the brief's own), "sop" or ""
+  std::optional<double> actual;
+  // "met", "missed", "no results" (a metric it needs is missing, or a
+  // divisor is 0), "no target" or "not measured" (no measure in the SOP).
+  std::string status;
+};
+
+// A campaign's results: what was imported, per channel and in total, and
+// its KPIs against their targets.
+struct CampaignResults {
+  std::string campaign;
+  std::string objective;  // the request's, else the type's only one
+  int64_t imports = 0;
+  std::string first_day;  // of dated results; empty when none
+  std::string last_day;
+  std::map<std::string, double> totals;  // per metric
+  std::map<std::string, std::map<std::string, double>> by_channel;
+  double spent = 0;  // recorded spend (spend_recorded), not imported
+  std::optional<double> budget;
+  std::vector<KpiResult> kpis;
+};
+
+nlohmann::json CampaignResultsToJson(const CampaignResults& results);
+
 // What a sweep of the due timers did.
 struct SweepReport {
   int campaigns = 0;                  // campaigns with something due
@@ -233,6 +302,9 @@ struct MigrationReport {
 };
 
 nlohmann::json MigrationReportToJson(const MigrationReport& report);
+
+// One channel's imported results: day → metric → value.
+using ChannelResults = std::map<std::string, std::map<std::string, double>>;
 
 // Campaign documents (docs/documents.md): a brief, copy, a script or
 // anything else a campaign writes, each with numbered versions that never
@@ -435,6 +507,11 @@ struct CampaignState {
   std::map<std::string, Timer> timers;  // by task id
   // Money spent so far (spend_recorded), in the SOP's budget currency.
   double spent = 0;
+  // Imported channel results: channel → day (YYYY-MM-DD; "" for undated
+  // totals) → metric → value. A later import of a channel's day replaces
+  // the earlier one.
+  std::map<std::string, ChannelResults> results;
+  int64_t result_imports = 0;
   // Design and asset requests, and every version uploaded, by asset name.
   std::map<std::string, AssetRequest> asset_requests;
   std::map<std::string, std::vector<AssetVersion>> assets;
@@ -686,6 +763,27 @@ class Engine {
   // (a number, or a number written as text); nullopt when there is none.
   std::optional<double> BudgetOf(const CampaignState& state) const;
 
+  // Channel results (results.cc, docs/results.md).
+
+  // Imports a results export into the campaigns its rows name, in one
+  // transaction: all of them or none. Errors: InvalidArgument naming the
+  // file, line and column (a missing column named in the import, no
+  // column of a known metric, a row with missing or extra cells, a cell
+  // that is not a number or a date, an empty file), an unknown channel or
+  // metric, neither or both of campaign and campaign column; NotFound for
+  // an unknown campaign (with the line naming it) or file;
+  // PermissionDenied for someone without a part in a campaign's process.
+  Result<ResultsImportReport> ImportResults(const ResultsImport& import);
+  // The campaign's results and KPIs; NotFound for an unknown campaign.
+  Result<CampaignResults> Results(const std::string& campaign);
+  CampaignResults ResultsOf(const CampaignState& state) const;
+  // What a task or decision on the results carries: the KPIs against
+  // their targets and how far the results go ({imports, last_day, kpis}).
+  nlohmann::json ResultsSummary(const CampaignState& state) const;
+  // The campaign's objective: its request's `objective` when that names
+  // one, else its type's only objective; empty when neither tells.
+  std::string ObjectiveOf(const CampaignState& state) const;
+
   // Campaign documents (documents.cc, docs/documents.md).
 
   // Adds the next version of `document` of the open campaign (its first
@@ -784,7 +882,13 @@ class Engine {
   // appends the events it added.
   Result<CampaignState> Run(const std::string& campaign, const char* name,
                             const std::function<Status(Context&)>& command);
+  // Runs `command` on each of `campaigns` and appends all their events in
+  // one transaction: all or nothing. A lost race is tried again.
+  Status RunAll(const std::vector<std::string>& campaigns, const char* name,
+                const std::function<Status(Context&)>& command);
   void RecordRefusal(Context& context, const Status& refusal);
+  // Applies a results_imported payload to `state`.
+  static void ApplyResults(CampaignState& state, const nlohmann::json& payload);
   // Applies `event` to `state`; when it moves the flow (a creation starts
   // it, a finished step advances it), the move goes to `*moved`.
   // `payload` is the event's payload, parsed.

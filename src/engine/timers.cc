@@ -98,6 +98,8 @@ Status Engine::CreateTask(Context& context, const sop::Step& step,
       if (remind > context.now && remind < due) payload["remind_us"] = remind;
     }
   }
+  // A step on the campaign's results starts with them filled in.
+  if (step.results) payload["results"] = ResultsSummary(context.state);
   const std::string task = payload["task"].get<std::string>();
   LIVESOP_RETURN_IF_ERROR(Add(context, "task_created", step.name, step.id,
                               role.empty() ? step.role : role, payload));

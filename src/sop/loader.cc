@@ -19,6 +19,7 @@
 #include "sop/asset_spec.h"
 #include "sop/condition.h"
 #include "sop/holidays.h"
+#include "sop/results.h"
 
 namespace livesop::sop {
 namespace {
@@ -689,14 +690,29 @@ bool ReadObjective(Context& ctx, const YAML::Node& node,
   out->name = r.String("name", true);
   out->description = r.String("description");
   r.List("kpis", [&](const YAML::Node& item, const std::string& p) {
-    MapReader k(ctx, item, p, {"id", "name", "unit", "target"});
+    MapReader k(ctx, item, p,
+                {"id", "name", "unit", "target", "measure", "direction",
+                 "value", "field"});
     if (!k.ok()) return;
     Kpi kpi;
     kpi.where = k.where();
+    kpi.at = k.Locations();
     kpi.id = k.Id("id", true);
     kpi.name = k.String("name", true);
     kpi.unit = k.String("unit");
     kpi.target = k.String("target");
+    kpi.measure = k.String("measure");
+    if (!kpi.measure.empty()) {
+      if (Result<ResultMeasure> measure = ParseMeasure(kpi.measure);
+          !measure.ok()) {
+        ctx.Error(k.Get("measure"), "invalid-value",
+                  std::string(measure.status().message()), {},
+                  k.Path("measure"));
+      }
+    }
+    kpi.direction = k.Enum("direction", {"at_least", "at_most"});
+    kpi.value = k.Number("value");
+    kpi.field = k.Id("field");
     out->kpis.push_back(std::move(kpi));
   });
   if (r.Has("reporting")) {
@@ -912,6 +928,7 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
                "sla",
                "remind_before",
                "templates",
+               "results",
                "outputs",
                "checklist",
                "matrix",
@@ -953,6 +970,7 @@ bool ReadStep(Context& ctx, const YAML::Node& node, const std::string& path,
   out->sla = r.Duration("sla");
   out->remind_before = r.Duration("remind_before");
   out->templates = r.Ids("templates");
+  out->results = r.Bool("results", false);
   out->outputs = r.Strings("outputs");
   out->checklist = r.Id("checklist");
   out->matrix = r.Id("matrix");

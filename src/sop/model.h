@@ -145,6 +145,19 @@ struct Kpi {
   std::string name;
   std::string unit;
   std::string target;  // free text, "≥ 2% CTR"
+  // How the KPI is computed from a campaign's imported results
+  // (docs/results.md): a metric ("leads") or a ratio of two ("spend /
+  // conversions"), named as sop/results.h lists them; empty when results
+  // cannot tell it (share of voice, NPS).
+  std::string measure;
+  // Whether the KPI is met at or above its target ("at_least", the
+  // default) or at or below it ("at_most").
+  std::string direction;
+  // The target as a number, in `unit` (a percentage for "%").
+  std::optional<double> value;
+  // A field of the request form whose value, when a campaign's request
+  // gives one, is that campaign's own target ("as set in the brief").
+  std::string field;
 };
 
 struct Objective {
@@ -304,6 +317,9 @@ struct Step {
   // (business time); else the marketing calendar's `remind_before`.
   std::optional<BusinessDuration> remind_before;
   std::vector<std::string> templates;  // template ids the step requires
+  // The step reports on or reviews the campaign's results: its tasks and
+  // decisions carry the KPIs against their targets (docs/results.md).
+  bool results = false;
   std::vector<std::string> outputs;    // deliverables, free text
   std::string checklist;               // checklist id (checklist steps)
   std::string matrix;                  // approval matrix id (approvals)

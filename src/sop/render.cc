@@ -1399,9 +1399,24 @@ void ManualWriter::WriteObjectives() {
     }
     Facts({{"Id", Code(o.id)}, {"Reporting", reporting}});
     if (o.kpis.empty()) continue;
-    MdTable table({"KPI", "Id", "Unit", "Target"});
+    MdTable table({"KPI", "Id", "Unit", "Target", "Measured from results"});
     for (const Kpi& k : o.kpis) {
-      table.Row({Lit(k.name), Code(k.id), Lit(k.unit), Lit(k.target)});
+      std::string measured;
+      if (!k.measure.empty()) {
+        measured = Code(k.measure);
+        std::string goal;
+        if (k.value) goal = Lit(FormatNumber(*k.value));
+        if (!k.field.empty()) {
+          goal += (goal.empty() ? "" : ", or ") +
+                  std::string("the request's ") + Code(k.field);
+        }
+        if (!goal.empty()) {
+          measured +=
+              (k.direction == "at_most" ? " at most " : " at least ") + goal;
+        }
+      }
+      table.Row(
+          {Lit(k.name), Code(k.id), Lit(k.unit), Lit(k.target), measured});
     }
     Table(table);
   }
@@ -1591,6 +1606,11 @@ void ManualWriter::WriteStep(const std::string& number, const Process& process,
   std::vector<std::string> outputs;
   for (const auto& o : step.outputs) outputs.push_back(InlineMd(o));
   facts.push_back({"Outputs", JoinItems(outputs)});
+  if (step.results) {
+    facts.push_back({"Results",
+                     "opens with the campaign's imported results and each KPI "
+                     "against its target"});
+  }
   if (!step.checklist.empty()) {
     const Checklist* c = def_.FindChecklist(step.checklist);
     facts.push_back(

@@ -265,10 +265,38 @@ class Validator {
     }
   }
 
+  // A KPI's target must be computable: a target without a measure, or a
+  // field that no form has, would leave the results review empty.
+  void CheckKpi(const Objective& o, const Kpi& k) {
+    const std::string what = "KPI `" + k.id + "` of objective `" + o.id + "`";
+    if (k.measure.empty() &&
+        (k.value || !k.field.empty() || !k.direction.empty())) {
+      out_.Error(k.where, "missing-key",
+                 what + " has a target but no `measure`",
+                 "say how results compute it, as `measure: leads` or "
+                 "`measure: spend / conversions`");
+    }
+    if (k.field.empty()) return;
+    const FormField* field = FindField(k.field, nullptr);
+    if (field == nullptr) {
+      out_.Error(LocationOf(k.at, "field", k.where), "unknown-reference",
+                 what + " takes its target from `" + k.field +
+                     "`, which is not a field of any form",
+                 "name a number field of the request form");
+    } else if (field->type != FieldType::kMoney &&
+               field->type != FieldType::kNumber) {
+      out_.Error(LocationOf(k.at, "field", k.where), "invalid-value",
+                 what + " takes its target from `" + k.field + "`, a " +
+                     FieldTypeName(field->type) + " field",
+                 "use a number or money field");
+    }
+  }
+
   void CheckObjectivesAndBudget() {
     for (const Objective& o : def_.objectives) {
       Ref(o.reporting_template, templates_, "template", o.at, "reporting",
           o.where, "objective `" + o.id + "`");
+      for (const Kpi& k : o.kpis) CheckKpi(o, k);
     }
     if (!def_.budget) return;
     const Budget& b = *def_.budget;

@@ -3,7 +3,11 @@
 # tools (ImageMagick for images of many sizes and formats, FFmpeg for short
 # videos, Ghostscript for PDFs), inspects them with the real binary and
 # checks what it reports exactly, then checks them against the example
-# SOP's channel specs; and every kind of bad input.
+# SOP's channel specs; and every kind of bad input. Then a campaign's
+# assets: requests, uploads checked against their spec, readiness,
+# approvals bound to asset versions, a version after an approval asking
+# again, the proof history of an asset and the revision log across
+# documents and assets.
 #
 #   tests/cli_asset_test.sh BUILD/livesop SOURCE_DIR
 #
@@ -217,5 +221,179 @@ run asset readiness spring-1 "${store[@]}"
 expect_contains "readiness lists the email channel as unplanned" "${out}" \
   "the request names channel email but no asset is requested or uploaded for it"
 expect_contains "readiness says it is not ready" "${out}" "not ready"
+
+# --- approvals bound to asset versions, the proof history, the revision log -----------
+
+# events CAMPAIGN EXPR: EXPR evaluated on the campaign's events (`ev`).
+events() {
+  "${livesop}" campaign show "$1" "${store[@]}" --events --json 2>/dev/null |
+    py '(lambda ev: '"$2"')(d["events"])'
+}
+
+# awaiting CAMPAIGN STEP: the first person the campaign awaits at STEP.
+awaiting() {
+  "${livesop}" campaign show "$1" "${store[@]}" --json 2>/dev/null |
+    py '[a["people"][0] for a in d["awaited"] if a["step"] == "'"$2"'"][0]'
+}
+
+# advance CAMPAIGN STEP: does what the campaign waits for first (ticks an
+# item, completes a step, approves), as the first person it names, until it
+# awaits STEP; at most 60 actions.
+advance() {
+  local campaign="$1" step="$2" next s action item person
+  for _ in $(seq 60); do
+    next="$("${livesop}" campaign show "${campaign}" "${store[@]}" --json 2>/dev/null |
+      py '"done" if any(a["step"] == "'"${step}"'" for a in d["awaited"]) else " ".join([d["awaited"][0]["step"], d["awaited"][0]["action"], d["awaited"][0]["item"] or "-", d["awaited"][0]["people"][0]])')"
+    read -r s action item person <<<"${next}"
+    case "${action:-${s}}" in
+      done) return 0 ;;
+      tick) run task tick "${campaign}" "${s}" "${item}" --as "${person}" "${store[@]}" ;;
+      decide) run task approve "${campaign}" "${s}" --as "${person}" "${store[@]}" ;;
+      complete) run task complete "${campaign}" "${s}" --as "${person}" "${store[@]}" ;;
+      *) fail "advance ${campaign} to ${step}: ${next}"; return 1 ;;
+    esac
+    if [ "${code}" -ne 0 ]; then
+      fail "advance ${campaign} to ${step}: ${s} ${action} as ${person}: ${out}"
+      return 1
+    fi
+  done
+  fail "advance ${campaign}: ${step} never awaited"
+}
+
+run campaign submit "${store[@]}" --type product-launch --title "Proofs" \
+  --id proof-1 --values request.json --as intan-permata
+expect_eq "submit proof-1 exit" "${code}" 0
+run doc add proof-1 brief --text "Peluncuran produk baru." --as intan-permata \
+  "${store[@]}"
+expect_eq "the brief's first version exit" "${code}" 0
+run asset request proof-1 hero --channel instagram --spec ig-feed-portrait \
+  --note "Product on white" --as intan-permata "${store[@]}"
+expect_eq "proof-1: asset request exit" "${code}" 0
+advance proof-1 asset-production
+
+# Production: a square cut fails the portrait spec, the portrait crop meets
+# it; the copy deck's first version comes between them.
+run asset add proof-1 img-1080x1080.png --name hero --comment "first cut" \
+  --as intan-permata "${store[@]}"
+expect_eq "proof-1: version 1 exit" "${code}" 0
+run doc add proof-1 copy --text "Lebih ringan, lebih cepat." \
+  --as intan-permata "${store[@]}"
+expect_eq "the copy deck's first version exit" "${code}" 0
+run asset add proof-1 img-1080x1350.jpg --name hero --comment "portrait crop" \
+  --as intan-permata "${store[@]}"
+expect_eq "proof-1: version 2 exit" "${code}" 0
+advance proof-1 asset-spec-check
+reviewer="$(awaiting proof-1 asset-spec-check)"
+run task approve proof-1 asset-spec-check --comment "ready for the feed" \
+  --as "${reviewer}" "${store[@]}"
+expect_eq "the asset check is approved" "${code}" 0
+expect_eq "the deciding approval names the asset's latest version" \
+  "$(events proof-1 '[e["payload"].get("assets") for e in ev if e["type"] == "approval_decided" and e["step"] == "asset-spec-check"]')" \
+  "[[{'asset': 'hero', 'version': 2}]]"
+expect_eq "decisions before the upload name no asset" \
+  "$(events proof-1 '[e["payload"].get("assets") for e in ev if e["type"] == "approval_decided"][0]')" \
+  "None"
+
+run_json asset history proof-1 hero "${store[@]}" --json
+expect_eq "asset history exit" "${code}" 0
+expect_eq "the history starts with the request" \
+  "$(py '(d["request"]["channel"], d["request"]["spec"], d["request"]["note"], d["request"]["requested_by"])' <<<"${out}")" \
+  "('instagram', 'ig-feed-portrait', 'Product on white', 'intan-permata')"
+expect_eq "every version in order, with its status" \
+  "$(py '[(v["version"], v["status"], v["locked"], v["comment"], v["file_name"]) for v in d["versions"]]' <<<"${out}")" \
+  "[(1, 'superseded', False, 'first cut', 'img-1080x1080.png'), (2, 'approved', True, 'portrait crop', 'img-1080x1350.jpg')]"
+expect_eq "version 1 keeps the reasons it failed" \
+  "$(py '[(f["rule"], f["reason"]) for f in d["versions"][0]["failures"]][:2]' <<<"${out}")" \
+  "[('sizes', '1080×1080 px; the channel wants 1080×1350 px'), ('aspect_ratios', '1080×1080 px is 1:1, the channel wants 4:5')]"
+expect_eq "each version records its file" \
+  "$(py '[(v["size"], v["sha256"][:8], v["uploaded_by"]) for v in d["versions"]]' <<<"${out}")" \
+  "[($(stat -c %s img-1080x1080.png), '$(sha256sum img-1080x1080.png | cut -c1-8)', 'intan-permata'), ($(stat -c %s img-1080x1350.jpg), '$(sha256sum img-1080x1350.jpg | cut -c1-8)', 'intan-permata')]"
+expect_eq "only version 2 was decided on, and its approval binds it" \
+  "$(py '[[(x["step"], x["decision"], x["person"], x["comment"], x["approved"]) for x in v["decisions"]] for v in d["versions"]]' <<<"${out}")" \
+  "[[], [('asset-spec-check', 'approve', '${reviewer}', 'ready for the feed', True)]]"
+expect_eq "the asset is approved" "$(py 'd["status"]' <<<"${out}")" "approved"
+run asset history proof-1 hero "${store[@]}"
+expect_contains "the history as text: the failed rule" "${out}" \
+  "FAIL sizes: 1080×1080 px; the channel wants 1080×1350 px"
+expect_contains "the history as text: the approved version" "${out}" \
+  "version 2: approved (locked)"
+expect_contains "the history as text: the approval" "${out}" \
+  "approved by ${reviewer} (creative-lead) at asset-spec-check; the step is approved: this version is locked"
+
+run_json doc log proof-1 "${store[@]}" --json
+expect_eq "the revision log interleaves documents and assets" \
+  "$(py '[(e["subject"], e.get("document") or e.get("asset"), e["version"]) for e in d["entries"] if e["kind"] == "version"]' <<<"${out}")" \
+  "[('document', 'brief', 1), ('asset', 'hero', 1), ('document', 'copy', 1), ('asset', 'hero', 2)]"
+expect_eq "in time order" \
+  "$(py '[e["time"] for e in d["entries"]] == sorted(e["time"] for e in d["entries"])' <<<"${out}")" \
+  "True"
+expect_eq "an asset version's line carries its check" \
+  "$(py '[(e["check"]["channel"], e["check"]["passed"], [f["rule"] for f in e["check"]["failures"]][:1]) for e in d["entries"] if e["kind"] == "version" and e.get("asset") == "hero"]' <<<"${out}")" \
+  "[('instagram', False, ['sizes']), ('instagram', True, [])]"
+expect_eq "the review's decision names the asset's version" \
+  "$(py '[(e["asset"], e["version"], e["approved"]) for e in d["entries"] if e["kind"] == "decision" and e["subject"] == "asset"]' <<<"${out}")" \
+  "[('hero', 2, True)]"
+run doc log proof-1 "${store[@]}"
+expect_matches "the log as text says what each line is about" "${out}" \
+  "asset hero +1 +added by intan-permata \(file img-1080x1080.png, "
+expect_contains "and why a version failed" "${out}" \
+  "  sizes: 1080×1080 px; the channel wants 1080×1350 px"
+
+# The final approval is skipped (agreed in the launch meeting), so the
+# asset check is the approval that bound version 2; a third version after
+# it asks the creative lead again while the launch work goes on.
+run deviate skip proof-1 content-approval --as sari-kusuma \
+  --reason "Signed off in the launch meeting" "${store[@]}"
+expect_eq "the final approval is skipped" "${code}" 0
+"${convert}" -size 1080x1350 xc:'#cc6633' hero-v3.jpg 2>/dev/null
+run asset add proof-1 hero-v3.jpg --name hero --comment "warmer" \
+  --as intan-permata "${store[@]}"
+expect_eq "proof-1: version 3 exit" "${code}" 0
+expect_contains "version 3 says it asks the review again" "${out}" \
+  "it came after version 2 was approved at asset-spec-check: the step is asked to approve again"
+expect_eq "the change is recorded and the review reopened" \
+  "$(events proof-1 '[(e["type"], e["step"], e["payload"].get("cause"), e["payload"].get("reapproval")) for e in ev if e["type"] in ("asset_changed_after_approval", "step_reopened")]')" \
+  "[('asset_changed_after_approval', 'asset-spec-check', None, 'needed'), ('step_reopened', 'asset-spec-check', 'asset_changed_after_approval', None)]"
+run_json campaign show proof-1 "${store[@]}" --json
+expect_eq "the creative lead is asked again, the launch work goes on" \
+  "$(py 'sorted({a["step"] for a in d["awaited"]})' <<<"${out}")" \
+  "['asset-spec-check', 'pre-launch']"
+run_json asset history proof-1 hero "${store[@]}" --json
+expect_eq "version 2 stays approved; version 3 awaits its approval" \
+  "$(py '[(v["version"], v["status"]) for v in d["versions"]]' <<<"${out}")" \
+  "[(1, 'superseded'), (2, 'approved'), (3, 'ready')]"
+expect_eq "version 3 records what it came after" \
+  "$(py '(lambda c: (c["step"], c["approved_version"], c["reopened"]))(d["versions"][2]["changed_after_approval"])' <<<"${out}")" \
+  "('asset-spec-check', 2, True)"
+run task approve proof-1 asset-spec-check --as "${reviewer}" "${store[@]}"
+expect_eq "the review approves again" "${code}" 0
+run_json asset history proof-1 hero "${store[@]}" --json
+expect_eq "the new approval binds version 3" \
+  "$(py '[(v["version"], v["status"], [x["step"] for x in v["decisions"] if x["approved"]]) for v in d["versions"]][1:]' <<<"${out}")" \
+  "[(2, 'approved', ['asset-spec-check']), (3, 'approved', ['asset-spec-check'])]"
+
+# Bad input: refused, nothing written.
+before="$(events proof-1 'len([e for e in ev if e["type"] != "command_refused"])')"
+files_before="$(find files -type f | wc -l)"
+run asset history proof-1 banner "${store[@]}"
+expect_eq "the history of an unknown asset exit" "${code}" 1
+expect_contains "it lists the campaign's assets" "${out}" \
+  "campaign proof-1 has no asset banner; its assets: hero"
+run asset history nope hero "${store[@]}"
+expect_eq "the history of an unknown campaign exit" "${code}" 1
+expect_contains "it names the campaign" "${out}" "no campaign nope"
+run asset add nope hero-v3.jpg --name hero --channel instagram \
+  --as intan-permata "${store[@]}"
+expect_eq "an upload to an unknown campaign exit" "${code}" 1
+"${convert}" -size 1080x1350 xc:'#123456' stray.jpg 2>/dev/null
+run asset add nope stray.jpg --name hero --channel instagram \
+  --as intan-permata "${store[@]}"
+expect_eq "a new file for an unknown campaign exit" "${code}" 1
+expect_eq "no file was stored" "$(find files -type f | wc -l)" "${files_before}"
+expect_eq "nothing was written" \
+  "$(events proof-1 'len([e for e in ev if e["type"] != "command_refused"])')" \
+  "${before}"
+run campaign show nope "${store[@]}"
+expect_eq "no campaign was made" "${code}" 1
 
 finish

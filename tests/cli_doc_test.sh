@@ -284,12 +284,12 @@ expect_contains "and the approval bound to it" "${out}" \
   "approved by ${lead} (campaign-lead) at internal-review; the step is approved: this version is locked"
 run_json doc log doc-1 "${store[@]}" --json
 expect_eq "doc log as JSON, in time order" \
-  "$(py '[(e["kind"], e["document"], e["version"]) for e in d["entries"]]' <<<"${out}")" \
-  "[('version', 'brief', 1), ('version', 'brief', 2), ('version', 'banner', 1), ('decision', 'banner', 1), ('decision', 'brief', 2)]"
+  "$(py '[(e["kind"], e["subject"], e["document"], e["version"]) for e in d["entries"]]' <<<"${out}")" \
+  "[('version', 'document', 'brief', 1), ('version', 'document', 'brief', 2), ('version', 'document', 'banner', 1), ('decision', 'document', 'banner', 1), ('decision', 'document', 'brief', 2)]"
 run doc log nope "${store[@]}"
 expect_eq "the log of an unknown campaign is refused" "${code}" 1
 run doc log doc-3 "${store[@]}"
-expect_contains "a campaign without documents says so" "${out}" \
-  "has no documents yet"
+expect_contains "a campaign without documents or assets says so" "${out}" \
+  "has no documents or assets yet"
 
 finish

@@ -11,6 +11,7 @@
 #include "assets/check.h"
 #include "assets/file_store.h"
 #include "assets/inspect.h"
+#include "cli/doc_commands.h"
 #include "cli/exit_codes.h"
 #include "cli/workflow.h"
 #include "core/text.h"
@@ -252,6 +253,11 @@ int RunAssetAdd(const AssetArgs& args) {
       code != kExitOk) {
     return code;
   }
+  // An unknown campaign is refused before its file is stored.
+  if (Result<engine::CampaignState> known = session.engine->Load(args.campaign);
+      !known.ok()) {
+    return Fail(command, known.status(), args.json);
+  }
   Result<std::string> root = FilesRoot(args.files, args.db);
   if (!root.ok()) return UsageError(command, root.status().message());
   Result<assets::FileStore> files = assets::FileStore::Open(*root);
@@ -270,10 +276,34 @@ int RunAssetAdd(const AssetArgs& args) {
   upload.file_name = stored->safe_name;
   upload.comment = args.note;
   upload.inspection = std::move(*inspected);
+  // What a version after an approved one led to is in the events the
+  // command wrote: those after the store's last position now.
+  Result<int64_t> before = session.store->LastPosition();
+  if (!before.ok()) return Fail(command, before.status(), args.json);
   Result<engine::CampaignState> state =
       session.engine->AddAsset(args.campaign, args.as, upload);
   if (!state.ok()) return Fail(command, state.status(), args.json);
   const engine::AssetVersion& added = state->assets.at(args.name).back();
+  Json changed = Json::array();
+  store::EventFilter filter;
+  filter.campaign = args.campaign;
+  filter.after_position = *before;
+  const Status scanned =
+      session.store->Scan(filter, [&](const store::Event& e) {
+        if (e.type != "asset_changed_after_approval" ||
+            e.sequence > state->version) {
+          return OkStatus();
+        }
+        const Json payload = Json::parse(e.payload, nullptr, false);
+        if (payload.is_object()) {
+          changed.push_back(
+              {{"step", payload.value("step", "")},
+               {"approved_version", payload.value("approved_version", 0)},
+               {"reapproval", payload.value("reapproval", "")}});
+        }
+        return OkStatus();
+      });
+  if (!scanned.ok()) return Fail(command, scanned, args.json);
   if (args.json) {
     std::cout << Json({{"ok", true},
                        {"campaign", state->campaign},
@@ -286,6 +316,7 @@ int RunAssetAdd(const AssetArgs& args) {
                        {"spec", added.spec},
                        {"passed", added.passed},
                        {"failures", added.failures},
+                       {"changed_after_approval", changed},
                        {"version", state->version}})
                      .dump(2)
               << "\n";
@@ -299,7 +330,138 @@ int RunAssetAdd(const AssetArgs& args) {
     for (const std::string& reason : added.failures) {
       std::cout << "  " << reason << "\n";
     }
+    for (const Json& c : changed) {
+      std::cout << "it came after version " << c["approved_version"].get<int>()
+                << " was approved at " << c["step"].get<std::string>() << ": "
+                << (c["reapproval"] == "needed"
+                        ? "the step is asked to approve again"
+                    : c["reapproval"] == "campaign_ended"
+                        ? "the campaign has ended, so no step is asked again"
+                        : "no new approval needed (the SOP's reapproval: "
+                          "not_needed)")
+                << "\n";
+    }
   }
+  return kExitOk;
+}
+
+Json ProofToJson(const engine::Proof& p) {
+  const engine::AssetVersion& v = p.version;
+  Json rules = Json::array();
+  Json failures = Json::array();
+  for (const engine::CheckedRule& r : p.rules) {
+    rules.push_back({{"rule", r.rule},
+                     {"outcome", r.outcome},
+                     {"expected", r.expected},
+                     {"actual", r.actual},
+                     {"reason", r.reason}});
+    if (r.outcome == "failed") {
+      failures.push_back({{"rule", r.rule}, {"reason", r.reason}});
+    }
+  }
+  Json decisions = Json::array();
+  for (const engine::RevisionEntry& d : p.decisions) {
+    decisions.push_back(RevisionToJson(d));
+  }
+  return {
+      {"version", v.version},
+      {"status", p.status},
+      {"locked", p.locked},
+      {"uploaded_by", v.uploaded_by},
+      {"time", TimeJson(v.at_us)},
+      {"comment", v.comment},
+      {"file_name", v.file_name},
+      {"size", v.size},
+      {"sha256", v.sha256},
+      {"mime", v.mime},
+      {"summary", v.summary},
+      {"channel", v.channel},
+      {"spec", v.spec.empty() ? Json(nullptr) : Json(v.spec)},
+      {"passed", v.passed},
+      {"failures", std::move(failures)},
+      {"rules", std::move(rules)},
+      {"decisions", std::move(decisions)},
+      {"changed_after_approval",
+       p.after_approval ? RevisionToJson(*p.after_approval) : Json(nullptr)}};
+}
+
+void PrintProof(const engine::Proof& p) {
+  const engine::AssetVersion& v = p.version;
+  std::cout << "\nversion " << v.version << ": " << p.status
+            << (p.locked ? " (locked)" : "") << "\n";
+  std::cout << "  uploaded by " << v.uploaded_by << " at " << TimeText(v.at_us)
+            << (v.comment.empty() ? "" : ": " + OneLine(v.comment)) << "\n";
+  std::cout << "  file: " << v.file_name << ", " << v.size
+            << (v.size == 1 ? " byte" : " bytes") << ", sha256 " << v.sha256
+            << "\n";
+  std::cout << "  what it is: " << v.summary << "\n";
+  std::cout << "  check: " << (v.passed ? "meets " : "fails ") << v.channel
+            << (v.spec.empty()
+                    ? ": the channel has no asset spec to check it against"
+                    : " (" + v.spec + ")")
+            << "\n";
+  for (const engine::CheckedRule& r : p.rules) {
+    if (r.outcome == "failed") {
+      std::cout << "    FAIL " << r.rule << ": " << r.reason << "\n";
+    }
+  }
+  if (p.after_approval) {
+    std::cout << "  " << RevisionText(*p.after_approval).front() << "\n";
+  }
+  for (const engine::RevisionEntry& d : p.decisions) {
+    std::cout << "  " << TimeText(d.time_us) << " " << RevisionText(d).front()
+              << "\n";
+  }
+}
+
+int RunAssetHistory(const AssetArgs& args) {
+  const std::string command = "asset history";
+  Session session;
+  if (const int code = OpenSession(SessionArgs(args), command, true, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<engine::ProofHistory> history =
+      session.engine->AssetHistory(args.campaign, args.name);
+  if (!history.ok()) return Fail(command, history.status(), args.json);
+  const engine::AssetRequest& r = history->request;
+  if (args.json) {
+    Json versions = Json::array();
+    for (const engine::Proof& p : history->versions) {
+      versions.push_back(ProofToJson(p));
+    }
+    Json request = nullptr;
+    if (history->requested) {
+      request = {{"channel", r.channel},
+                 {"spec", r.spec.empty() ? Json(nullptr) : Json(r.spec)},
+                 {"note", r.note},
+                 {"requested_by", r.requested_by},
+                 {"time", TimeJson(r.at_us)}};
+    }
+    std::cout << Json({{"ok", true},
+                       {"campaign", history->campaign},
+                       {"asset", history->asset},
+                       {"status", history->status},
+                       {"request", std::move(request)},
+                       {"versions", std::move(versions)}})
+                     .dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << "asset " << history->asset << " of campaign "
+            << history->campaign << ": " << history->status << ", "
+            << history->versions.size()
+            << (history->versions.size() == 1 ? " version" : " versions")
+            << "\n";
+  if (history->requested) {
+    std::cout << "requested by " << r.requested_by << " at "
+              << TimeText(r.at_us) << " for " << r.channel
+              << (r.spec.empty() ? "" : " (" + r.spec + ")")
+              << (r.note.empty() ? "" : ": " + OneLine(r.note)) << "\n";
+  } else {
+    std::cout << "not requested: uploaded for its channel directly\n";
+  }
+  for (const engine::Proof& p : history->versions) PrintProof(p);
   return kExitOk;
 }
 
@@ -380,9 +542,9 @@ void AddCampaignOptions(CLI::App* command, AssetArgs& a, bool with_as) {
     command->add_option("--as", a.as, "Who does it: a person id")->required();
   }
   command->footer(
-      "Exit codes: 0 done, 1 refused (an unknown campaign, channel or spec, "
-      "a damaged file, someone who may not), 2 usage error or a file that "
-      "cannot be read, 3 the store failed.");
+      "Exit codes: 0 done, 1 refused (an unknown campaign, asset, channel or "
+      "spec, a damaged file, someone who may not), 2 usage error or a file "
+      "that cannot be read, 3 the store failed.");
 }
 
 }  // namespace
@@ -460,11 +622,22 @@ std::function<int()> AddAssetCommands(CLI::App& app) {
       ->required();
   AddCampaignOptions(readiness, a, false);
 
+  CLI::App* history = asset->add_subcommand(
+      "history",
+      "The proof history of a campaign's asset: its request, then every "
+      "version with its file, its spec check and the decisions that named "
+      "it, and which one is approved");
+  history->add_option("CAMPAIGN", a.campaign, "The campaign's id")->required();
+  history->add_option("ASSET", a.name, "The asset's name: hero-banner")
+      ->required();
+  AddCampaignOptions(history, a, false);
+
   return [=]() -> int {
     if (check->parsed()) return RunAssetCheck(*args);
     if (request->parsed()) return RunAssetRequest(*args);
     if (add->parsed()) return RunAssetAdd(*args);
     if (readiness->parsed()) return RunAssetReadiness(*args);
+    if (history->parsed()) return RunAssetHistory(*args);
     return -1;
   };
 }

@@ -547,55 +547,6 @@ int RunDocDiff(const DocArgs& args) {
   return kExitOk;
 }
 
-Json RevisionToJson(const engine::RevisionEntry& e) {
-  Json out = {{"kind", e.kind},
-              {"time", TimeJson(e.time_us)},
-              {"document", e.document},
-              {"version", e.version},
-              {"person", e.person}};
-  if (e.kind == "version") {
-    out["comment"] = e.comment;
-    out["content"] = e.is_file ? "file" : "text";
-    out["bytes"] = e.bytes;
-    out["name"] = e.name.empty() ? Json(nullptr) : Json(e.name);
-  } else if (e.kind == "decision") {
-    out["step"] = e.step;
-    out["role"] = e.role;
-    out["decision"] = e.decision;
-    out["comment"] = e.comment;
-    out["decides"] = e.decides;
-    out["approved"] = e.approved;
-  } else {
-    out["step"] = e.step;
-    out["approved_version"] = e.approved_version;
-    out["reopened"] = e.reopened;
-  }
-  return out;
-}
-
-std::string RevisionText(const engine::RevisionEntry& e) {
-  if (e.kind == "version") {
-    return "added by " + e.person + " (" +
-           (e.is_file ? "file " + e.name : std::string("text")) + ", " +
-           BytesText(e.bytes) + ")" +
-           (e.comment.empty() ? "" : ": " + OneLine(e.comment));
-  }
-  if (e.kind == "decision") {
-    std::string decision = e.decision == "approve"  ? "approved"
-                           : e.decision == "reject" ? "rejected"
-                                                    : "changes requested";
-    return decision + " by " + e.person +
-           (e.role.empty() ? "" : " (" + e.role + ")") + " at " + e.step +
-           (e.approved  ? "; the step is approved: this version is locked"
-            : e.decides ? "; this decided the step"
-                        : "") +
-           (e.comment.empty() ? "" : ": " + OneLine(e.comment));
-  }
-  return "came after version " + std::to_string(e.approved_version) +
-         " was approved at " + e.step + ": " +
-         (e.reopened ? "asked to approve again" : "no new approval needed");
-}
-
 int RunDocLog(const DocArgs& args) {
   const std::string command = "doc log";
   Session session;
@@ -618,20 +569,136 @@ int RunDocLog(const DocArgs& args) {
     return kExitOk;
   }
   if (log->empty()) {
-    std::cout << "campaign " << args.id << " has no documents yet\n";
+    std::cout << "campaign " << args.id << " has no documents or assets yet\n";
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows = {
-      {"TIME", "DOCUMENT", "VERSION", "WHAT"}};
+      {"TIME", "ITEM", "VERSION", "WHAT"}};
   for (const engine::RevisionEntry& e : *log) {
-    rows.push_back({TimeText(e.time_us), e.document, std::to_string(e.version),
-                    RevisionText(e)});
+    const std::vector<std::string> lines = RevisionText(e);
+    rows.push_back(
+        {TimeText(e.time_us),
+         e.subject + " " + (e.subject == "asset" ? e.asset : e.document),
+         std::to_string(e.version), lines.front()});
+    for (size_t i = 1; i < lines.size(); ++i) {
+      rows.push_back({"", "", "", "  " + lines[i]});
+    }
   }
   PrintTable(rows, std::cout);
   return kExitOk;
 }
 
+// The check of an asset version, or null when none is recorded.
+Json CheckToJson(const engine::RevisionEntry& e) {
+  if (!e.checked) return nullptr;
+  Json failures = Json::array();
+  for (const engine::CheckedRule& r : e.rules) {
+    if (r.outcome == "failed") {
+      failures.push_back({{"rule", r.rule}, {"reason", r.reason}});
+    }
+  }
+  return {{"channel", e.channel},
+          {"spec", e.spec.empty() ? Json(nullptr) : Json(e.spec)},
+          {"passed", e.passed},
+          {"failures", std::move(failures)}};
+}
+
+// "meets instagram (ig-feed-portrait)", "fails instagram (ig-feed-portrait)"
+// and the failed rules, one line each.
+std::vector<std::string> CheckText(const engine::RevisionEntry& e) {
+  if (!e.checked) return {"not checked"};
+  std::vector<std::string> lines = {
+      std::string(e.passed ? "meets " : "fails ") + e.channel +
+      (e.spec.empty() ? ": the channel has no asset spec to check it against"
+                      : " (" + e.spec + ")")};
+  for (const engine::CheckedRule& r : e.rules) {
+    if (r.outcome == "failed") lines.push_back(r.rule + ": " + r.reason);
+  }
+  return lines;
+}
+
 }  // namespace
+
+Json RevisionToJson(const engine::RevisionEntry& e) {
+  Json out = {
+      {"kind", e.kind}, {"subject", e.subject}, {"time", TimeJson(e.time_us)}};
+  if (e.subject == "asset") {
+    out["asset"] = e.asset;
+  } else {
+    out["document"] = e.document;
+  }
+  out["version"] = e.version;
+  out["person"] = e.person;
+  if (e.kind == "version" && e.subject == "asset") {
+    out["comment"] = e.comment;
+    out["file_name"] = e.name;
+    out["size"] = e.bytes;
+    out["sha256"] = e.sha256;
+    out["mime"] = e.mime;
+    out["summary"] = e.summary;
+    out["check"] = CheckToJson(e);
+  } else if (e.kind == "version") {
+    out["comment"] = e.comment;
+    out["content"] = e.is_file ? "file" : "text";
+    out["bytes"] = e.bytes;
+    out["name"] = e.name.empty() ? Json(nullptr) : Json(e.name);
+    out["sha256"] = e.sha256.empty() ? Json(nullptr) : Json(e.sha256);
+  } else if (e.kind == "check") {
+    out["check"] = CheckToJson(e);
+  } else if (e.kind == "decision") {
+    out["step"] = e.step;
+    out["role"] = e.role;
+    out["decision"] = e.decision;
+    out["comment"] = e.comment;
+    out["decides"] = e.decides;
+    out["approved"] = e.approved;
+  } else {
+    out["step"] = e.step;
+    out["approved_version"] = e.approved_version;
+    out["reapproval"] = e.reapproval;
+    out["reopened"] = e.reopened;
+  }
+  return out;
+}
+
+std::vector<std::string> RevisionText(const engine::RevisionEntry& e) {
+  const std::string comment =
+      e.comment.empty() ? "" : ": " + OneLine(e.comment);
+  if (e.kind == "version" && e.subject == "asset") {
+    std::vector<std::string> lines = CheckText(e);
+    lines.front() = "added by " + e.person + " (file " + e.name + ", " +
+                    BytesText(e.bytes) + ", sha256 " + e.sha256.substr(0, 12) +
+                    "…)" + comment + "; " + lines.front();
+    return lines;
+  }
+  if (e.kind == "version") {
+    return {"added by " + e.person + " (" +
+            (e.is_file ? "file " + e.name : std::string("text")) + ", " +
+            BytesText(e.bytes) + ")" + comment};
+  }
+  if (e.kind == "check") {
+    std::vector<std::string> lines = CheckText(e);
+    lines.front() = "checked: " + lines.front();
+    return lines;
+  }
+  if (e.kind == "decision") {
+    const std::string decision = e.decision == "approve"  ? "approved"
+                                 : e.decision == "reject" ? "rejected"
+                                                          : "changes requested";
+    return {decision + " by " + e.person +
+            (e.role.empty() ? "" : " (" + e.role + ")") + " at " + e.step +
+            (e.approved  ? "; the step is approved: this version is locked"
+             : e.decides ? "; this decided the step"
+                         : "") +
+            comment};
+  }
+  return {"came after version " + std::to_string(e.approved_version) +
+          " was approved at " + e.step + ": " +
+          (e.reopened                         ? "asked to approve again"
+           : e.reapproval == "campaign_ended" ? "the campaign has ended, so no "
+                                                "step is asked again"
+                                              : "no new approval needed")};
+}
 
 std::function<int()> AddDocCommands(CLI::App& app) {
   auto args = std::make_shared<DocArgs>();
@@ -731,8 +798,9 @@ std::function<int()> AddDocCommands(CLI::App& app) {
 
   CLI::App* log = doc->add_subcommand(
       "log",
-      "The campaign's revision log: every document version and every "
-      "approval of one, in time order");
+      "The campaign's revision log across its documents and assets: every "
+      "version (an asset's with its spec check), every decision that named "
+      "one and every change after an approval, in time order");
   AddCommon(log, a);
   log->add_option("CAMPAIGN", a.id, "The campaign's id")->required();
 

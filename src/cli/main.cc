@@ -21,6 +21,7 @@
 #include "cli/exit_codes.h"
 #include "cli/mine_commands.h"
 #include "cli/notify_commands.h"
+#include "cli/report_commands.h"
 #include "cli/results_commands.h"
 #include "cli/serve_command.h"
 #include "cli/sop_commands.h"
@@ -272,6 +273,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddDocCommands(app);
   const std::function<int()> run_results_command =
       livesop::cli::AddResultsCommands(app);
+  const std::function<int()> run_report_command =
+      livesop::cli::AddReportCommand(app);
 
   try {
     app.parse(argc, argv);
@@ -300,6 +303,7 @@ int main(int argc, char** argv) {
     if (const int code = run_serve_command(); code >= 0) return code;
     if (const int code = run_doc_command(); code >= 0) return code;
     if (const int code = run_results_command(); code >= 0) return code;
+    if (const int code = run_report_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

@@ -181,17 +181,23 @@ Result<CampaignState> Engine::AddAsset(const std::string& campaign,
       }
     }
     const bool passed = report && report->passed;
-    return Add(
-        context, "asset_checked",
-        std::string(passed ? "Asset meets spec: " : "Asset fails spec: ") +
-            upload.name,
-        "", "",
-        {{"asset", upload.name},
-         {"version", version},
-         {"channel", channel_id},
-         {"spec", report ? report->spec_id : ""},
-         {"passed", passed},
-         {"rules", std::move(rules)}});
+    LIVESOP_RETURN_IF_ERROR(
+        Add(context, "asset_checked",
+            std::string(passed ? "Asset meets spec: " : "Asset fails spec: ") +
+                upload.name,
+            "", "",
+            {{"asset", upload.name},
+             {"version", version},
+             {"channel", channel_id},
+             {"spec", report ? report->spec_id : ""},
+             {"passed", passed},
+             {"rules", std::move(rules)}}));
+    // A version after an approved one asks for approval again, as a
+    // document's does.
+    auto approvals = context.state.asset_approvals.find(upload.name);
+    if (approvals == context.state.asset_approvals.end()) return OkStatus();
+    return AfterNewVersion(context, "asset", upload.name, version,
+                           approvals->second);
   });
 }
 
@@ -215,6 +221,7 @@ void Engine::ApplyAssetEvent(CampaignState& state, const store::Event& event,
     v.summary = payload.value("summary", "");
     v.uploaded_by = event.resource;
     v.at_us = event.time_us;
+    v.comment = payload.value("comment", "");
     v.channel = payload.value("channel", "");
   } else if (event.type == "asset_checked") {
     auto found = state.assets.find(name);
@@ -280,6 +287,73 @@ std::vector<AssetReadiness> Engine::Readiness(
               return std::tie(a.channel, a.asset) <
                      std::tie(b.channel, b.asset);
             });
+  return out;
+}
+
+std::string AssetVersionStatus(const CampaignState& state,
+                               const std::string& asset, int version) {
+  if (auto approved = state.asset_approvals.find(asset);
+      approved != state.asset_approvals.end()) {
+    for (const AssetApproval& a : approved->second) {
+      if (a.version == version) return "approved";
+    }
+  }
+  auto versions = state.assets.find(asset);
+  if (versions != state.assets.end() && !versions->second.empty() &&
+      versions->second.back().version == version) {
+    return versions->second.back().passed ? "ready" : "fails";
+  }
+  return "superseded";
+}
+
+Result<ProofHistory> Engine::AssetHistory(const std::string& campaign,
+                                          const std::string& asset) {
+  LIVESOP_ASSIGN_OR_RETURN(CampaignState state, Load(campaign));
+  auto requested = state.asset_requests.find(asset);
+  auto uploaded = state.assets.find(asset);
+  if (requested == state.asset_requests.end() &&
+      uploaded == state.assets.end()) {
+    std::set<std::string> names;
+    for (const auto& [name, request] : state.asset_requests) names.insert(name);
+    for (const auto& [name, versions] : state.assets) names.insert(name);
+    return NotFoundError(
+        "campaign " + campaign + " has no asset " + asset + "; " +
+        (names.empty() ? std::string("it has none requested or uploaded yet")
+                       : "its assets: " + Join(std::vector<std::string>(
+                                                   names.begin(), names.end()),
+                                               ", ")));
+  }
+  ProofHistory out;
+  out.campaign = campaign;
+  out.asset = asset;
+  out.requested = requested != state.asset_requests.end();
+  if (out.requested) out.request = requested->second;
+  if (uploaded != state.assets.end()) {
+    for (const AssetVersion& v : uploaded->second) {
+      Proof& proof = out.versions.emplace_back();
+      proof.version = v;
+      proof.status = AssetVersionStatus(state, asset, v.version);
+      proof.locked = proof.status == "approved";
+    }
+  }
+  out.status = out.versions.empty() ? "missing" : out.versions.back().status;
+  LIVESOP_ASSIGN_OR_RETURN(std::vector<RevisionEntry> log,
+                           ScanRevisions(campaign));
+  for (RevisionEntry& e : log) {
+    if (e.subject != "asset" || e.asset != asset) continue;
+    auto proof = std::find_if(
+        out.versions.begin(), out.versions.end(),
+        [&](const Proof& p) { return p.version.version == e.version; });
+    if (proof == out.versions.end()) continue;
+    if (e.kind == "version" || e.kind == "check") {
+      // The latest check is the one the version stands by.
+      if (e.checked) proof->rules = e.rules;
+    } else if (e.kind == "decision") {
+      proof->decisions.push_back(std::move(e));
+    } else if (e.kind == "changed_after_approval") {
+      proof->after_approval = std::move(e);
+    }
+  }
   return out;
 }
 

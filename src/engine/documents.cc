@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <queue>
 #include <string>
 #include <utility>
@@ -358,16 +359,19 @@ Result<CampaignState> Engine::AddDocumentVersion(const std::string& campaign,
     LIVESOP_RETURN_IF_ERROR(Add(context, "document_version_added",
                                 "Document version: " + document, "", "",
                                 payload));
-    return AfterDocumentChange(context, document);
+    const Document& added = context.state.documents.at(document);
+    return AfterNewVersion(context, "document", document, version,
+                           added.approvals);
   });
 }
 
-Status Engine::AfterDocumentChange(Context& context,
-                                   const std::string& document) {
-  const Document& d = context.state.documents.at(document);
-  if (d.approvals.empty()) return OkStatus();
-  const DocumentApproval approved = d.approvals.back();
-  const int version = d.versions.back().version;
+Status Engine::AfterNewVersion(Context& context, const std::string& subject,
+                               const std::string& id, int version,
+                               const std::vector<DocumentApproval>& approvals) {
+  if (approvals.empty()) return OkStatus();
+  // Read only before the first event is added: events change the state
+  // `approvals` is in.
+  const DocumentApproval& approved = approvals.back();
   const int node = context.graph->Find(approved.step);
   const sop::Step* step = node >= 0 ? context.graph->nodes[node].step : nullptr;
   if (step == nullptr) return OkStatus();  // a step of an earlier version
@@ -391,24 +395,31 @@ Status Engine::AfterDocumentChange(Context& context,
     }
   }
   if (reached[node]) return OkStatus();
-  const bool needed = step->reapproval != "not_needed";
-  LIVESOP_RETURN_IF_ERROR(
-      Add(context, "document_changed_after_approval",
-          "Document changed after approval", step->id, "",
-          {{"document", document},
-           {"version", version},
-           {"approved_version", approved.version},
-           {"step", step->id},
-           {"approved_by", approved.by},
-           {"reapproval", needed ? "needed" : "not_needed"}}));
+  // A campaign that ended is not opened again by a late version (assets
+  // may be added after the end); reopening it is a departure of its own.
+  const bool ended = context.state.status != "active";
+  const bool needed = !ended && step->reapproval != "not_needed";
+  const std::string cause = subject + "_changed_after_approval";
+  const std::string activity = subject == "asset"
+                                   ? "Asset changed after approval"
+                                   : "Document changed after approval";
+  LIVESOP_RETURN_IF_ERROR(Add(context, cause, activity, step->id, "",
+                              {{subject, id},
+                               {"version", version},
+                               {"approved_version", approved.version},
+                               {"step", step->id},
+                               {"approved_by", approved.by},
+                               {"reapproval", ended    ? "campaign_ended"
+                                              : needed ? "needed"
+                                                       : "not_needed"}}));
   if (!needed) return OkStatus();
   FlowStep moved;
   LIVESOP_RETURN_IF_ERROR(Add(context, "step_reopened", step->name, step->id,
                               step->role,
                               {{"step", step->id},
-                               {"document", document},
+                               {subject, id},
                                {"version", version},
-                               {"cause", "document_changed_after_approval"}},
+                               {"cause", cause}},
                               &moved));
   return FollowUp(context, moved);
 }
@@ -490,23 +501,68 @@ Result<WordDiff> Engine::DiffDocument(const std::string& campaign,
 Result<std::vector<RevisionEntry>> Engine::RevisionLog(
     const std::string& campaign) {
   LIVESOP_RETURN_IF_ERROR(Load(campaign).status());
+  return ScanRevisions(campaign);
+}
+
+namespace {
+
+// The events the revision log reads.
+bool IsRevisionEvent(const std::string& type) {
+  return type == "document_version_added" || type == "asset_added" ||
+         type == "asset_checked" || type == "approval_decided" ||
+         type == "document_changed_after_approval" ||
+         type == "asset_changed_after_approval";
+}
+
+// The elements of the array `payload[key]`; none when it is missing (events
+// written before the field was) or not an array.
+Json ArrayOf(const Json& payload, const char* key) {
+  auto found = payload.find(key);
+  return found != payload.end() && found->is_array() ? *found : Json::array();
+}
+
+// Fills in the check `asset_checked` recorded.
+void SetCheck(RevisionEntry& r, const Json& payload) {
+  r.checked = true;
+  r.channel = payload.value("channel", "");
+  r.spec = payload.value("spec", "");
+  r.passed = payload.value("passed", false);
+  r.rules.clear();
+  for (const Json& rule : ArrayOf(payload, "rules")) {
+    if (!rule.is_object()) continue;
+    r.rules.push_back({rule.value("rule", ""), rule.value("outcome", ""),
+                       rule.value("expected", ""), rule.value("actual", ""),
+                       rule.value("reason", "")});
+  }
+}
+
+}  // namespace
+
+Result<std::vector<RevisionEntry>> Engine::ScanRevisions(
+    const std::string& campaign) {
   std::vector<RevisionEntry> out;
+  // Each asset version's line, by asset and version, for its check.
+  std::map<std::pair<std::string, int>, size_t> asset_lines;
   store::EventFilter filter;
   filter.campaign = campaign;
   LIVESOP_RETURN_IF_ERROR(store_.Scan(filter, [&](const store::Event& e) {
-    if (e.type != "document_version_added" && e.type != "approval_decided" &&
-        e.type != "document_changed_after_approval") {
-      return OkStatus();
-    }
+    if (!IsRevisionEvent(e.type)) return OkStatus();
     Json payload = Json::parse(e.payload, nullptr, false);
     if (!payload.is_object()) return OkStatus();
     if (e.type == "approval_decided") {
-      for (const Json& named : payload.value("documents", Json::array())) {
+      // One line per version the decision named.
+      auto named = [&](const std::string& subject, const Json& version) {
+        if (!version.is_object()) return;
         RevisionEntry& r = out.emplace_back();
         r.kind = "decision";
+        r.subject = subject;
         r.time_us = e.time_us;
-        r.document = named.value("document", "");
-        r.version = named.value("version", 0);
+        if (subject == "asset") {
+          r.asset = version.value("asset", "");
+        } else {
+          r.document = version.value("document", "");
+        }
+        r.version = version.value("version", 0);
         r.person = e.resource;
         r.role = e.role;
         r.step = payload.value("step", e.step);
@@ -514,13 +570,27 @@ Result<std::vector<RevisionEntry>> Engine::RevisionLog(
         r.decision = payload.value("decision", "");
         r.decides = payload.contains("outcome");
         r.approved = payload.value("outcome", "") == "approved";
-      }
+      };
+      for (const Json& v : ArrayOf(payload, "documents")) named("document", v);
+      for (const Json& v : ArrayOf(payload, "assets")) named("asset", v);
       return OkStatus();
     }
+    const bool asset = e.type.starts_with("asset_");
+    const std::string asset_name = payload.value("asset", "");
+    const int version = payload.value("version", 0);
+    if (e.type == "asset_checked") {
+      auto line = asset_lines.find({asset_name, version});
+      if (line != asset_lines.end() && !out[line->second].checked) {
+        SetCheck(out[line->second], payload);
+        return OkStatus();
+      }
+    }
     RevisionEntry& r = out.emplace_back();
+    r.subject = asset ? "asset" : "document";
     r.time_us = e.time_us;
-    r.document = payload.value("document", "");
-    r.version = payload.value("version", 0);
+    r.document = asset ? "" : payload.value("document", "");
+    r.asset = asset_name;
+    r.version = version;
     r.person = e.resource;
     if (e.type == "document_version_added") {
       r.kind = "version";
@@ -528,11 +598,28 @@ Result<std::vector<RevisionEntry>> Engine::RevisionLog(
       r.is_file = payload.value("content", "text") == "file";
       r.bytes = payload.value("bytes", int64_t{0});
       r.name = payload.value("name", "");
+      r.sha256 = payload.value("sha256", "");
+      r.mime = payload.value("mime", "");
+    } else if (e.type == "asset_added") {
+      r.kind = "version";
+      r.comment = payload.value("comment", "");
+      r.is_file = true;
+      r.bytes = payload.value("size", int64_t{0});
+      r.name = payload.value("file_name", "");
+      r.sha256 = payload.value("sha256", "");
+      r.mime = payload.value("mime", "");
+      r.summary = payload.value("summary", "");
+      r.channel = payload.value("channel", "");
+      asset_lines[{asset_name, version}] = out.size() - 1;
+    } else if (e.type == "asset_checked") {
+      r.kind = "check";
+      SetCheck(r, payload);
     } else {
       r.kind = "changed_after_approval";
       r.step = payload.value("step", e.step);
       r.approved_version = payload.value("approved_version", 0);
-      r.reopened = payload.value("reapproval", "") == "needed";
+      r.reapproval = payload.value("reapproval", "");
+      r.reopened = r.reapproval == "needed";
     }
     return OkStatus();
   }));

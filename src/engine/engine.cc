@@ -376,12 +376,23 @@ Status Engine::Apply(CampaignState& state, const store::Event& event,
     v.name = payload.value("name", "");
   } else if (type == "approval_decided" &&
              payload.value("outcome", "") == "approved") {
-    // The deciding approval binds the versions it names.
+    // The deciding approval binds the versions it names. Decisions
+    // recorded before assets were named carry no `assets`.
     for (const Json& named : payload.value("documents", Json::array())) {
       auto document = state.documents.find(named.value("document", ""));
       if (document == state.documents.end()) continue;
       document->second.approvals.push_back(
           {named.value("version", 0), step, event.resource, event.time_us});
+    }
+    if (const auto assets = payload.find("assets");
+        assets != payload.end() && assets->is_array()) {
+      for (const Json& named : *assets) {
+        if (!named.is_object()) continue;
+        const std::string asset = named.value("asset", "");
+        if (state.assets.count(asset) == 0) continue;
+        state.asset_approvals[asset].push_back(
+            {named.value("version", 0), step, event.resource, event.time_us});
+      }
     }
   } else if (type == "template_missing") {
     state.missing_templates[payload.value("template", "")]
@@ -908,6 +919,15 @@ Status Engine::DecideAs(Context& context, int node, const std::string& role,
           {{"document", id}, {"version", document.versions.back().version}});
     }
     payload["documents"] = std::move(named);
+  }
+  // So are the assets' latest versions (docs/assets.md).
+  if (!context.state.assets.empty()) {
+    Json named = Json::array();
+    for (const auto& [name, versions] : context.state.assets) {
+      if (versions.empty()) continue;
+      named.push_back({{"asset", name}, {"version", versions.back().version}});
+    }
+    payload["assets"] = std::move(named);
   }
   // A review of the results records the figures it decided on.
   if (s.results) payload["results"] = ResultsSummary(context.state);

@@ -154,6 +154,7 @@ struct AssetVersion {
   std::string summary;  // assets::Summary of the inspection
   std::string uploaded_by;
   int64_t at_us = 0;
+  std::string comment;  // what changed in this version
   std::string channel;
   std::string spec;  // the spec checked against; empty: the channel has none
   bool passed = false;
@@ -360,6 +361,9 @@ struct DocumentApproval {
                          const DocumentApproval&) = default;
 };
 
+// An asset version is approved, and locked, the same way.
+using AssetApproval = DocumentApproval;
+
 struct Document {
   std::string id;    // unique in the campaign: "brief", "copy-id"
   std::string kind;  // one of kDocumentKinds
@@ -383,14 +387,31 @@ struct DocumentContent {
                           // engine has one
 };
 
-// One line of a campaign's revision log, in time order.
+// One rule of an asset version's check against its channel's spec, as
+// `asset_checked` recorded it.
+struct CheckedRule {
+  std::string rule;     // the spec's key: "sizes", "formats", ...
+  std::string outcome;  // "passed", "failed" or "not checkable"
+  std::string expected;
+  std::string actual;
+  std::string reason;
+
+  friend bool operator==(const CheckedRule&, const CheckedRule&) = default;
+};
+
+// One line of a campaign's revision log, in time order. It is about a
+// document or an asset (`subject`).
 struct RevisionEntry {
-  // "version": a document version was added; "decision": an approval or
-  // review decision named the document's version; "changed_after_approval":
-  // a version came after an approved one.
+  // "version": a version was added; "check": an asset version was checked
+  // against its channel's spec apart from its upload (an upload's own
+  // check is in its "version" line); "decision": an approval or review
+  // decision named the version; "changed_after_approval": a version came
+  // after an approved one.
   std::string kind;
+  std::string subject;  // "document" or "asset"
   int64_t time_us = 0;
-  std::string document;
+  std::string document;   // documents: the document's id
+  std::string asset;      // assets: the asset's name
   int version = 0;        // added, decided on, or added after approval
   std::string person;     // the author or the approver
   std::string role;       // decisions: the role decided in
@@ -401,11 +422,48 @@ struct RevisionEntry {
   bool approved = false;  // decisions: ... as approved (the version is locked)
   int approved_version = 0;  // changed_after_approval
   bool reopened = false;     // changed_after_approval: the step is asked again
-  bool is_file = false;      // versions
-  int64_t bytes = 0;         // versions
-  std::string name;          // versions: the file's name
+  // changed_after_approval: "needed" (the step is asked again),
+  // "not_needed" (the SOP says so) or "campaign_ended" (nothing reopened).
+  std::string reapproval;
+  bool is_file = false;  // versions: a file (always, for assets)
+  int64_t bytes = 0;     // versions: the size
+  std::string name;      // versions: the file's name
+  std::string sha256;    // versions that are files
+  std::string mime;      // versions that are files
+  std::string summary;   // asset versions: what the file is (its inspection)
+  // Asset versions and checks: the check against the channel's spec.
+  bool checked = false;  // a check is recorded
+  std::string channel;
+  std::string spec;  // empty: the channel has no spec to check against
+  bool passed = false;
+  std::vector<CheckedRule> rules;  // every rule the spec sets
 
   friend bool operator==(const RevisionEntry&, const RevisionEntry&) = default;
+};
+
+// One version of an asset in its proof history.
+struct Proof {
+  AssetVersion version;  // the file, who uploaded it, when, the check's outcome
+  std::vector<CheckedRule> rules;  // its check, rule by rule
+  // The decisions that named this version (revision log lines of kind
+  // "decision"), in time order.
+  std::vector<RevisionEntry> decisions;
+  // When it came after an approved version: that change (kind
+  // "changed_after_approval").
+  std::optional<RevisionEntry> after_approval;
+  bool locked = false;  // an approval or review step approved it
+  std::string status;   // AssetVersionStatus
+};
+
+// The proof history of one asset of a campaign (Engine::AssetHistory).
+struct ProofHistory {
+  std::string campaign;
+  std::string asset;
+  bool requested = false;
+  AssetRequest request;         // when requested
+  std::vector<Proof> versions;  // from 1
+  // The latest version's status, or "missing" when nothing is uploaded.
+  std::string status;
 };
 
 // The template library (docs/documents.md): a template of the SOP with its
@@ -515,10 +573,20 @@ struct CampaignState {
   // Design and asset requests, and every version uploaded, by asset name.
   std::map<std::string, AssetRequest> asset_requests;
   std::map<std::string, std::vector<AssetVersion>> assets;
+  // The asset versions approval and review steps approved, by asset name,
+  // in the order given.
+  std::map<std::string, std::vector<AssetApproval>> asset_approvals;
   int64_t version = 0;  // the campaign's last event sequence
 
   friend bool operator==(const CampaignState&, const CampaignState&) = default;
 };
+
+// The status of version `version` of the campaign's asset `asset`:
+// "approved" (an approval or review step approved it: it is locked),
+// else for the latest "ready" (it meets its spec) or "fails" (it does
+// not, or there is no spec to check it against), else "superseded".
+std::string AssetVersionStatus(const CampaignState& state,
+                               const std::string& asset, int version);
 
 // An action the campaign waits for: a step to complete or decide, and who
 // may do it.
@@ -747,7 +815,10 @@ class Engine {
   // or requested, else the best fit, assets::BestSpecFor): `asset_added`,
   // then `asset_checked` with every rule's outcome and reason, so mining
   // can tie rework to spec failures. A failed check is recorded, not
-  // refused. Who may: as for RequestAsset. NotFound for an unknown
+  // refused. After a version a step approved, the change is recorded and
+  // that step asked again, as for a document (AddDocumentVersion);
+  // uploads are taken after the campaign ended too, and then reopen
+  // nothing. Who may: as for RequestAsset. NotFound for an unknown
   // channel or spec; InvalidArgument without a channel (none given nor
   // requested).
   Result<CampaignState> AddAsset(const std::string& campaign,
@@ -758,6 +829,16 @@ class Engine {
   // each channel of its request with nothing for it. By channel, then
   // asset.
   std::vector<AssetReadiness> Readiness(const CampaignState& state) const;
+
+  // The proof history of the campaign's asset `asset`: its request, then
+  // every version in order with its file, what the file is, its check
+  // against the channel's spec rule by rule, the decisions that named it,
+  // the change after an approval it was, whether it is locked and its
+  // status (docs/assets.md#the-proof-history-of-an-asset). Nothing is
+  // written. NotFound for an unknown campaign, or an asset the campaign
+  // neither requested nor has (the message lists those it has).
+  Result<ProofHistory> AssetHistory(const std::string& campaign,
+                                    const std::string& asset);
 
   // The campaign's budget: its request's value of the SOP's budget field
   // (a number, or a number written as text); nullopt when there is none.
@@ -823,9 +904,11 @@ class Engine {
   Result<WordDiff> DiffDocument(const std::string& campaign,
                                 const std::string& document, int from, int to);
 
-  // Every document version of the campaign, every decision that named one
-  // and every change after an approval, in time order (by event time,
-  // then as recorded). NotFound for an unknown campaign.
+  // The campaign's revision log across its documents and assets: every
+  // version added (an asset's with its check), every check of an asset
+  // apart from its upload, every decision that named a version and every
+  // change after an approval, in time order (by event time, then as
+  // recorded). NotFound for an unknown campaign.
   Result<std::vector<RevisionEntry>> RevisionLog(const std::string& campaign);
 
   // Where document and template files are kept (a workspace's `files/`);
@@ -1039,9 +1122,19 @@ class Engine {
   Status Seed(const sop::Template& t);
   // Whether `person` has a part in the campaign's process (documents).
   bool WorksOn(const CampaignState& state, const std::string& person) const;
-  // Records what a new version of `document` means for the steps that
-  // approved an earlier one (documents.cc).
-  Status AfterDocumentChange(Context& context, const std::string& document);
+  // Records what version `version` of a document or an asset (`subject`:
+  // "document" or "asset", named `id`) means for the step that approved
+  // an earlier version last (`approvals`: the approvals of its versions, in
+  // the order given): `SUBJECT_changed_after_approval`, and the step asked
+  // again (`step_reopened`) unless its SOP says `reapproval: not_needed`,
+  // the campaign has ended, or the flow is to reach the step anyway
+  // (documents.cc).
+  Status AfterNewVersion(Context& context, const std::string& subject,
+                         const std::string& id, int version,
+                         const std::vector<DocumentApproval>& approvals);
+  // The revision log of the campaign, read from its events; the campaign
+  // is not checked.
+  Result<std::vector<RevisionEntry>> ScanRevisions(const std::string& campaign);
   // The payload fields of a new version's content: its text, or its file
   // put in the file store.
   Result<nlohmann::json> ContentOf(const DocumentInput& input) const;

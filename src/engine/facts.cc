@@ -3,6 +3,8 @@
 #include "core/text.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -113,6 +115,25 @@ std::vector<std::string> ChannelsOf(const Json& values) {
     }
   }
   return out;
+}
+
+std::optional<double> BudgetIn(const sop::Definition& sop, const Json& values) {
+  if (!sop.budget || sop.budget->field.empty() || !values.is_object()) {
+    return std::nullopt;
+  }
+  auto found = values.find(sop.budget->field);
+  if (found == values.end()) return std::nullopt;
+  if (found->is_number()) return found->get<double>();
+  if (found->is_string()) {
+    // A form may carry the amount as text ("75000000").
+    const std::string& text = found->get_ref<const std::string&>();
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() && *end == '\0' && std::isfinite(value)) {
+      return value;
+    }
+  }
+  return std::nullopt;
 }
 
 WorkCalendar DefaultCalendar(const sop::Definition& sop) {

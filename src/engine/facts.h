@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,6 +48,12 @@ bool HoldsForAnyChannel(const sop::Condition& condition, const sop::Case& facts,
 
 // The campaign's channels: the `channels` field (a list), or `channel`.
 std::vector<std::string> ChannelsOf(const nlohmann::json& values);
+
+// A campaign's budget: its form value of `sop`'s budget field (a number,
+// or a number written as text); nullopt when the SOP names no budget field
+// or the form has no such number.
+std::optional<double> BudgetIn(const sop::Definition& sop,
+                               const nlohmann::json& values);
 
 // The SOP's default business calendar (`calendar.default_calendar`, else
 // its first calendar), or Monday to Friday 09:00-17:00 UTC when it names

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <map>
 #include <numeric>
+#include <set>
 #include <string_view>
 #include <utility>
 
@@ -205,14 +206,13 @@ class Walk {
     urgent_ = urgent != nullptr && urgent->is_boolean() && urgent->get<bool>();
     // The launch is tied to a wait until the launch date when the process
     // has one; else to its launch-day checklists.
+    const std::vector<std::string> launch = LaunchStepsOf(sop, *graph.process);
+    launch_steps_.insert(launch.begin(), launch.end());
     for (const sop::Step& step : graph.process->steps) {
-      if (step.type == StepType::kWait && step.until == kLaunchDateField) {
-        basis_ = Basis::kWait;
+      if (!launch.empty() && step.id == launch.front()) {
+        basis_ =
+            step.type == StepType::kWait ? Basis::kWait : Basis::kLaunchDay;
       }
-    }
-    if (basis_ == Basis::kWait) return;
-    for (const sop::Step& step : graph.process->steps) {
-      if (IsLaunchDayChecklist(step)) basis_ = Basis::kLaunchDay;
     }
   }
 
@@ -337,22 +337,8 @@ class Walk {
     return std::string(Trim(value->get_ref<const std::string&>()));
   }
 
-  bool IsLaunchDayChecklist(const sop::Step& step) const {
-    if (step.type != StepType::kChecklist) return false;
-    const sop::Checklist* checklist = sop_.FindChecklist(step.checklist);
-    return checklist != nullptr && checklist->phase == "launch-day";
-  }
-
   bool IsLaunchStep(const sop::Step& step) const {
-    switch (basis_) {
-      case Basis::kWait:
-        return step.type == StepType::kWait && step.until == kLaunchDateField;
-      case Basis::kLaunchDay:
-        return IsLaunchDayChecklist(step);
-      case Basis::kApprovals:
-        break;
-    }
-    return false;
+    return launch_steps_.contains(step.id);
   }
 
   bool FinishesFirst(const Token& a, const Token& b) const {
@@ -822,6 +808,7 @@ class Walk {
 
   bool urgent_ = false;
   Basis basis_ = Basis::kApprovals;
+  std::set<std::string> launch_steps_;  // LaunchStepsOf the process
   FlowState flow_;
   std::map<int, Token> active_;         // node -> its step on the route
   std::vector<const sop::Step*> defs_;  // parallel to out_.steps
@@ -847,6 +834,22 @@ Json ApproversToJson(const std::vector<ApproverGroup>& groups) {
 }
 
 }  // namespace
+
+std::vector<std::string> LaunchStepsOf(const sop::Definition& sop,
+                                       const sop::Process& process) {
+  std::vector<std::string> waits, checklists;
+  for (const sop::Step& step : process.steps) {
+    if (step.type == StepType::kWait && step.until == kLaunchDateField) {
+      waits.push_back(step.id);
+    } else if (step.type == StepType::kChecklist) {
+      const sop::Checklist* checklist = sop.FindChecklist(step.checklist);
+      if (checklist != nullptr && checklist->phase == "launch-day") {
+        checklists.push_back(step.id);
+      }
+    }
+  }
+  return waits.empty() ? checklists : waits;
+}
 
 Result<RequestPreview> PreviewRequest(const sop::Definition& sop,
                                       const sop::ProcessGraph& graph,

@@ -186,6 +186,15 @@ Result<RequestPreview> PreviewRequest(const sop::Definition& sop,
                                       int64_t now_us,
                                       const WorkCalendar& calendar);
 
+// The steps of `process` that mark a campaign's launch, in the process's
+// order: its waits `until: launch_date` when it has any, else its checklist
+// steps whose checklist's phase is `launch-day`; empty when it has
+// neither. The route preview's launch step is the first of them the route
+// reaches; the department report counts a campaign as launched when one of
+// them is done.
+std::vector<std::string> LaunchStepsOf(const sop::Definition& sop,
+                                       const sop::Process& process);
+
 // The preview as JSON, for the API and `--json` outputs:
 // {"campaign_type", "process", "steps": [{"step", "name", "type", "role",
 //  "person", "approvers": [{"rule", "roles", "quorum", "needed", "mode"}],

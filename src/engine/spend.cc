@@ -2,12 +2,12 @@
 // the seed's "Budget constraints → escalate to Finance Ops".
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/facts.h"
 #include "engine/internal/context.h"
 
 namespace livesop::engine {
@@ -27,22 +27,7 @@ std::string Money(double amount) {
 }  // namespace
 
 std::optional<double> Engine::BudgetOf(const CampaignState& state) const {
-  const sop::Definition& sop = Pinned(state);
-  if (!sop.budget || sop.budget->field.empty()) return std::nullopt;
-  const Json& values = *state.values;
-  auto found = values.find(sop.budget->field);
-  if (found == values.end()) return std::nullopt;
-  if (found->is_number()) return found->get<double>();
-  if (found->is_string()) {
-    // A form may carry the amount as text ("75000000").
-    const std::string& text = found->get_ref<const std::string&>();
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() && *end == '\0' && std::isfinite(value)) {
-      return value;
-    }
-  }
-  return std::nullopt;
+  return BudgetIn(Pinned(state), *state.values);
 }
 
 Result<CampaignState> Engine::RecordSpend(const std::string& campaign,

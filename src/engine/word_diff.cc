@@ -1,6 +1,16 @@
 #include "engine/word_diff.h"
 
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+#include <dtl/dtl.hpp>
+
 #include <algorithm>
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -8,103 +18,321 @@
 namespace livesop::engine {
 namespace {
 
-enum class CharClass { kWord, kSpace, kMark, kSingle };
+// A token, and whether it is whitespace: whitespace is not counted as a
+// word, and changes are moved to start and end next to it.
+struct Token {
+  std::string_view text;
+  bool space = false;
+};
 
-// Decodes the code point at `text[at]`; `*length` gets its length in bytes.
-// Returns -1 (with length 1) for a byte that does not start valid UTF-8.
-int32_t Decode(std::string_view text, size_t at, size_t* length) {
-  const auto byte = [&](size_t i) {
-    return static_cast<unsigned char>(text[at + i]);
-  };
-  const unsigned char c = byte(0);
-  *length = 1;
-  if (c < 0x80) return c;
-  size_t n = 0;
-  int32_t cp = 0;
-  int32_t min = 0;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-    min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-    min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-    min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (at + n > text.size()) return -1;
-  for (size_t i = 1; i < n; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (byte(i) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past Unicode are not UTF-8.
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  *length = n;
-  return cp;
+// ICU's break iterators count positions in int32_t, so a longer text is
+// split into pieces of at most this many bytes, cut between characters.
+constexpr size_t kMaxPieceBytes = size_t{1} << 30;
+
+// Punctuation (other than the connectors such as "_" that UAX #29 counts
+// as part of a word), symbols and separators: each is a token of its own,
+// even where UAX #29 keeps it inside a word ("50.000", "Ümit’s").
+bool StandsAlone(UChar32 c) {
+  constexpr uint32_t kAlone =
+      (U_GC_P_MASK & ~U_GC_PC_MASK) | U_GC_S_MASK | U_GC_Z_MASK;
+  const uint32_t category = U_GET_GC_MASK(c);
+  // The whitespace that is not a separator (Z) is a control: tab, line
+  // feed, carriage return and the like.
+  return (category & kAlone) != 0 ||
+         ((category & U_GC_CC_MASK) != 0 && u_isUWhiteSpace(c) != 0);
 }
 
-bool In(int32_t cp, int32_t from, int32_t to) { return cp >= from && cp <= to; }
-
-// What a code point is for splitting: part of a word, whitespace, a mark
-// that belongs to the character before it, or a token of its own
-// (punctuation, symbols, emoji, CJK ideographs and kana, bytes that are
-// not UTF-8). Without a Unicode database, the ranges below cover the
-// scripts and punctuation marketing copy uses; every other letter of any
-// script is a word character.
-CharClass Classify(int32_t cp) {
-  if (cp < 0) return CharClass::kSingle;
-  if (cp < 0x80) {
-    if (cp == ' ' || (cp >= '\t' && cp <= '\r')) return CharClass::kSpace;
-    if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
-        (cp >= 'a' && cp <= 'z') || cp == '_') {
-      return CharClass::kWord;
+// Splits text into tokens with ICU: UAX #29 word boundaries from a word
+// break iterator, grapheme clusters from a character break iterator.
+class Tokenizer {
+ public:
+  Tokenizer() {
+    UErrorCode status = U_ZERO_ERROR;
+    words_.reset(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    clusters_.reset(icu::BreakIterator::createCharacterInstance(
+        icu::Locale::getRoot(), status));
+    if (U_FAILURE(status)) {
+      words_.reset();
+      clusters_.reset();
     }
-    return CharClass::kSingle;
   }
-  if (cp == 0x85 || cp == 0xA0 || cp == 0x1680 || In(cp, 0x2000, 0x200A) ||
-      cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-      cp == 0x3000) {
-    return CharClass::kSpace;
+
+  // Appends the tokens of `piece` (at most kMaxPieceBytes) to `out`, the
+  // tokens of the text before it.
+  void Split(std::string_view piece, std::vector<Token>& out) {
+    piece_ = piece;
+    UErrorCode status = U_ZERO_ERROR;
+    // Over UTF-8, ICU's positions are byte offsets into `piece`; an
+    // ill-formed sequence reads as U+FFFD and keeps its bytes' offsets.
+    icu::LocalUTextPointer text(utext_openUTF8(
+        nullptr, piece.data(), static_cast<int64_t>(piece.size()), &status));
+    if (words_ != nullptr) {
+      words_->setText(text.getAlias(), status);
+      clusters_->setText(text.getAlias(), status);
+    }
+    if (words_ == nullptr || U_FAILURE(status)) {
+      // ICU's data is part of Debian's libicu, so this is not expected;
+      // one token for the piece still rebuilds the text, only coarsely.
+      Emit({piece, false}, out);
+      return;
+    }
+    int32_t start = words_->first();
+    for (int32_t end = words_->next(); end != icu::BreakIterator::DONE;
+         start = end, end = words_->next()) {
+      AddSegment(start, end, words_->getRuleStatus(), out);
+    }
   }
-  if (In(cp, 0x0300, 0x036F) || In(cp, 0x1AB0, 0x1AFF) ||
-      In(cp, 0x1DC0, 0x1DFF) || In(cp, 0x20D0, 0x20FF) ||
-      In(cp, 0xFE00, 0xFE0F) || In(cp, 0xFE20, 0xFE2F) || cp == 0x200D ||
-      In(cp, 0x1F3FB, 0x1F3FF) || In(cp, 0xE0100, 0xE01EF)) {
-    return CharClass::kMark;
+
+ private:
+  // UAX #29 keeps a run of spaces together but makes each line break and
+  // tab a segment of its own; here any run of whitespace is one token, so
+  // a blank line is one change, not two.
+  static void Emit(Token token, std::vector<Token>& out) {
+    if (!out.empty() && out.back().space && token.space) {
+      // The tokens before are the text before, so the two are neighbours.
+      Token& last = out.back();
+      last.text = std::string_view(last.text.data(),
+                                   last.text.size() + token.text.size());
+      return;
+    }
+    out.push_back(token);
   }
-  if (In(cp, 0x80, 0x9F)) return CharClass::kSingle;  // C1 controls
-  if (In(cp, 0xA1, 0xBF)) {
-    // Latin-1 punctuation and symbols; ª º µ and the superscript digits
-    // and fractions are parts of words.
-    return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5 || cp == 0xB9 ||
-                   cp == 0xBA || In(cp, 0xBC, 0xBE)
-               ? CharClass::kWord
-               : CharClass::kSingle;
+
+  const uint8_t* Bytes() const {
+    return reinterpret_cast<const uint8_t*>(piece_.data());
   }
-  if (cp == 0xD7 || cp == 0xF7) return CharClass::kSingle;  // × ÷
-  if (In(cp, 0x2010, 0x2027) || In(cp, 0x2030, 0x205E) ||
-      In(cp, 0x20A0, 0x20CF) || In(cp, 0x2100, 0x214F) ||
-      In(cp, 0x2190, 0x2BFF) || In(cp, 0x3001, 0x303F) ||
-      In(cp, 0x3040, 0x30FF) || In(cp, 0x3400, 0x4DBF) ||
-      In(cp, 0x4E00, 0x9FFF) || In(cp, 0xF900, 0xFAFF) ||
-      In(cp, 0xFE30, 0xFE4F) || In(cp, 0xFF01, 0xFF0F) ||
-      In(cp, 0xFF1A, 0xFF20) || In(cp, 0xFF3B, 0xFF40) ||
-      In(cp, 0xFF5B, 0xFF65) || In(cp, 0x1F000, 0x1FAFF) ||
-      In(cp, 0x20000, 0x3FFFF)) {
-    return CharClass::kSingle;
+
+  // The token piece_[begin, end), well-formed UTF-8; whitespace if its
+  // first character is.
+  Token MakeToken(int32_t begin, int32_t end) const {
+    UChar32 first = 0;
+    int32_t at = begin;
+    U8_NEXT(Bytes(), at, end, first);
+    return {piece_.substr(static_cast<size_t>(begin),
+                          static_cast<size_t>(end - begin)),
+            first >= 0 && u_isUWhiteSpace(first) != 0};
   }
-  return CharClass::kWord;
+
+  // One segment between two word boundaries, with the status of the rule
+  // that ended it (UBRK_WORD_NONE for spaces, punctuation, symbols and
+  // emoji; UBRK_WORD_NUMBER, _LETTER, _KANA, _IDEO for words).
+  void AddSegment(int32_t begin, int32_t end, int32_t rule_status,
+                  std::vector<Token>& out) const {
+    bool ill_formed = false;
+    bool has_alone = false;
+    for (int32_t at = begin; at < end;) {
+      UChar32 c = 0;
+      U8_NEXT(Bytes(), at, end, c);
+      if (c < 0) {
+        ill_formed = true;
+      } else if (StandsAlone(c)) {
+        has_alone = true;
+      }
+    }
+    if (ill_formed) {
+      SplitIllFormed(begin, end, out);
+    } else if (rule_status >= UBRK_WORD_KANA &&
+               rule_status < UBRK_WORD_IDEO_LIMIT) {
+      // ICU segments Chinese and Japanese with a dictionary; the promise
+      // here is one token per ideograph or kana, as those scripts put no
+      // spaces between words and a dictionary's choices would make
+      // changes look larger than they are.
+      SplitClusters(begin, end, /*every_cluster=*/true, out);
+    } else if (rule_status >= UBRK_WORD_NONE_LIMIT && has_alone) {
+      SplitClusters(begin, end, /*every_cluster=*/false, out);
+    } else {
+      Emit(MakeToken(begin, end), out);
+    }
+  }
+
+  // Splits piece_[begin, end) between grapheme clusters, so a combining
+  // mark, a skin tone or a joined emoji stays with its character. Every
+  // cluster is a token if `every_cluster`; otherwise the clusters that
+  // stand alone are, and the runs between them are one token each.
+  void SplitClusters(int32_t begin, int32_t end, bool every_cluster,
+                     std::vector<Token>& out) const {
+    int32_t run = begin;
+    for (int32_t at = begin; at < end;) {
+      int32_t next = clusters_->following(at);
+      if (next <= at || next > end) next = end;
+      UChar32 first = 0;
+      int32_t after_first = at;
+      U8_NEXT(Bytes(), after_first, end, first);
+      if (every_cluster || StandsAlone(first)) {
+        if (run < at) Emit(MakeToken(run, at), out);
+        Emit(MakeToken(at, next), out);
+        run = next;
+      }
+      at = next;
+    }
+    if (run < end) Emit(MakeToken(run, end), out);
+  }
+
+  // A segment with bytes that are not UTF-8 (ICU read them as U+FFFD):
+  // each such byte is a token, the well-formed runs between them too.
+  void SplitIllFormed(int32_t begin, int32_t end,
+                      std::vector<Token>& out) const {
+    int32_t run = begin;
+    for (int32_t at = begin; at < end;) {
+      const int32_t from = at;
+      UChar32 c = 0;
+      U8_NEXT(Bytes(), at, end, c);
+      if (c >= 0) continue;
+      if (run < from) Emit(MakeToken(run, from), out);
+      for (int32_t i = from; i < at; ++i) {
+        Emit({piece_.substr(static_cast<size_t>(i), 1), false}, out);
+      }
+      run = at;
+    }
+    if (run < end) Emit(MakeToken(run, end), out);
+  }
+
+  std::unique_ptr<icu::BreakIterator> words_;
+  std::unique_ptr<icu::BreakIterator> clusters_;
+  std::string_view piece_;
+};
+
+// The tokens of `text`, in order; joined, they are `text`.
+std::vector<Token> Tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  Tokenizer tokenizer;
+  while (!text.empty()) {
+    size_t size = std::min(text.size(), kMaxPieceBytes);
+    // Back over the continuation bytes of a character cut in two (UTF-8
+    // has at most three).
+    for (int back = 0; back < 3 && size < text.size() &&
+                       U8_IS_TRAIL(static_cast<uint8_t>(text[size]));
+         ++back) {
+      --size;
+    }
+    tokenizer.Split(text.substr(0, size), tokens);
+    text.remove_prefix(size);
+  }
+  return tokens;
 }
 
-bool IsSpace(std::string_view token) {
-  size_t length = 0;
-  return !token.empty() &&
-         Classify(Decode(token, 0, &length)) == CharClass::kSpace;
+// How many more pairs of tokens dtl may compare.
+struct StepBudget {
+  int64_t left = 0;
+  bool spent = false;  // some comparison was refused
+};
+
+// dtl's comparator, its one hook into the inner loop, bounds the work:
+// once the steps are spent every pair of tokens compares as different.
+// dtl then finishes quickly (it can no longer follow runs of equal tokens,
+// and stops at its own limit of path points), with an edit script that
+// may delete and insert more than needed.
+class CountedEquality {
+ public:
+  explicit CountedEquality(StepBudget* budget) : budget_(budget) {}
+
+  bool impl(int a, int b) const {
+    if (budget_->left <= 0) {
+      budget_->spent = true;
+      return false;
+    }
+    --budget_->left;
+    return a == b;
+  }
+
+ private:
+  StepBudget* budget_;
+};
+
+// dtl's storage hook (Diff::storeSES): the op of each element of the edit
+// script, in order.
+template <typename SesElem, typename Ops>
+class OpRecorder {
+ public:
+  explicit OpRecorder(Ops& ops) : ops_(ops) {}
+
+  void operator()(const SesElem& element) const {
+    switch (element.second.type) {
+      case dtl::SES_ADD:
+        ops_.push_back(DiffOp::kInsert);
+        break;
+      case dtl::SES_DELETE:
+        ops_.push_back(DiffOp::kDelete);
+        break;
+      default:
+        ops_.push_back(DiffOp::kEqual);
+        break;
+    }
+  }
+
+ private:
+  Ops& ops_;
+};
+
+// Whether dtl stopped at its limit of recorded path points
+// (dtl::MAX_CORDINATES_SIZE) and, asked for an "unserious" difference,
+// gave the rest as deleted and inserted whole. dtl does not report it, but
+// its edit distance shows it. Its O(NP) search over sequences whose
+// lengths differ by delta records delta + 2q + 1 path points in round q,
+// so (p + 1)(delta + 1) + p(p + 1) after rounds 0 to p, and starts a round
+// only while fewer than the limit are recorded. A complete search ending
+// in round p reports delta + 2p; a stopped one adds what it gave whole to
+// the rounds it ran, which puts p past the limit.
+bool StoppedAtPathLimit(size_t m, size_t n, long long distance) {
+  const unsigned long long delta = m > n ? m - n : n - m;
+  const auto d = static_cast<unsigned long long>(distance);
+  if (d <= delta) return false;
+  const unsigned long long p = (d - delta) / 2;
+  if (p >= dtl::MAX_CORDINATES_SIZE) return true;
+  const unsigned long long points_before_round_p =
+      p * (delta + 1) + (p - 1) * p;
+  return points_before_round_p >= dtl::MAX_CORDINATES_SIZE;
+}
+
+struct EditScript {
+  std::vector<DiffOp> ops;  // one per token; kEqual advances both texts
+  bool approximate = false;
+};
+
+// The shortest edit script from token ids `a` to `b`, from dtl (Wu,
+// Manber and Myers' O(NP) algorithm), bounded by `max_steps` comparisons.
+EditScript ShortestEditScript(const std::vector<int>& a,
+                              const std::vector<int>& b, int64_t max_steps) {
+  // The common start and end are set aside first: it is cheap, and dtl's
+  // time and memory then go to the part that changed.
+  size_t prefix = 0;
+  while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) {
+    ++prefix;
+  }
+  size_t suffix = 0;
+  while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
+         a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  const std::vector<int> a_changed(
+      a.begin() + static_cast<std::ptrdiff_t>(prefix),
+      a.end() - static_cast<std::ptrdiff_t>(suffix));
+  const std::vector<int> b_changed(
+      b.begin() + static_cast<std::ptrdiff_t>(prefix),
+      b.end() - static_cast<std::ptrdiff_t>(suffix));
+  EditScript script;
+  script.ops.reserve(a.size() + b.size());
+  script.ops.insert(script.ops.end(), prefix, DiffOp::kEqual);
+  if (a_changed.empty() || b_changed.empty()) {
+    script.ops.insert(script.ops.end(), a_changed.size(), DiffOp::kDelete);
+    script.ops.insert(script.ops.end(), b_changed.size(), DiffOp::kInsert);
+  } else {
+    StepBudget budget{max_steps};
+    dtl::Diff<int, std::vector<int>, CountedEquality> diff(
+        a_changed, b_changed, CountedEquality(&budget));
+    // Past dtl's limit of path points, the rest as one deletion and one
+    // insertion, rather than dtl's default of searching again on the rest,
+    // each time up to the limit (time without a useful bound).
+    diff.onUnserious();
+    diff.compose();
+    diff.storeSES<std::vector<DiffOp>, OpRecorder>(script.ops);
+    script.approximate =
+        budget.spent || StoppedAtPathLimit(a_changed.size(), b_changed.size(),
+                                           diff.getEditDistance());
+  }
+  script.ops.insert(script.ops.end(), suffix, DiffOp::kEqual);
+  return script;
 }
 
 // A stretch of the edit script: equal tokens (a and b ranges of one
@@ -116,162 +344,6 @@ struct Segment {
   size_t a_end = 0;
   size_t b_begin = 0;
   size_t b_end = 0;
-};
-
-// Myers' difference algorithm, linear-space form: the middle snake of each
-// range splits it in two, until a range is trivial. Its output is the
-// sequence of ops, one per token (an equal token advances both texts).
-class Differ {
- public:
-  Differ(const std::vector<int>& a, const std::vector<int>& b,
-         int64_t max_steps)
-      : a_(a), b_(b), steps_left_(max_steps) {}
-
-  std::vector<DiffOp> Run() {
-    Diff(0, a_.size(), 0, b_.size());
-    return std::move(ops_);
-  }
-  bool approximate() const { return approximate_; }
-
- private:
-  void Emit(DiffOp op, size_t count) { ops_.insert(ops_.end(), count, op); }
-
-  void Diff(size_t a0, size_t a1, size_t b0, size_t b1) {
-    size_t prefix = 0;
-    while (a0 + prefix < a1 && b0 + prefix < b1 &&
-           a_[a0 + prefix] == b_[b0 + prefix]) {
-      ++prefix;
-    }
-    Emit(DiffOp::kEqual, prefix);
-    a0 += prefix;
-    b0 += prefix;
-    size_t suffix = 0;
-    while (a1 - suffix > a0 && b1 - suffix > b0 &&
-           a_[a1 - suffix - 1] == b_[b1 - suffix - 1]) {
-      ++suffix;
-    }
-    a1 -= suffix;
-    b1 -= suffix;
-    if (a0 == a1) {
-      Emit(DiffOp::kInsert, b1 - b0);
-    } else if (b0 == b1) {
-      Emit(DiffOp::kDelete, a1 - a0);
-    } else {
-      size_t x = 0;
-      size_t y = 0;
-      const Split split = Bisect(a0, a1, b0, b1, &x, &y);
-      if (split == Split::kFound) {
-        Diff(a0, x, b0, y);
-        Diff(x, a1, y, b1);
-      } else {
-        // Nothing in common (exact), or out of time (approximate).
-        approximate_ = approximate_ || split == Split::kOutOfSteps;
-        Emit(DiffOp::kDelete, a1 - a0);
-        Emit(DiffOp::kInsert, b1 - b0);
-      }
-    }
-    Emit(DiffOp::kEqual, suffix);
-  }
-
-  enum class Split { kFound, kNothingInCommon, kOutOfSteps };
-
-  // Finds the middle snake of a[a0, a1) and b[b0, b1), both non-empty and
-  // with different first and last tokens: the paths from the start and
-  // from the end meet at (*x, *y), a split of a shortest edit script. The
-  // paths meet before d reaches half the total length unless the ranges
-  // have no token in common.
-  Split Bisect(size_t a0, size_t a1, size_t b0, size_t b1, size_t* x,
-               size_t* y) {
-    const int64_t n = static_cast<int64_t>(a1 - a0);
-    const int64_t m = static_cast<int64_t>(b1 - b0);
-    const int64_t max_d = (n + m + 1) / 2;
-    const int64_t offset = max_d + 1;
-    const size_t length = static_cast<size_t>(2 * max_d + 3);
-    std::vector<int64_t> forward(length, -1);
-    std::vector<int64_t> reverse(length, -1);
-    forward[offset + 1] = 0;
-    reverse[offset + 1] = 0;
-    const int64_t delta = n - m;
-    // With an odd delta the forward path meets the reverse one, else the
-    // reverse meets the forward.
-    const bool front = delta % 2 != 0;
-    int64_t k1_start = 0;
-    int64_t k1_end = 0;
-    int64_t k2_start = 0;
-    int64_t k2_end = 0;
-    const auto A = [&](int64_t i) { return a_[a0 + static_cast<size_t>(i)]; };
-    const auto B = [&](int64_t j) { return b_[b0 + static_cast<size_t>(j)]; };
-    for (int64_t d = 0; d < max_d; ++d) {
-      if (steps_left_ <= 0) return Split::kOutOfSteps;
-      for (int64_t k1 = -d + k1_start; k1 <= d - k1_end; k1 += 2) {
-        const int64_t k1_at = offset + k1;
-        int64_t x1 =
-            k1 == -d || (k1 != d && forward[k1_at - 1] < forward[k1_at + 1])
-                ? forward[k1_at + 1]
-                : forward[k1_at - 1] + 1;
-        int64_t y1 = x1 - k1;
-        const int64_t snake_from = x1;
-        while (x1 < n && y1 < m && A(x1) == B(y1)) {
-          ++x1;
-          ++y1;
-        }
-        steps_left_ -= 1 + x1 - snake_from;
-        forward[k1_at] = x1;
-        if (x1 > n) {
-          k1_end += 2;  // ran off the right
-        } else if (y1 > m) {
-          k1_start += 2;  // ran off the bottom
-        } else if (front) {
-          const int64_t k2_at = offset + delta - k1;
-          if (k2_at >= 0 && k2_at < static_cast<int64_t>(length) &&
-              reverse[k2_at] != -1 && x1 >= n - reverse[k2_at]) {
-            *x = a0 + static_cast<size_t>(x1);
-            *y = b0 + static_cast<size_t>(y1);
-            return Split::kFound;
-          }
-        }
-      }
-      for (int64_t k2 = -d + k2_start; k2 <= d - k2_end; k2 += 2) {
-        const int64_t k2_at = offset + k2;
-        int64_t x2 =
-            k2 == -d || (k2 != d && reverse[k2_at - 1] < reverse[k2_at + 1])
-                ? reverse[k2_at + 1]
-                : reverse[k2_at - 1] + 1;
-        int64_t y2 = x2 - k2;
-        const int64_t snake_from = x2;
-        while (x2 < n && y2 < m && A(n - x2 - 1) == B(m - y2 - 1)) {
-          ++x2;
-          ++y2;
-        }
-        steps_left_ -= 1 + x2 - snake_from;
-        reverse[k2_at] = x2;
-        if (x2 > n) {
-          k2_end += 2;
-        } else if (y2 > m) {
-          k2_start += 2;
-        } else if (!front) {
-          const int64_t k1_at = offset + delta - k2;
-          if (k1_at >= 0 && k1_at < static_cast<int64_t>(length) &&
-              forward[k1_at] != -1) {
-            const int64_t x1 = forward[k1_at];
-            const int64_t y1 = x1 - (k1_at - offset);
-            if (x1 >= n - x2) {
-              *x = a0 + static_cast<size_t>(x1);
-              *y = b0 + static_cast<size_t>(y1);
-              return Split::kFound;
-            }
-          }
-        }
-      }
-    }
-    return Split::kNothingInCommon;
-  }
-
-  const std::vector<int>& a_;
-  const std::vector<int>& b_;
-  int64_t steps_left_;
-  bool approximate_ = false;
-  std::vector<DiffOp> ops_;
 };
 
 // The segments of an edit script: maximal runs of equal tokens, and
@@ -310,13 +382,14 @@ void Normalize(std::vector<Segment>& segments) {
 
 class Cleanup {
  public:
-  Cleanup(const std::vector<std::string_view>& a,
-          const std::vector<std::string_view>& b)
+  Cleanup(const std::vector<Token>& a, const std::vector<Token>& b)
       : a_(a), b_(b) {}
 
   // Moves each pure insertion or deletion to where it starts or ends at a
   // word's edge, among the places it can equally be (a deletion of "b " or
-  // " b" from "a b c"); of places as good, the last.
+  // " b" from "a b c"); of places as good, one next to another change (the
+  // two then read as one: "[-a b-]{+x+} c", not "[-a-]{+x+} [-b -]c"),
+  // else the last.
   void Slide(std::vector<Segment>& segments) const {
     // Empty equal segments at both ends give every change two neighbours.
     if (!segments.empty() && !segments.front().equal) {
@@ -335,25 +408,33 @@ class Cleanup {
       const bool deletion = change.b_begin == change.b_end;
       const bool insertion = change.a_begin == change.a_end;
       if (deletion == insertion) continue;
-      const std::vector<std::string_view>& tokens = deletion ? a_ : b_;
+      const std::vector<Token>& tokens = deletion ? a_ : b_;
       size_t& begin = deletion ? change.a_begin : change.b_begin;
       size_t& end = deletion ? change.a_end : change.b_end;
       const size_t low = deletion ? before.a_begin : before.b_begin;
       const size_t high = deletion ? after.a_end : after.b_end;
       size_t left = begin;
       size_t width = end - begin;
-      while (left > low && tokens[left - 1] == tokens[left - 1 + width]) {
+      while (left > low &&
+             tokens[left - 1].text == tokens[left - 1 + width].text) {
         --left;
       }
+      // Segments alternate, equal and not: the change two places away is
+      // the one a slide to the end of its equal neighbour would touch.
+      const bool change_before = s >= 2;
+      const bool change_after = s + 2 < segments.size();
       size_t best = left;
       int best_score = -1;
       for (size_t at = left;; ++at) {
-        const int score = Score(tokens, at, at + width);
+        const bool touches = (change_before && at == low) ||
+                             (change_after && at + width == high);
+        const int score = 2 * Score(tokens, at, at + width) + (touches ? 1 : 0);
         if (score >= best_score) {
           best = at;
           best_score = score;
         }
-        if (at + width >= high || tokens[at] != tokens[at + width]) break;
+        if (at + width >= high || tokens[at].text != tokens[at + width].text)
+          break;
       }
       begin = best;
       end = best + width;
@@ -405,7 +486,7 @@ class Cleanup {
 
   bool AllSpace(const Segment& s) const {
     for (size_t i = s.a_begin; i < s.a_end; ++i) {
-      if (!IsSpace(a_[i])) return false;
+      if (!a_[i].space) return false;
     }
     return s.a_begin < s.a_end;
   }
@@ -413,36 +494,32 @@ class Cleanup {
   // How well tokens[begin, end) sits as a change: one point for starting
   // a word (after whitespace or at the start of the text), one for ending
   // one (before whitespace or at the end).
-  static int Score(const std::vector<std::string_view>& tokens, size_t begin,
-                   size_t end) {
+  static int Score(const std::vector<Token>& tokens, size_t begin, size_t end) {
     int score = 0;
-    if (!IsSpace(tokens[begin]) && (begin == 0 || IsSpace(tokens[begin - 1]))) {
+    if (!tokens[begin].space && (begin == 0 || tokens[begin - 1].space)) {
       ++score;
     }
-    if (!IsSpace(tokens[end - 1]) &&
-        (end == tokens.size() || IsSpace(tokens[end]))) {
+    if (!tokens[end - 1].space && (end == tokens.size() || tokens[end].space)) {
       ++score;
     }
     return score;
   }
 
-  const std::vector<std::string_view>& a_;
-  const std::vector<std::string_view>& b_;
+  const std::vector<Token>& a_;
+  const std::vector<Token>& b_;
 };
 
 // The text of tokens[begin, end): they are contiguous in their source.
-std::string Join(const std::vector<std::string_view>& tokens, size_t begin,
-                 size_t end) {
+std::string Join(const std::vector<Token>& tokens, size_t begin, size_t end) {
   if (begin >= end) return {};
-  const char* first = tokens[begin].data();
-  const char* last = tokens[end - 1].data() + tokens[end - 1].size();
+  const char* first = tokens[begin].text.data();
+  const char* last = tokens[end - 1].text.data() + tokens[end - 1].text.size();
   return std::string(first, static_cast<size_t>(last - first));
 }
 
-int64_t Words(const std::vector<std::string_view>& tokens, size_t begin,
-              size_t end) {
+int64_t Words(const std::vector<Token>& tokens, size_t begin, size_t end) {
   int64_t words = 0;
-  for (size_t i = begin; i < end; ++i) words += IsSpace(tokens[i]) ? 0 : 1;
+  for (size_t i = begin; i < end; ++i) words += tokens[i].space ? 0 : 1;
   return words;
 }
 
@@ -470,57 +547,37 @@ const char* DiffOpName(DiffOp op) {
 }
 
 std::vector<std::string_view> WordTokens(std::string_view text) {
-  std::vector<std::string_view> tokens;
-  size_t start = 0;
-  CharClass current = CharClass::kSingle;
-  bool open = false;  // a word or whitespace token is being extended
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t length = 0;
-    const CharClass c = Classify(Decode(text, at, &length));
-    if (c == CharClass::kMark && at > 0) {
-      // Belongs to the character before it, whatever its token.
-      at += length;
-      continue;
-    }
-    const bool extends = open && c == current && c != CharClass::kSingle;
-    if (!extends) {
-      if (at > start) tokens.push_back(text.substr(start, at - start));
-      start = at;
-      current = c == CharClass::kMark ? CharClass::kWord : c;
-      open = current != CharClass::kSingle;
-    }
-    at += length;
-  }
-  if (at > start) tokens.push_back(text.substr(start, at - start));
-  return tokens;
+  std::vector<std::string_view> out;
+  for (const Token& token : Tokenize(text)) out.push_back(token.text);
+  return out;
 }
 
 WordDiff DiffWords(std::string_view before, std::string_view after,
                    const DiffOptions& options) {
-  const std::vector<std::string_view> a = WordTokens(before);
-  const std::vector<std::string_view> b = WordTokens(after);
+  const std::vector<Token> a = Tokenize(before);
+  const std::vector<Token> b = Tokenize(after);
   // Tokens as numbers: equal text, equal number.
   std::unordered_map<std::string_view, int> ids;
-  auto intern = [&](const std::vector<std::string_view>& tokens) {
+  auto intern = [&](const std::vector<Token>& tokens) {
     std::vector<int> out;
     out.reserve(tokens.size());
-    for (std::string_view t : tokens) {
-      out.push_back(ids.emplace(t, static_cast<int>(ids.size())).first->second);
+    for (const Token& t : tokens) {
+      out.push_back(
+          ids.emplace(t.text, static_cast<int>(ids.size())).first->second);
     }
     return out;
   };
   const std::vector<int> a_ids = intern(a);
   const std::vector<int> b_ids = intern(b);
-  Differ differ(a_ids, b_ids, options.max_steps);
-  std::vector<Segment> segments = Segments(differ.Run());
+  const EditScript script = ShortestEditScript(a_ids, b_ids, options.max_steps);
+  std::vector<Segment> segments = Segments(script.ops);
   const Cleanup cleanup(a, b);
   cleanup.Slide(segments);
   Normalize(segments);
   cleanup.JoinReplacements(segments);
 
   WordDiff diff;
-  diff.approximate = differ.approximate();
+  diff.approximate = script.approximate;
   for (const Segment& s : segments) {
     if (s.equal) {
       Append(diff.runs, DiffOp::kEqual, Join(b, s.b_begin, s.b_end));

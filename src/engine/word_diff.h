@@ -3,16 +3,19 @@
 // which inserted, as data, as text with [-deleted-]{+inserted+} markers
 // (like `git diff --word-diff`) and as JSON.
 //
-// Texts are split into tokens: words (runs of letters, digits and marks of
-// any script, so "kampanye" and "peluncuran" are one word each), each
-// punctuation mark or symbol on its own, each CJK ideograph or kana on its
-// own (those scripts have no spaces between words), and runs of
-// whitespace. The shortest edit script over the tokens is found with
-// Myers' O(ND) algorithm in its linear-space form (the middle snake,
-// divide and conquer), then changes are moved to word boundaries and
-// whitespace between two replacements joins them, so the result reads as
-// a person would describe the edit. Whitespace is compared like any other
-// token, so the runs rebuild both texts exactly.
+// Texts are split into tokens with ICU's word break iterator (the word
+// boundaries of Unicode's UAX #29, with dictionaries for Thai, Lao, Khmer
+// and Burmese): words of any script (so "kampanye" and "peluncuran" are
+// one word each, and a combining accent stays with its letter), each
+// punctuation mark or symbol on its own (also inside a word or number:
+// "50.000" is three tokens), each CJK ideograph or kana on its own (those
+// scripts have no spaces between words), each emoji with its skin tone or
+// joined sequence, and runs of whitespace. The shortest edit script over
+// the tokens comes from dtl (Wu, Manber and Myers' O(NP) algorithm), then
+// changes are moved to word boundaries and whitespace between two
+// replacements joins them, so the result reads as a person would describe
+// the edit. Whitespace is compared like any other token, so the runs
+// rebuild both texts exactly. Safe on any bytes.
 #ifndef LIVESOP_ENGINE_WORD_DIFF_H_
 #define LIVESOP_ENGINE_WORD_DIFF_H_
 
@@ -50,17 +53,23 @@ struct WordDiff {
   int64_t inserted_words = 0;
   int64_t unchanged_words = 0;
   // True when the texts were too different to compare token by token
-  // within DiffOptions::max_steps: some changes are then reported as a
-  // larger block deleted and inserted than needed. Still exact text.
+  // within the bound on work (DiffOptions::max_steps, or dtl's own limit
+  // of 2 million path points): some changes are then reported as a larger
+  // block deleted and inserted than needed. Still exact text.
   bool approximate = false;
 
   friend bool operator==(const WordDiff&, const WordDiff&) = default;
 };
 
 struct DiffOptions {
-  // Default 50 million: about a second of work. Bounds the time of two
-  // long texts with little in common (Myers takes time proportional to
-  // their length times the size of the difference).
+  // The most token comparisons the search for the shortest edit script
+  // makes (after the common start and end are set aside). Default 50
+  // million: a fraction of a second. Bounds the time of two long texts
+  // with little in common (the search takes time proportional to their
+  // length times the size of the difference): once spent, the tokens left
+  // compare as different, and the result is `approximate`. dtl's own limit
+  // of 2 million path points (about 48 MB) bounds memory, and the time
+  // left after the comparisons are spent, the same way.
   int64_t max_steps = 50'000'000;
 };
 

@@ -1460,6 +1460,10 @@ Status PostgresStore::Scan(const EventFilter& filter,
     sql += " AND activity = ANY(" + next(TextArrayLiteral(filter.activities)) +
            "::text[])";
   }
+  if (!filter.types.empty()) {
+    sql +=
+        " AND type = ANY(" + next(TextArrayLiteral(filter.types)) + "::text[])";
+  }
   sql += " ORDER BY position";
 
   // One snapshot for the whole scan, read in batches through a cursor.

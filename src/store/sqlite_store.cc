@@ -770,6 +770,7 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
     in_list("campaign_type", filter.campaign_types);
     in_list("source", filter.sources);
     in_list("activity", filter.activities);
+    in_list("type", filter.types);
     // One campaign's events come in position order by its index on
     // (campaign_id, sequence): its sequence grows with the position, and
     // ordering by it spares SQLite a temporary sort per campaign loaded.

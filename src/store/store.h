@@ -79,6 +79,7 @@ struct EventFilter {
   std::vector<std::string> campaign_types;
   std::vector<std::string> sources;
   std::vector<std::string> activities;
+  std::vector<std::string> types;  // event types: "task_created"
 };
 
 // Read models: projections of the events, updated in the same transaction

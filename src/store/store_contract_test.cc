@@ -282,6 +282,36 @@ TEST_P(StoreContractTest, ScanFiltersAndKeepsGlobalOrder) {
   EXPECT_THAT(activities(by_activity), testing::ElementsAre(a + ":Design"));
 }
 
+TEST_P(StoreContractTest, ScanFiltersByEventType) {
+  const std::string a = campaign_ + "-types";
+  const int64_t start = *store_->LastPosition();
+  ASSERT_TRUE(
+      store_
+          ->Append(Request(a, {MakeEvent("task_created", "Brief", 100),
+                               MakeEvent("task_completed", "Brief", 200),
+                               MakeEvent("note", "Note", 300),
+                               MakeEvent("task_created", "Review", 400),
+                               MakeEvent("approval_decided", "Review", 500)}))
+          .ok());
+  auto scanned = [&](std::vector<std::string> types) {
+    EventFilter f;
+    f.after_position = start;
+    f.campaign = a;
+    f.types = std::move(types);
+    std::vector<std::string> out;
+    for (const Event& e : ScanAll(*store_, f)) {
+      out.push_back(e.type + ":" + e.activity);
+    }
+    return out;
+  };
+  EXPECT_THAT(scanned({"task_created", "approval_decided"}),
+              testing::ElementsAre("task_created:Brief", "task_created:Review",
+                                   "approval_decided:Review"));
+  EXPECT_THAT(scanned({"note"}), testing::ElementsAre("note:Note"));
+  EXPECT_THAT(scanned({"nothing"}), testing::IsEmpty());
+  EXPECT_EQ(scanned({}).size(), 5u);
+}
+
 TEST_P(StoreContractTest, ScanStreamsManyBatchesAndStopsOnRequest) {
   std::vector<AppendRequest> requests;
   for (int c = 0; c < 5; ++c) {

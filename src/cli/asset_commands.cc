@@ -284,26 +284,10 @@ int RunAssetAdd(const AssetArgs& args) {
       session.engine->AddAsset(args.campaign, args.as, upload);
   if (!state.ok()) return Fail(command, state.status(), args.json);
   const engine::AssetVersion& added = state->assets.at(args.name).back();
-  Json changed = Json::array();
-  store::EventFilter filter;
-  filter.campaign = args.campaign;
-  filter.after_position = *before;
-  const Status scanned =
-      session.store->Scan(filter, [&](const store::Event& e) {
-        if (e.type != "asset_changed_after_approval" ||
-            e.sequence > state->version) {
-          return OkStatus();
-        }
-        const Json payload = Json::parse(e.payload, nullptr, false);
-        if (payload.is_object()) {
-          changed.push_back(
-              {{"step", payload.value("step", "")},
-               {"approved_version", payload.value("approved_version", 0)},
-               {"reapproval", payload.value("reapproval", "")}});
-        }
-        return OkStatus();
-      });
-  if (!scanned.ok()) return Fail(command, scanned, args.json);
+  Result<Json> changed = ChangesAfterApproval(*session.store, args.campaign,
+                                              "asset_changed_after_approval",
+                                              *before, state->version);
+  if (!changed.ok()) return Fail(command, changed.status(), args.json);
   if (args.json) {
     std::cout << Json({{"ok", true},
                        {"campaign", state->campaign},
@@ -316,7 +300,7 @@ int RunAssetAdd(const AssetArgs& args) {
                        {"spec", added.spec},
                        {"passed", added.passed},
                        {"failures", added.failures},
-                       {"changed_after_approval", changed},
+                       {"changed_after_approval", *changed},
                        {"version", state->version}})
                      .dump(2)
               << "\n";
@@ -330,7 +314,7 @@ int RunAssetAdd(const AssetArgs& args) {
     for (const std::string& reason : added.failures) {
       std::cout << "  " << reason << "\n";
     }
-    for (const Json& c : changed) {
+    for (const Json& c : *changed) {
       std::cout << "it came after version " << c["approved_version"].get<int>()
                 << " was approved at " << c["step"].get<std::string>() << ": "
                 << (c["reapproval"] == "needed"

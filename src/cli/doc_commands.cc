@@ -373,26 +373,10 @@ int RunDocAdd(const DocArgs& args, bool text_given) {
   Result<engine::CampaignState> state = session.engine->AddDocumentVersion(
       args.id, args.document, args.common.as, input, args.comment, args.kind);
   if (!state.ok()) return Fail(command, state.status(), args.common.json);
-  Json changed = Json::array();
-  store::EventFilter filter;
-  filter.campaign = args.id;
-  filter.after_position = *before;
-  const Status scanned =
-      session.store->Scan(filter, [&](const store::Event& e) {
-        if (e.type != "document_changed_after_approval" ||
-            e.sequence > state->version) {
-          return OkStatus();
-        }
-        const Json payload = Json::parse(e.payload, nullptr, false);
-        if (payload.is_object()) {
-          changed.push_back(
-              {{"step", payload.value("step", "")},
-               {"approved_version", payload.value("approved_version", 0)},
-               {"reapproval", payload.value("reapproval", "")}});
-        }
-        return OkStatus();
-      });
-  if (!scanned.ok()) return Fail(command, scanned, args.common.json);
+  Result<Json> changed = ChangesAfterApproval(*session.store, args.id,
+                                              "document_changed_after_approval",
+                                              *before, state->version);
+  if (!changed.ok()) return Fail(command, changed.status(), args.common.json);
   const engine::Document& document = state->documents.at(args.document);
   const engine::DocumentVersion& v = document.versions.back();
   const std::vector<engine::Awaited> awaited =
@@ -403,7 +387,7 @@ int RunDocAdd(const DocArgs& args, bool text_given) {
                        {"document", document.id},
                        {"kind", document.kind},
                        {"version", VersionToJson(document, v)},
-                       {"changed_after_approval", changed},
+                       {"changed_after_approval", *changed},
                        {"awaiting", AwaitedToJson(awaited)}})
                      .dump(2)
               << "\n";
@@ -415,7 +399,7 @@ int RunDocAdd(const DocArgs& args, bool text_given) {
             << (v.is_file ? "file " + v.name + ", " + v.mime + ", "
                           : std::string("text, "))
             << BytesText(v.bytes) << "\n";
-  for (const Json& c : changed) {
+  for (const Json& c : *changed) {
     std::cout << "it came after version " << c["approved_version"].get<int>()
               << " was approved at " << c["step"].get<std::string>() << ": "
               << (c["reapproval"] == "needed"

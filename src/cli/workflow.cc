@@ -189,6 +189,29 @@ Result<std::string> FilesRoot(const std::string& files, const std::string& db) {
   return (std::filesystem::path(path).parent_path() / "files").string();
 }
 
+Result<nlohmann::json> ChangesAfterApproval(store::Store& store,
+                                            const std::string& campaign,
+                                            const std::string& type,
+                                            int64_t after, int64_t up_to) {
+  nlohmann::json changed = nlohmann::json::array();
+  store::EventFilter filter;
+  filter.campaign = campaign;
+  filter.after_position = after;
+  LIVESOP_RETURN_IF_ERROR(store.Scan(filter, [&](const store::Event& e) {
+    if (e.type != type || e.sequence > up_to) return OkStatus();
+    const nlohmann::json payload =
+        nlohmann::json::parse(e.payload, nullptr, false);
+    if (payload.is_object()) {
+      changed.push_back(
+          {{"step", payload.value("step", "")},
+           {"approved_version", payload.value("approved_version", 0)},
+           {"reapproval", payload.value("reapproval", "")}});
+    }
+    return OkStatus();
+  }));
+  return changed;
+}
+
 std::string TimeText(int64_t micros) {
   if (micros == 0) return "";
   // To the second: the fraction only makes a table harder to read.

@@ -158,6 +158,15 @@ int UsageError(const std::string& command, const std::string& message);
 // PostgreSQL store without `files`: it has no folder of its own.
 Result<std::string> FilesRoot(const std::string& files, const std::string& db);
 
+// The `type` events (document_changed_after_approval,
+// asset_changed_after_approval) of `campaign` written after store position
+// `after` and up to its version `up_to`, as [{step, approved_version,
+// reapproval}]: what a new version after an approved one led to.
+Result<nlohmann::json> ChangesAfterApproval(store::Store& store,
+                                            const std::string& campaign,
+                                            const std::string& type,
+                                            int64_t after, int64_t up_to);
+
 // For text output: "2026-05-04T09:00:00Z" (UTC, to the second), or "" for
 // 0 (no time).
 std::string TimeText(int64_t micros);

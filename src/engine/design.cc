@@ -226,7 +226,14 @@ void Engine::ApplyAssetEvent(CampaignState& state, const store::Event& event,
   } else if (event.type == "asset_checked") {
     auto found = state.assets.find(name);
     if (found == state.assets.end() || found->second.empty()) return;
-    AssetVersion& v = found->second.back();
+    // The check of the version it names (the latest, for a check that
+    // names none).
+    const int version = payload.value("version", 0);
+    auto checked = std::find_if(
+        found->second.begin(), found->second.end(),
+        [&](const AssetVersion& v) { return v.version == version; });
+    AssetVersion& v =
+        checked == found->second.end() ? found->second.back() : *checked;
     v.spec = payload.value("spec", "");
     v.passed = payload.value("passed", false);
     v.failures.clear();

@@ -430,5 +430,36 @@ TEST_F(ProofsTest, DecisionsWithoutAssetsStillReplay) {
   EXPECT_EQ(history->status, "ready");
 }
 
+TEST_F(ProofsTest, ACheckLandsOnTheVersionItNames) {
+  ApprovedAtTheReview("p-10");
+  // A check of version 1 recorded after version 2 was uploaded (a check
+  // run again later, or imported).
+  store::Event check;
+  check.campaign = "p-10";
+  check.type = "asset_checked";
+  check.activity = "Asset checked: hero";
+  check.time_us = clock_.NowMicros();
+  check.payload =
+      nlohmann::json{{"asset", "hero"},
+                     {"version", 1},
+                     {"spec", "late-spec"},
+                     {"passed", false},
+                     {"rules", {{{"outcome", "failed"}, {"reason", "late"}}}}}
+          .dump();
+  store::AppendRequest request;
+  request.campaign = "p-10";
+  request.expected_version = store::kAnyVersion;
+  request.events.push_back(check);
+  ASSERT_TRUE(store_->Append(request).ok());
+  Engine fresh(*store_, ExampleSop(), clock_);
+  auto state = fresh.Load("p-10");
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  const std::vector<AssetVersion>& hero = state->assets.at("hero");
+  ASSERT_EQ(hero.size(), 2u);
+  EXPECT_EQ(hero[0].spec, "late-spec");
+  EXPECT_EQ(hero[0].failures, std::vector<std::string>{"late"});
+  EXPECT_NE(hero[1].spec, "late-spec");
+}
+
 }  // namespace
 }  // namespace livesop::engine

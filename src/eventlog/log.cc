@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <numeric>
 #include <ostream>
 #include <utility>
 
 #include "core/time.h"
 #include "eventlog/internal/input_file.h"
+#include "eventlog/internal/log_part.h"
 #include "eventlog/internal/parallel_xes.h"
 #include "eventlog/internal/timestamp.h"
 #include "eventlog/xes.h"
@@ -91,28 +95,70 @@ size_t Capacity(const std::vector<T>& v) {
 
 }  // namespace
 
+StringPool::StringPool(StringPool&& other) noexcept
+    : ids_(std::move(other.ids_)),
+      blocks_(std::move(other.blocks_)),
+      next_(std::exchange(other.next_, nullptr)),
+      free_(std::exchange(other.free_, 0)),
+      block_bytes_(std::exchange(other.block_bytes_, 0)) {
+  other.ids_.Clear();
+}
+
+StringPool& StringPool::operator=(StringPool&& other) noexcept {
+  if (this != &other) {
+    ids_ = std::move(other.ids_);
+    blocks_ = std::move(other.blocks_);
+    next_ = std::exchange(other.next_, nullptr);
+    free_ = std::exchange(other.free_, 0);
+    block_bytes_ = std::exchange(other.block_bytes_, 0);
+    other.ids_.Clear();
+  }
+  return *this;
+}
+
+std::string_view StringPool::Store(std::string_view text) {
+  // Blocks of 64 KiB; a long text gets a block of its own, leaving the
+  // free end of the one being filled for the next texts.
+  constexpr size_t kBlockBytes = size_t{64} << 10;
+  if (text.empty()) return "";
+  if (text.size() > kBlockBytes / 4) {
+    const std::unique_ptr<char[]>& block = blocks_.emplace_back(
+        std::make_unique_for_overwrite<char[]>(text.size()));
+    block_bytes_ += text.size();
+    std::memcpy(block.get(), text.data(), text.size());
+    return {block.get(), text.size()};
+  }
+  if (text.size() > free_) {
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
+    block_bytes_ += kBlockBytes;
+    next_ = blocks_.back().get();
+    free_ = kBlockBytes;
+  }
+  std::memcpy(next_, text.data(), text.size());
+  const std::string_view stored(next_, text.size());
+  next_ += text.size();
+  free_ -= text.size();
+  return stored;
+}
+
 uint32_t StringPool::Intern(std::string_view text) {
-  auto found = ids_.find(text);
-  if (found != ids_.end()) return found->second;
-  const auto id = static_cast<uint32_t>(texts_.size());
-  texts_.push_back(std::make_unique<std::string>(text));
-  ids_.emplace(*texts_.back(), id);
+  return Intern(text, internal::TextIds::Hash(text));
+}
+
+uint32_t StringPool::Intern(std::string_view text, uint32_t hash) {
+  bool added = false;
+  const uint32_t id = ids_.Intern(text, hash, added);
+  if (added) ids_.Repoint(id, Store(text));
   return id;
 }
 
 uint32_t StringPool::Find(std::string_view text) const {
-  auto found = ids_.find(text);
-  return found == ids_.end() ? kNoString : found->second;
+  const uint32_t id = ids_.Find(text);
+  return id == internal::TextIds::kNone ? kNoString : id;
 }
 
 size_t StringPool::MemoryBytes() const {
-  size_t bytes = Capacity(texts_);
-  for (const auto& text : texts_)
-    bytes += sizeof(std::string) + text->capacity();
-  // An unordered_map node: the key view, the id, the next pointer, the hash.
-  bytes += ids_.size() * (sizeof(std::string_view) + 3 * sizeof(void*)) +
-           ids_.bucket_count() * sizeof(void*);
-  return bytes;
+  return ids_.MemoryBytes() + Capacity(blocks_) + block_bytes_;
 }
 
 bool AttributeColumn::Has(size_t row) const {
@@ -316,6 +362,8 @@ void LogBuilder::AddEvent(const Event& event) {
   log_.lifecycle_.push_back(lifecycle);
 }
 
+// internal::LogPartBuilder (below) builds parts by the same rules as
+// AddTrace, AddEvent, ActivityOf and SetColumn; they change together.
 void LogBuilder::AddTrace(const Trace& trace) {
   const size_t c = log_.case_ids_.size();
   std::string_view id = AttributeValue(trace.attributes, kActivityKey);
@@ -331,6 +379,119 @@ void LogBuilder::AddTrace(const Trace& trace) {
   }
   for (const Event& event : trace.events) AddEvent(event);
   log_.offsets_.push_back(static_cast<uint32_t>(log_.activity_.size()));
+}
+
+bool LogBuilder::AddPart(internal::LogPart& part) {
+  if (!part.mergeable) return false;
+  const auto same_types =
+      [](const std::vector<AttributeColumn>& columns,
+         const std::unordered_map<std::string, size_t>& index,
+         const std::vector<AttributeColumn>& incoming) {
+        for (const AttributeColumn& column : incoming) {
+          auto found = index.find(column.key);
+          if (found != index.end() &&
+              columns[found->second].type != column.type) {
+            return false;
+          }
+        }
+        return true;
+      };
+  if (!same_types(log_.event_columns_, event_column_index_,
+                  part.event_columns) ||
+      !same_types(log_.case_columns_, case_column_index_, part.case_columns)) {
+    return false;
+  }
+  // The part numbered its strings and activities in the order AddTrace
+  // would have met them, so interning them in that order gives the ids
+  // AddTrace would have given.
+  const std::vector<std::string_view>& texts = part.strings.texts();
+  const std::vector<uint32_t>& hashes = part.strings.hashes();
+  string_ids_.resize(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    string_ids_[i] = log_.strings_.Intern(texts[i], hashes[i]);
+  }
+  const std::vector<std::string_view>& names = part.activities.texts();
+  activity_ids_.resize(names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    scratch_.assign(names[i]);
+    auto [at, added] = log_.activity_ids_.try_emplace(
+        scratch_, static_cast<uint32_t>(log_.activities_.size()));
+    if (added) log_.activities_.push_back(scratch_);
+    activity_ids_[i] = at->second;
+  }
+
+  const size_t cases_before = log_.case_ids_.size();
+  const size_t events_before = log_.activity_.size();
+  const size_t complex_before = log_.complex_.size();
+  const auto string_id = [this](uint32_t id) {
+    return id == kNoString ? kNoString : string_ids_[id];
+  };
+  const size_t cases = part.case_ids.size();
+  const size_t events = part.activity.size();
+  log_.case_ids_.resize(cases_before + cases);
+  log_.offsets_.resize(cases_before + 1 + cases);
+  for (size_t c = 0; c < cases; ++c) {
+    log_.case_ids_[cases_before + c] = string_ids_[part.case_ids[c]];
+    log_.offsets_[cases_before + 1 + c] =
+        static_cast<uint32_t>(events_before + part.case_ends[c]);
+  }
+  log_.activity_.resize(events_before + events);
+  log_.resource_.resize(events_before + events);
+  log_.lifecycle_.resize(events_before + events);
+  for (size_t e = 0; e < events; ++e) {
+    log_.activity_[events_before + e] = activity_ids_[part.activity[e]];
+    log_.resource_[events_before + e] = string_id(part.resource[e]);
+    log_.lifecycle_[events_before + e] = string_id(part.lifecycle[e]);
+  }
+  log_.timestamp_.insert(log_.timestamp_.end(), part.timestamp.begin(),
+                         part.timestamp.end());
+  MergeColumns(log_.event_columns_, event_column_index_, events_before,
+               part.event_columns, complex_before);
+  MergeColumns(log_.case_columns_, case_column_index_, cases_before,
+               part.case_columns, complex_before);
+  std::move(part.complex.begin(), part.complex.end(),
+            std::back_inserter(log_.complex_));
+  return true;
+}
+
+void LogBuilder::MergeColumns(std::vector<AttributeColumn>& columns,
+                              std::unordered_map<std::string, size_t>& index,
+                              size_t rows_before,
+                              const std::vector<AttributeColumn>& from,
+                              size_t complex_before) {
+  for (const AttributeColumn& incoming : from) {
+    auto [found, added] = index.try_emplace(incoming.key, columns.size());
+    if (added) {
+      AttributeColumn& column = columns.emplace_back();
+      column.key = incoming.key;
+      column.type = incoming.type;
+    }
+    AttributeColumn& column = columns[found->second];
+    Resize(column, rows_before);
+    switch (StorageOf(column.type)) {
+      case Storage::kStrings:
+        for (uint32_t id : incoming.strings) {
+          column.strings.push_back(id == kNoString ? kNoString
+                                                   : string_ids_[id]);
+        }
+        break;
+      case Storage::kInts:
+        column.ints.insert(column.ints.end(), incoming.ints.begin(),
+                           incoming.ints.end());
+        break;
+      case Storage::kFloats:
+        column.floats.insert(column.floats.end(), incoming.floats.begin(),
+                             incoming.floats.end());
+        break;
+      case Storage::kComplex:
+        for (uint32_t at : incoming.complex) {
+          column.complex.push_back(
+              at == kNoString ? kNoString
+                              : static_cast<uint32_t>(complex_before + at));
+        }
+        break;
+    }
+  }
 }
 
 void LogBuilder::AddRow(std::string_view case_id, const Event& event) {
@@ -404,6 +565,204 @@ EventLog LogBuilder::Finish() {
   return built;
 }
 
+namespace internal {
+namespace {
+
+// The first attribute with `key`, or nullptr.
+const AttributeView* Find(std::span<const AttributeView> attributes,
+                          std::string_view key) {
+  for (const AttributeView& attribute : attributes) {
+    if (attribute.key == key) return &attribute;
+  }
+  return nullptr;
+}
+
+// ParseTimestamp(FormatTimestamp(t)) == t for t in the years 0000-9999
+// (core/time.h): from 0000-01-01 to 10000-01-01, exclusive.
+constexpr int64_t kFirstExactTime = -62'167'219'200'000'000;
+constexpr int64_t kEndExactTime = 253'402'300'800'000'000;
+
+}  // namespace
+
+LogPartBuilder::LogPartBuilder(ClassifierSpec classifier)
+    : classifier_(std::move(classifier)) {
+  if (classifier_.keys.empty()) classifier_.keys = ClassifierSpec().keys;
+}
+
+void LogPartBuilder::Start(LogPart& part) {
+  part_ = &part;
+  part.strings.Clear();
+  part.activities.Clear();
+  part.case_ids.clear();
+  part.case_ends.clear();
+  part.activity.clear();
+  part.timestamp.clear();
+  part.resource.clear();
+  part.lifecycle.clear();
+  part.event_columns.clear();
+  part.case_columns.clear();
+  part.complex.clear();
+  part.mergeable = true;
+  part.kept.clear();
+  event_column_index_.clear();
+  case_column_index_.clear();
+}
+
+std::string_view LogPartBuilder::Keep(std::string_view text) {
+  return part_->kept.emplace_back(text);
+}
+
+std::string_view LogPartBuilder::TextOf(const AttributeView& attribute) {
+  if (attribute.type != AttributeType::kDate) return attribute.text;
+  FormatTimestampInto(attribute.time, scratch_);
+  return Keep(scratch_);
+}
+
+int64_t LogPartBuilder::TimeOf(const AttributeView& attribute) {
+  // LogBuilder reads the time back from the date's text, which keeps the
+  // instant in the years FormatTimestamp writes with four digits.
+  if (attribute.time >= kFirstExactTime && attribute.time < kEndExactTime) {
+    return attribute.time;
+  }
+  return ParseTime(FormatTimestamp(attribute.time));
+}
+
+uint32_t LogPartBuilder::ActivityOf(std::span<const AttributeView> event) {
+  const std::vector<std::string>& keys = classifier_.keys;
+  if (keys.size() == 1) {
+    const AttributeView* found = Find(event, keys[0]);
+    return part_->activities.Intern(found != nullptr ? TextOf(*found)
+                                                     : std::string_view(""));
+  }
+  joined_.clear();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) joined_ += '+';
+    const AttributeView* found = Find(event, keys[i]);
+    if (found != nullptr) joined_ += TextOf(*found);
+  }
+  bool added = false;
+  const uint32_t id = part_->activities.Intern(joined_, added);
+  if (added) part_->activities.Repoint(id, Keep(joined_));
+  return id;
+}
+
+void LogPartBuilder::SetColumn(
+    std::vector<AttributeColumn>& columns,
+    std::unordered_map<std::string_view, uint32_t>& index,
+    std::vector<uint32_t>& hints, size_t position,
+    const AttributeView& attribute, size_t row) {
+  if (hints.size() <= position) hints.resize(position + 1, kNoString);
+  uint32_t at = hints[position];
+  if (at >= columns.size() || columns[at].key != attribute.key) {
+    auto found = index.find(attribute.key);
+    if (found == index.end()) {
+      at = static_cast<uint32_t>(columns.size());
+      AttributeColumn& added = columns.emplace_back();
+      added.key = attribute.key;
+      added.type = attribute.type;
+      Resize(added, row);
+      index.emplace(attribute.key, at);
+    } else {
+      at = found->second;
+    }
+    hints[position] = at;
+  }
+  AttributeColumn& column = columns[at];
+  if (column.type != attribute.type) {
+    // LogBuilder turns the column into text from here on, interning the
+    // earlier rows' texts between this part's strings.
+    part_->mergeable = false;
+    return;
+  }
+  if (RowsOf(column) <= row) Resize(column, row + 1);
+  const std::string_view text = attribute.text;
+  switch (attribute.type) {
+    case AttributeType::kString:
+    case AttributeType::kId:
+      column.strings[row] = part_->strings.Intern(text);
+      return;
+    case AttributeType::kDate:
+      column.ints[row] = TimeOf(attribute);
+      return;
+    case AttributeType::kBoolean:
+      column.ints[row] = text == "true" || text == "1";
+      return;
+    case AttributeType::kInt: {
+      char* end = nullptr;
+      const long long value = std::strtoll(text.data(), &end, 10);
+      column.ints[row] = end != text.data() ? value : kNoTime;
+      return;
+    }
+    case AttributeType::kFloat: {
+      char* end = nullptr;
+      const double value = std::strtod(text.data(), &end);
+      column.floats[row] = end != text.data() ? value : kNoFloat;
+      return;
+    }
+    case AttributeType::kList:
+    case AttributeType::kContainer:
+      break;
+  }
+  column.complex[row] = static_cast<uint32_t>(part_->complex.size());
+  part_->complex.push_back(*attribute.whole);
+}
+
+void LogPartBuilder::BeginTrace(std::span<const AttributeView> attributes) {
+  LogPart& part = *part_;
+  if (!part.mergeable) return;
+  const AttributeView* id = Find(attributes, kActivityKey);
+  if (id == nullptr) {
+    // LogBuilder numbers it by its place in the whole log.
+    part.mergeable = false;
+    return;
+  }
+  const size_t c = part.case_ids.size();
+  part.case_ids.push_back(part.strings.Intern(TextOf(*id)));
+  for (size_t i = 0; i < attributes.size(); ++i) {
+    if (attributes[i].key == kActivityKey) continue;
+    SetColumn(part.case_columns, case_column_index_, case_hints_, i,
+              attributes[i], c);
+  }
+}
+
+void LogPartBuilder::AddEvent(std::span<const AttributeView> attributes) {
+  LogPart& part = *part_;
+  if (!part.mergeable) return;
+  const size_t row = part.activity.size();
+  part.activity.push_back(ActivityOf(attributes));
+  int64_t time = kNoTime;
+  uint32_t resource = kNoString;
+  uint32_t lifecycle = kNoString;
+  for (size_t i = 0; i < attributes.size(); ++i) {
+    const AttributeView& attribute = attributes[i];
+    if (attribute.key == kTimestampKey &&
+        attribute.type == AttributeType::kDate) {
+      if (time == kNoTime) time = TimeOf(attribute);
+    } else if (attribute.key == kResourceKey) {
+      if (resource == kNoString) {
+        resource = part.strings.Intern(TextOf(attribute));
+      }
+    } else if (attribute.key == kLifecycleKey) {
+      if (lifecycle == kNoString) {
+        lifecycle = part.strings.Intern(TextOf(attribute));
+      }
+    } else if (attribute.key != kActivityKey) {
+      SetColumn(part.event_columns, event_column_index_, event_hints_, i,
+                attribute, row);
+    }
+  }
+  part.timestamp.push_back(time);
+  part.resource.push_back(resource);
+  part.lifecycle.push_back(lifecycle);
+}
+
+void LogPartBuilder::EndTrace() {
+  if (!part_->mergeable) return;
+  part_->case_ends.push_back(static_cast<uint32_t>(part_->activity.size()));
+}
+
+}  // namespace internal
+
 namespace {
 
 class BuildingXesVisitor final : public XesVisitor {
@@ -448,11 +807,10 @@ Result<EventLog> ReadLog(const std::string& path,
   {
     LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<internal::InputFile> file,
                              internal::InputFile::Open(path));
-    BuildingXesVisitor visitor(builder);
-    LIVESOP_ASSIGN_OR_RETURN(const bool read,
-                             internal::ReadXesParallel(
-                                 *file, visitor, {.threads = options.threads}));
-    if (read) return builder.Finish();
+    if (internal::ReadLogParallel(*file, builder,
+                                  {.threads = options.threads})) {
+      return builder.Finish();
+    }
   }
   // The fast path gave up: the streaming reader reads the file exactly, or
   // names the file and line of what is wrong.

@@ -28,8 +28,13 @@
 #include "core/status.h"
 #include "eventlog/csv.h"
 #include "eventlog/event.h"
+#include "eventlog/internal/text_ids.h"
 
 namespace livesop::eventlog {
+
+namespace internal {
+struct LogPart;
+}  // namespace internal
 
 // A missing timestamp, or a missing value in an integer column.
 inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
@@ -42,8 +47,8 @@ class StringPool {
   StringPool() = default;
   StringPool(const StringPool&) = delete;
   StringPool& operator=(const StringPool&) = delete;
-  StringPool(StringPool&&) = default;
-  StringPool& operator=(StringPool&&) = default;
+  StringPool(StringPool&& other) noexcept;
+  StringPool& operator=(StringPool&& other) noexcept;
 
   // The id of `text`, adding it when new.
   uint32_t Intern(std::string_view text);
@@ -51,14 +56,25 @@ class StringPool {
   uint32_t Find(std::string_view text) const;
   // The text of `id`; `id` must be below size(). Views stay valid for the
   // pool's lifetime (the texts never move).
-  std::string_view operator[](uint32_t id) const { return *texts_[id]; }
-  size_t size() const { return texts_.size(); }
+  std::string_view operator[](uint32_t id) const { return ids_.texts()[id]; }
+  size_t size() const { return ids_.size(); }
   // Bytes held by the texts and the index, for memory reports.
   size_t MemoryBytes() const;
 
  private:
-  std::vector<std::unique_ptr<std::string>> texts_;
-  std::unordered_map<std::string_view, uint32_t> ids_;
+  // LogBuilder::AddPart interns with the hashes a part computed already.
+  friend class LogBuilder;
+  uint32_t Intern(std::string_view text, uint32_t hash);
+
+  // A copy of `text` in the blocks.
+  std::string_view Store(std::string_view text);
+
+  internal::TextIds ids_;  // views into blocks_
+  // The texts, one after the other, in blocks that never move.
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* next_ = nullptr;  // the free end of the block being filled
+  size_t free_ = 0;       // bytes free there
+  size_t block_bytes_ = 0;
 };
 
 // One attribute other than the standard columns, per event or per case.
@@ -179,6 +195,13 @@ class LogBuilder {
   // Adds a case with its attributes (concept:name is the case id; a case
   // without one is numbered "case <n>") and events.
   void AddTrace(const Trace& trace);
+  // Adds the traces of `part` (internal/log_part.h), built apart from
+  // this builder, exactly as AddTrace would have added them one by one,
+  // string ids included; moves the part's complex values out. Returns
+  // false, having added nothing, when that cannot be done exactly (the part
+  // says it is not mergeable, or a column has another type here than in the
+  // part): the caller then adds the same traces with AddTrace.
+  bool AddPart(internal::LogPart& part);
   // Adds one event of case `case_id` (flat formats such as CSV, one row
   // an event). Rows of a case need not be consecutive; cases are ordered by
   // their first row.
@@ -192,6 +215,9 @@ class LogBuilder {
   // The log; the builder is left empty.
   EventLog Finish();
 
+  // The classifier that names activities.
+  const ClassifierSpec& classifier() const { return log_.classifier_; }
+
  private:
   uint32_t ActivityOf(const Event& event);
   void AddEvent(const Event& event);
@@ -199,6 +225,11 @@ class LogBuilder {
                  std::unordered_map<std::string, size_t>& index,
                  size_t rows_before, const Attribute& attribute, size_t row);
   void PadColumns(std::vector<AttributeColumn>& columns, size_t rows);
+  void MergeColumns(std::vector<AttributeColumn>& columns,
+                    std::unordered_map<std::string, size_t>& index,
+                    size_t rows_before,
+                    const std::vector<AttributeColumn>& from,
+                    size_t complex_before);
 
   EventLog log_;
   bool sort_by_time_ = false;
@@ -209,6 +240,9 @@ class LogBuilder {
   std::vector<std::vector<Event>> row_events_;
   std::vector<std::string> row_case_ids_;
   std::string scratch_;
+  // AddPart: the log's id of each of the part's strings and activities.
+  std::vector<uint32_t> string_ids_;
+  std::vector<uint32_t> activity_ids_;
 };
 
 struct ReadLogOptions {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/time.h"
+#include "eventlog/internal/log_part.h"
 #include "eventlog/log_test_util.h"
 
 namespace livesop::eventlog {
@@ -201,73 +202,6 @@ TEST_F(ReadLogTest, WrittenXesReadsBackToTheSameLog) {
   }
 }
 
-// Builds the log through the streaming reader alone, as ReadLog did before
-// it had a parallel path.
-EventLog ReadLogSequentially(const std::string& path) {
-  class Building final : public XesVisitor {
-   public:
-    explicit Building(LogBuilder& builder) : builder_(builder) {}
-    Status OnLog(const LogHeader& header) override {
-      builder_.SetHeader(header);
-      return OkStatus();
-    }
-    Status OnTrace(const Trace& trace) override {
-      builder_.AddTrace(trace);
-      return OkStatus();
-    }
-
-   private:
-    LogBuilder& builder_;
-  };
-  LogBuilder builder;
-  Building visitor(builder);
-  const Status status = ReadXes(path, visitor);
-  EXPECT_TRUE(status.ok()) << status.ToString();
-  return builder.Finish();
-}
-
-// Every part of two logs, string ids and their order included.
-void ExpectSameLog(const EventLog& a, const EventLog& b) {
-  ASSERT_EQ(a.num_cases(), b.num_cases());
-  ASSERT_EQ(a.num_events(), b.num_events());
-  EXPECT_EQ(a.activities(), b.activities());
-  ASSERT_EQ(a.strings().size(), b.strings().size());
-  for (uint32_t i = 0; i < a.strings().size(); ++i) {
-    ASSERT_EQ(a.strings()[i], b.strings()[i]) << "string " << i;
-  }
-  for (size_t c = 0; c < a.num_cases(); ++c) {
-    ASSERT_EQ(a.case_id(c), b.case_id(c));
-    ASSERT_EQ(a.case_begin(c), b.case_begin(c));
-  }
-  const auto same = [](auto x, auto y) {
-    return std::equal(x.begin(), x.end(), y.begin(), y.end());
-  };
-  EXPECT_TRUE(same(a.activity(), b.activity()));
-  EXPECT_TRUE(same(a.timestamp(), b.timestamp()));
-  EXPECT_TRUE(same(a.resource(), b.resource()));
-  EXPECT_TRUE(same(a.lifecycle(), b.lifecycle()));
-  for (const auto* columns : {&a.event_columns(), &a.case_columns()}) {
-    const auto& other =
-        columns == &a.event_columns() ? b.event_columns() : b.case_columns();
-    ASSERT_EQ(columns->size(), other.size());
-    for (size_t i = 0; i < columns->size(); ++i) {
-      const AttributeColumn& x = (*columns)[i];
-      const AttributeColumn& y = other[i];
-      EXPECT_EQ(x.key, y.key);
-      EXPECT_EQ(x.type, y.type) << x.key;
-      EXPECT_EQ(x.strings, y.strings) << x.key;
-      EXPECT_EQ(x.ints, y.ints) << x.key;
-      EXPECT_EQ(x.floats.size(), y.floats.size()) << x.key;
-      for (size_t r = 0; r < x.floats.size() && r < y.floats.size(); ++r) {
-        EXPECT_EQ(x.Text(r, a), y.Text(r, b)) << x.key;
-      }
-      EXPECT_EQ(x.complex, y.complex) << x.key;
-    }
-  }
-  EXPECT_EQ(a.complex_values(), b.complex_values());
-  EXPECT_EQ(a.header(), b.header());
-}
-
 TEST_F(ReadLogTest, ParallelReadingGivesTheLogOfTheStreamingReader) {
   for (const std::string& path :
        {kLogs + "running-example.xes", kLogs + "receipt.xes",
@@ -284,6 +218,191 @@ TEST_F(ReadLogTest, ParallelReadingGivesTheLogOfTheStreamingReader) {
       ExpectSameLog(*log, expected);
     }
   }
+}
+
+// LogBuilder::AddPart must give the log AddTrace gives, trace by trace.
+
+TEST(LogPartTest, PartsMergedInFileOrderGiveTheIdsOfAddTrace) {
+  using internal::AttributeView;
+  // Two runs of traces built apart, each numbering its strings from 0: the
+  // second meets "r" after "s", which the log already holds.
+  const std::vector<std::vector<std::pair<std::string, std::string>>> cases = {
+      {{"1", "r"}, {"1", "a"}}, {{"2", "s"}, {"3", "r"}, {"3", "b"}}};
+  LogBuilder whole;
+  LogBuilder merged;
+  internal::LogPartBuilder parts(merged.classifier());
+  for (size_t run = 0; run < cases.size(); ++run) {
+    internal::LogPart part;
+    parts.Start(part);
+    for (const auto& [id, resource] : cases[run]) {
+      Trace trace;
+      trace.attributes = {S("concept:name", id)};
+      trace.events = {{S("concept:name", "act " + resource),
+                       S("org:resource", resource),
+                       {"n", AttributeType::kInt, id}}};
+      whole.AddTrace(trace);
+      const std::vector<AttributeView> attributes = {
+          {.key = "concept:name", .text = id}};
+      const std::vector<AttributeView> event = {
+          {.key = "concept:name", .text = parts.Keep("act " + resource)},
+          {.key = "org:resource", .text = resource},
+          {.key = "n", .type = AttributeType::kInt, .text = id}};
+      parts.BeginTrace(attributes);
+      parts.AddEvent(event);
+      parts.EndTrace();
+    }
+    ASSERT_TRUE(merged.AddPart(part));
+  }
+  ExpectSameLog(merged.Finish(), whole.Finish());
+}
+
+TEST(LogPartTest, APartWhoseColumnHasAnotherTypeInTheLogAddsNothing) {
+  LogBuilder builder;
+  Trace trace;
+  trace.attributes = {S("concept:name", "1")};
+  trace.events = {{S("concept:name", "a"), {"n", AttributeType::kInt, "7"}}};
+  builder.AddTrace(trace);
+  internal::LogPartBuilder parts(builder.classifier());
+  internal::LogPart part;
+  parts.Start(part);
+  const std::vector<internal::AttributeView> attributes = {
+      {.key = "concept:name", .text = "2"}};
+  const std::vector<internal::AttributeView> event = {
+      {.key = "concept:name", .text = "b"}, {.key = "n", .text = "seven"}};
+  parts.BeginTrace(attributes);
+  parts.AddEvent(event);
+  parts.EndTrace();
+  EXPECT_TRUE(part.mergeable);
+  EXPECT_FALSE(builder.AddPart(part));
+  const EventLog log = builder.Finish();
+  EXPECT_EQ(log.num_cases(), 1u);
+  EXPECT_EQ(log.num_events(), 1u);
+  EXPECT_EQ(log.strings().size(), 1u);
+  EXPECT_EQ(log.activities().size(), 1u);
+}
+
+TEST_F(ReadLogTest, PartsBuildTheLogOfAddTraceWhateverTheAttributes) {
+  // Every trace is a part of its own with chunks of 1 byte, and all are one
+  // part with chunks of 100,000. Keys in another order from trace to
+  // trace; repeated keys; standard keys of other types; references in keys
+  // and values; lists and containers; meta-attributes; numbers that do not
+  // read; dates outside the years 0000-9999 once in UTC; columns whose type
+  // changes (the part is then added by AddTrace) and parts merged after
+  // that; a case without concept:name (numbered by its place in the log),
+  // one without events, attributes after the events.
+  const std::string path = Write("varied.xes", R"(<?xml version="1.0"?>
+<log xes.version="1849-2016">
+  <string key="log" value="header"/>
+  <trace>
+    <string key="concept:name" value="c1"/>
+    <int key="size" value="007"/>
+    <event>
+      <string key="concept:name" value="a"/>
+      <date key="time:timestamp" value="2024-01-01T00:00:00+02:00"/>
+      <date key="time:timestamp" value="2025-01-01T00:00:00Z"/>
+      <string key="org:resource" value="r1"/>
+      <string key="org:resource" value="r2"/>
+      <int key="x" value="007"/>
+      <float key="cost" value="1.5e3"/>
+      <boolean key="ok" value="TRUE"/>
+      <string key="note" value="first"/>
+      <string key="note" value="second"/>
+      <list key="tags"><values><string key="tag" value="t"/></values></list>
+    </event>
+    <event>
+      <string key="lifecycle:transition" value="start"/>
+      <string key="concept:name" value="b &amp; c"/>
+      <string key="k&#x41;y" value="&#233;t&#233;"/>
+      <id key="ref" value="id-1"/>
+    </event>
+  </trace>
+  <trace>
+    <event>
+      <boolean key="ok" value="1"/>
+      <float key="cost" value=" 2"/>
+      <string key="concept:name" value="a"/>
+      <int key="x" value="12abc"/>
+      <date key="deadline" value="2024-02-29T12:00:00.123456-05:30"/>
+      <container key="box"><string key="inside" value="v"/></container>
+      <string key="lifecycle:transition" value="complete"/>
+    </event>
+    <string key="concept:name" value="c2"/>
+    <date key="opened" value="2024-01-01T00:00:00.000+00:00"/>
+  </trace>
+  <trace>
+    <string key="concept:name" value="c3"/>
+    <event>
+      <date key="concept:name" value="2024-01-01T00:00:00Z"/>
+      <list key="org:resource" value="listed"/>
+      <date key="lifecycle:transition" value="2024-01-01T10:00:00+10:00"/>
+      <string key="meta" value="m"><int key="m1" value="1"><date key="m2" value="2024-01-01"/></int></string>
+    </event>
+  </trace>
+  <trace>
+    <string key="concept:name" value="c4"/>
+    <string key="size" value="big"/>
+    <event><string key="concept:name" value="a"/><string key="x" value="now text"/></event>
+  </trace>
+  <trace>
+    <event><string key="concept:name" value="a"/><int key="x" value="5"/></event>
+  </trace>
+  <trace><string key="concept:name" value="c6"/></trace>
+  <trace>
+    <string key="concept:name" value="c7"/>
+    <event>
+      <string key="concept:name" value="d"/>
+      <string key="time:timestamp" value="not a date"/>
+      <date key="when" value="0000-01-01T00:30:00+01:00"/>
+      <date key="until" value="9999-12-31T23:30:00-01:00"/>
+      <string key="org:resource" value="r9"/>
+    </event>
+  </trace>
+  <trace>
+    <string key="concept:name" value="c8"/>
+    <event><string key="org:resource" value="r1"/><string key="concept:name" value="e"/><string key="new" value="n"/></event>
+  </trace>
+</log>
+)");
+  for (const ClassifierSpec& classifier :
+       {ClassifierSpec{},
+        ClassifierSpec{{"concept:name", "lifecycle:transition"}}}) {
+    SCOPED_TRACE(classifier.keys.size());
+    ExpectPartsBuildTheLogOfAddTrace(path, {1, 64, 100000}, {1, 2, 3},
+                                     classifier);
+  }
+}
+
+TEST_F(ReadLogTest, PartsWhoseColumnsChangeTypeAreAddedTraceByTrace) {
+  // Types that change within an event, within a trace, between traces of
+  // one part and between parts, for event and case columns; the parts
+  // before and after them are merged.
+  const std::string path = Write("types.xes", R"(<?xml version="1.0"?>
+<log>
+  <trace><string key="concept:name" value="c0"/><int key="t" value="1"/>
+    <event><string key="concept:name" value="a"/><string key="s" value="s0"/></event>
+  </trace>
+  <trace><string key="concept:name" value="c1"/>
+    <event><string key="concept:name" value="a"/><int key="x" value="1"/></event>
+    <event><string key="concept:name" value="b"/><string key="x" value="one"/></event>
+  </trace>
+  <trace><string key="concept:name" value="c2"/><string key="t" value="two"/>
+    <event><string key="concept:name" value="a"/><int key="x" value="2"/><float key="y" value="2.5"/></event>
+  </trace>
+  <trace><string key="concept:name" value="c3"/>
+    <event><string key="concept:name" value="c"/><int key="d" value="3"/><string key="d" value="three"/></event>
+  </trace>
+  <trace><string key="concept:name" value="c4"/><date key="t" value="2024-01-01T00:00:00Z"/>
+    <event><string key="concept:name" value="d"/><string key="s" value="s4"/><float key="y" value="4"/></event>
+  </trace>
+  <trace><string key="concept:name" value="c5"/>
+    <event><string key="concept:name" value="e"/><boolean key="y" value="true"/></event>
+  </trace>
+  <trace><string key="concept:name" value="c6"/>
+    <event><string key="concept:name" value="a"/><string key="s" value="s6"/></event>
+  </trace>
+</log>
+)");
+  ExpectPartsBuildTheLogOfAddTrace(path, {1, 300, 100000}, {1, 2});
 }
 
 TEST_F(ReadLogTest, ALogTheFastPathCannotReadIsReadWhole) {

@@ -133,6 +133,21 @@ TEST(RealLogsTest, TheParallelPathReadsEachLogAsTheStreamingReader) {
   }
 }
 
+TEST(RealLogsTest, TheParallelPathBuildsEachLogAsAddTrace) {
+  // A part per trace, parts of a few traces, parts of many; activities of
+  // one key and of two.
+  for (const char* name :
+       {"running-example", "receipt", "roadtraffic100traces"}) {
+    for (const ClassifierSpec& classifier :
+         {ClassifierSpec{},
+          ClassifierSpec{{"concept:name", "lifecycle:transition"}}}) {
+      ExpectPartsBuildTheLogOfAddTrace(kLogs + name + ".xes",
+                                       {1, 5000, size_t{256} << 10}, {1, 2},
+                                       classifier);
+    }
+  }
+}
+
 class RealLogsRoundTripTest : public TempDirTest {};
 
 TEST_F(RealLogsRoundTripTest, RewrittenAndGzippedLogsReadTheSame) {

@@ -761,6 +761,9 @@ TEST_F(XesTest, FastPathReadsEveryPartOfIeee1849AsReadXes) {
   ExpectFastPathReadsAsReadXes(LIVESOP_SOURCE_DIR
                                "/testdata/eventlog/complete.xes",
                                {1, 64, 4096, size_t{256} << 10}, {1, 2, 3});
+  ExpectPartsBuildTheLogOfAddTrace(LIVESOP_SOURCE_DIR
+                                   "/testdata/eventlog/complete.xes",
+                                   {1, 64, 4096, size_t{256} << 10}, {1, 2, 3});
 }
 
 TEST_F(XesTest, FastPathReadsWrittenLogsWithNastyValuesAsReadXes) {
@@ -768,6 +771,7 @@ TEST_F(XesTest, FastPathReadsWrittenLogsWithNastyValuesAsReadXes) {
   // traces; values with references, white space and non-ASCII text.
   const std::string path = Write("nasty.xes", WriteLog({}, SampleTraces()));
   ExpectFastPathReadsAsReadXes(path, {1, 200, 100000}, {1, 2});
+  ExpectPartsBuildTheLogOfAddTrace(path, {1, 200, 100000}, {1, 2});
 }
 
 TEST_F(XesTest, FastPathSkipsWhatReadXesSkipsAfterTheFirstTrace) {
@@ -806,6 +810,7 @@ newline&#10;kept'/>
 </log>
 )");
   ExpectFastPathReadsAsReadXes(path, {1, 300, 100000}, {1, 2});
+  ExpectPartsBuildTheLogOfAddTrace(path, {1, 300, 100000}, {1, 2});
 }
 
 TEST_F(XesTest, FastPathGivesUpOnWhatItDoesNotReadAndReadLogStillReads) {
@@ -848,6 +853,7 @@ TEST_F(XesTest, FastPathGivesUpOnWhatItDoesNotReadAndReadLogStillReads) {
         ReadXesParallelContents(path, {.chunk_bytes = 1});
     EXPECT_TRUE(fast.contents.status.ok()) << fast.contents.status.ToString();
     EXPECT_FALSE(fast.read);
+    EXPECT_FALSE(ReadLogParallelReads(path, {.chunk_bytes = 1}));
     const XesContents exact = ReadXesContents(path);
     ASSERT_TRUE(exact.status.ok()) << exact.status.ToString();
     Result<EventLog> log = ReadLog(path);
@@ -890,6 +896,8 @@ TEST_F(XesTest, FastPathGivesUpOnEveryErrorAndReadLogNamesTheLine) {
 )");
     const ParallelContents fast = ReadXesParallelContents(path, {});
     EXPECT_FALSE(fast.read);
+    EXPECT_FALSE(ReadLogParallelReads(path, {}));
+    EXPECT_FALSE(ReadLogParallelReads(path, {.chunk_bytes = 1}));
     const XesContents exact = ReadXesContents(path);
     ASSERT_FALSE(exact.status.ok());
     EXPECT_THAT(exact.status.message(), StartsWith(path + ":"));
@@ -913,6 +921,7 @@ TEST_F(XesTest, FastPathDepthLimitIsReadXesLimit) {
     const XesContents exact = ReadXesContents(path);
     const ParallelContents fast = ReadXesParallelContents(path, {});
     EXPECT_EQ(fast.read, exact.status.ok());
+    EXPECT_EQ(ReadLogParallelReads(path, {}), exact.status.ok());
     if (exact.status.ok()) {
       EXPECT_EQ(fast.contents.traces, exact.traces);
     }
@@ -931,6 +940,7 @@ TEST_F(XesTest, FastPathReadsGzipAsPlain) {
             static_cast<int>(content.size()));
   ASSERT_EQ(gzclose(gz), Z_OK);
   ExpectFastPathReadsAsReadXes(Path("complete.xes.gz"), {64}, {2});
+  ExpectPartsBuildTheLogOfAddTrace(Path("complete.xes.gz"), {64}, {2});
 }
 
 TEST_F(XesTest, ManyTracesStreamThrough) {

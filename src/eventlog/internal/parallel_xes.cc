@@ -1,4 +1,4 @@
-// ReadXesParallel. The file is read in three parts:
+// ReadXesParallel and ReadLogParallel. The file is read in three parts:
 //
 // - The prologue, everything before the first `<trace`: the XML
 //   declaration, comments, `<log>` and the header elements. It goes through
@@ -8,15 +8,17 @@
 //   value leaves the synthetic document malformed).
 // - The body, cut into chunks just before a `<trace`. Each chunk is checked
 //   byte by byte (UTF-8, XML characters, references, `]]>`), parsed by
-//   pugixml as a fragment and walked into records. A chunk that is not a
-//   balanced fragment of elements (a cut inside a comment or a nested
-//   element, a tag left open) fails, so when every chunk parses, every chunk
-//   starts where the first did: directly inside `<log>`.
+//   pugixml as a fragment and walked into records or a log part. A chunk
+//   that is not a balanced fragment of elements (a cut inside a comment or
+//   a nested element, a tag left open) fails, so when every chunk parses,
+//   every chunk starts where the first did: directly inside `<log>`.
 // - The epilogue, `</log>` and white space.
 //
-// Chunks are parsed by the calling thread and helper threads, and their
-// records handed to the visitor by the calling thread in file order. A few
-// chunks are in flight at a time, so memory stays bounded whatever the file.
+// Chunks are parsed by the calling thread and helper threads, and handed
+// over by the calling thread in file order: as records to the visitor, or,
+// for ReadLogParallel, as log parts built by the thread that parsed the
+// chunk (log_part.h) to the log builder. A few chunks are in flight at a
+// time, so memory stays bounded whatever the file.
 #include "eventlog/internal/parallel_xes.h"
 
 #include <pugixml.hpp>
@@ -38,6 +40,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/time.h"
+#include "eventlog/internal/log_part.h"
 #include "eventlog/internal/readers.h"
 #include "eventlog/internal/timestamp.h"
 #include "eventlog/internal/xes_tags.h"
@@ -58,6 +62,10 @@ constexpr size_t kMaxPieceBytes = size_t{64} << 20;
 
 // Bytes asked of the input at a time.
 constexpr size_t kReadBytes = size_t{256} << 10;
+
+// Zeros after the NUL that ends a chunk (and are not part of it), so that
+// values can be scanned sixteen bytes at a time up to their end.
+constexpr size_t kChunkPadding = 16;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -357,31 +365,63 @@ void Trim(std::vector<T>& into, size_t used, std::vector<T>& spare) {
   }
 }
 
-// Parses chunks into traces; one per thread, reused from chunk to chunk.
+// Parses chunks into traces or log parts; one per thread, reused from
+// chunk to chunk.
 class ChunkParser {
  public:
+  // A parser that reads chunks into records (Parse), or, given the
+  // classifier of the log being built, into log parts (ParsePart).
+  explicit ChunkParser(const ClassifierSpec* classifier = nullptr) {
+    if (classifier != nullptr) part_builder_.emplace(*classifier);
+  }
+
   // Parses the NUL-terminated `text` (`size` bytes with the NUL), a run of
   // whole traces and other children of `<log>`, into `traces[0, used)`.
   // Returns false when the fast path cannot vouch for the result.
   bool Parse(char* text, size_t size, std::vector<Trace>& traces,
              size_t& used) {
     used = 0;
-    if (!ValidCharacters(std::string_view(text, size - 1))) return false;
-    // Without parse_escapes values keep their references, decoded by
-    // DecodeValue as libxml2 does. Comments, CDATA, processing instructions,
-    // declarations and text are parsed only to be noticed.
-    constexpr unsigned kOptions =
-        pugi::parse_fragment | pugi::parse_cdata | pugi::parse_comments |
-        pugi::parse_pi | pugi::parse_declaration | pugi::parse_doctype |
-        pugi::parse_wconv_attribute | pugi::parse_eol;
-    const pugi::xml_parse_result result = document_.load_buffer_inplace(
-        text, size, kOptions, pugi::encoding_utf8);
-    bool ok = result.status == pugi::status_ok;
-    for (pugi::xml_node node = document_.first_child(); ok && node;
+    const bool ok =
+        Load(text, size, document_) && ReadRecords(document_, traces, used);
+    document_.reset();
+    return ok;
+  }
+
+  // As Parse, into `part` (the parser must have been given a classifier),
+  // leaving the parsed chunk in `document`, which the part's views point
+  // into: ReadRecords reads the same traces from it when the part cannot
+  // be merged.
+  bool ParsePart(char* text, size_t size, pugi::xml_document& document,
+                 LogPart& part) {
+    part_builder_->Start(part);
+    if (!Load(text, size, document)) return false;
+    bool ok = true;
+    for (pugi::xml_node node = document.first_child(); ok && node;
          node = node.next_sibling()) {
-      if (!CheckElement(node)) {
+      KeyValue found;
+      if (!CheckElement(node, found)) {
         ok = false;
-      } else if (TagOf(node.name()) == Tag::kTrace) {
+      } else if (found.tag == Tag::kTrace) {
+        ok = ReadTraceViews(node);
+      } else {
+        ok = CheckTree(node, 2);  // skipped, as in ReadRecords
+      }
+    }
+    return ok;
+  }
+
+  // Reads the traces of a chunk that Load parsed into `document` into
+  // `traces[0, used)`; false when the fast path cannot vouch for them.
+  bool ReadRecords(const pugi::xml_document& document,
+                   std::vector<Trace>& traces, size_t& used) {
+    used = 0;
+    bool ok = true;
+    for (pugi::xml_node node = document.first_child(); ok && node;
+         node = node.next_sibling()) {
+      KeyValue found;
+      if (!CheckElement(node, found)) {
+        ok = false;
+      } else if (found.tag == Tag::kTrace) {
         ok = ReadTrace(node, NextSlot(traces, used, spare_traces_));
       } else {
         // Header elements after the first trace and events outside traces
@@ -389,34 +429,64 @@ class ChunkParser {
         ok = CheckTree(node, 2);
       }
     }
-    document_.reset();
     return ok;
   }
 
  private:
-  // The XML attributes an attribute element is read from.
+  // What CheckElement finds of an element: its tag, and the XML attributes
+  // an attribute element is read from (their values as pugixml leaves them,
+  // their lengths, and whether they hold references).
   struct KeyValue {
+    Tag tag = Tag::kOther;  // the element's
     const char* key = nullptr;
     const char* value = nullptr;
+    size_t key_size = 0;
+    size_t value_size = 0;
+    bool key_references = false;
+    bool value_references = false;
   };
+
+  // Checks the characters of `text` and parses it into `document`.
+  bool Load(char* text, size_t size, pugi::xml_document& document) {
+    if (!ValidCharacters(std::string_view(text, size - 1))) return false;
+    text_ = text;
+    text_end_ = text + size;
+    // Without parse_escapes values keep their references, decoded by
+    // DecodeValue as libxml2 does. Comments, CDATA, processing instructions,
+    // declarations and text are parsed only to be noticed.
+    constexpr unsigned kOptions =
+        pugi::parse_fragment | pugi::parse_cdata | pugi::parse_comments |
+        pugi::parse_pi | pugi::parse_declaration | pugi::parse_doctype |
+        pugi::parse_wconv_attribute | pugi::parse_eol;
+    const pugi::xml_parse_result result =
+        document.load_buffer_inplace(text, size, kOptions, pugi::encoding_utf8);
+    return result.status == pugi::status_ok;
+  }
 
   // Whether `node` is an element with plain names, each XML attribute once,
   // and values libxml2 accepts; sets `found` to its key and value.
-  static bool CheckElement(pugi::xml_node node, KeyValue& found) {
+  bool CheckElement(pugi::xml_node node, KeyValue& found) const {
     if (node.type() != pugi::node_element) return false;
     const char* name = node.name();
-    if (TagOf(name) == Tag::kOther && !PlainName(name)) return false;
+    found.tag = TagOf(name);
+    if (found.tag == Tag::kOther && !PlainName(name)) return false;
     for (pugi::xml_attribute a = node.first_attribute(); a;
          a = a.next_attribute()) {
       const char* attribute_name = a.name();
       const char* value = a.value();
-      if (!CheckValue(value)) return false;
+      size_t size = 0;
+      bool references = false;
+      if (!CheckValue(value, size, references)) return false;
       if (Is(attribute_name, "key")) {
         if (found.key != nullptr) return false;
         found.key = value;
+        found.key_size = size;
+        found.key_references = references;
       } else if (Is(attribute_name, "value")) {
         if (found.value != nullptr) return false;
         found.value = value;
+        found.value_size = size;
+        found.value_references = references;
       } else {
         // Namespace declarations are left to ReadXes.
         if (!PlainName(attribute_name) ||
@@ -431,26 +501,57 @@ class ChunkParser {
     }
     // An unknown element with a key may be an attribute of a type XES
     // does not define, which ReadXes reports with its line.
-    return TagOf(name) != Tag::kOther || found.key == nullptr;
+    return found.tag != Tag::kOther || found.key == nullptr;
   }
 
-  static bool CheckElement(pugi::xml_node node) {
+  bool CheckElement(pugi::xml_node node) const {
     KeyValue ignored;
     return CheckElement(node, ignored);
   }
 
   // Whether libxml2 accepts `value` as an attribute value: no '<', not
-  // longer than its limit.
-  static bool CheckValue(const char* value) {
+  // longer than its limit. Sets `size` to its length and `references` to
+  // whether it holds a reference ('&').
+  bool CheckValue(const char* value, size_t& size, bool& references) const {
+#ifdef __SSE2__
+    // Sixteen bytes at a time, within the chunk: zeros follow its end.
+    if (value >= text_ && value < text_end_) {
+      const __m128i zero = _mm_setzero_si128();
+      const __m128i less = _mm_set1_epi8('<');
+      const __m128i amp = _mm_set1_epi8('&');
+      for (size_t i = 0;; i += 16) {
+        const __m128i v =
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(value + i));
+        const auto end =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
+        auto lt =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, less)));
+        auto refs =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, amp)));
+        if (end != 0) {
+          const unsigned before = (end - 1) & ~end;  // the bytes before it
+          lt &= before;
+          refs &= before;
+          if (refs != 0) references = true;
+          size = i + static_cast<size_t>(__builtin_ctz(end));
+          return lt == 0 && size <= kMaxValueBytes;
+        }
+        if (lt != 0) return false;
+        if (refs != 0) references = true;
+      }
+    }
+#endif
     const char* p = value;
     for (; *p != '\0'; ++p) {
       if (*p == '<') return false;
+      if (*p == '&') references = true;
     }
-    return static_cast<size_t>(p - value) <= kMaxValueBytes;
+    size = static_cast<size_t>(p - value);
+    return size <= kMaxValueBytes;
   }
 
   // Checks an element skipped with its content, at nesting `depth`.
-  static bool CheckTree(pugi::xml_node node, int depth) {
+  bool CheckTree(pugi::xml_node node, int depth) const {
     if (depth > kMaxDepth) return false;
     for (pugi::xml_node child = node.first_child(); child;
          child = child.next_sibling()) {
@@ -459,6 +560,8 @@ class ChunkParser {
     return true;
   }
 
+  // --- Into records ---
+
   bool ReadTrace(pugi::xml_node node, Trace& trace) {
     size_t attributes = 0;
     size_t events = 0;
@@ -466,7 +569,7 @@ class ChunkParser {
          child = child.next_sibling()) {
       KeyValue found;
       if (!CheckElement(child, found)) return false;
-      const Tag tag = TagOf(child.name());
+      const Tag tag = found.tag;
       bool ok = true;
       if (tag == Tag::kEvent) {
         Event& event = NextSlot(trace.events, events, spare_events_);
@@ -498,7 +601,7 @@ class ChunkParser {
          child = child.next_sibling()) {
       KeyValue found;
       if (!CheckElement(child, found)) return false;
-      const Tag tag = TagOf(child.name());
+      const Tag tag = found.tag;
       bool ok = true;
       if (const std::optional<AttributeType> type = AttributeTypeOf(tag)) {
         ok = ReadAttribute(child, found, *type, into, used, depth + 1);
@@ -512,26 +615,37 @@ class ChunkParser {
     return true;
   }
 
+  // Whether the attribute element `node`, at nesting `depth`, has what
+  // ReadXes needs: a key, and a value unless it is a list or container.
+  static bool Readable(const KeyValue& found, AttributeType type, int depth) {
+    const bool collection =
+        type == AttributeType::kList || type == AttributeType::kContainer;
+    // ReadXes reports these with their line.
+    return depth <= kMaxDepth && found.key != nullptr &&
+           (found.value != nullptr || collection);
+  }
+
   // Reads the attribute element `node`, at nesting `depth`, into the next
   // slot of `into`.
   bool ReadAttribute(pugi::xml_node node, const KeyValue& found,
                      AttributeType type, std::vector<Attribute>& into,
                      size_t& used, int depth) {
-    if (depth > kMaxDepth) return false;
-    const char* key = found.key;
-    const char* value = found.value;
-    const bool collection =
-        type == AttributeType::kList || type == AttributeType::kContainer;
-    // ReadXes reports these with their line.
-    if (key == nullptr || (value == nullptr && !collection)) return false;
-    Attribute& attribute = NextSlot(into, used, spare_attributes_);
-    DecodeValue(attribute.key, key);
+    if (!Readable(found, type, depth)) return false;
+    return FillAttribute(node, found, type,
+                         NextSlot(into, used, spare_attributes_), depth);
+  }
+
+  // Reads the attribute element `node`, at nesting `depth`, checked by
+  // Readable, into `attribute`.
+  bool FillAttribute(pugi::xml_node node, const KeyValue& found,
+                     AttributeType type, Attribute& attribute, int depth) {
+    DecodeValue(attribute.key, found.key);
     attribute.type = type;
     if (type == AttributeType::kDate) {
-      DecodeValue(scratch_, value);
+      DecodeValue(scratch_, found.value);
       if (!NormaliseTimestamp(scratch_, attribute.value).ok()) return false;
-    } else if (value != nullptr) {
-      DecodeValue(attribute.value, value);
+    } else if (found.value != nullptr) {
+      DecodeValue(attribute.value, found.value);
     } else {
       attribute.value.clear();
     }
@@ -542,11 +656,116 @@ class ChunkParser {
     return ok;
   }
 
+  // --- Into a log part ---
+
+  // Reads a trace into the part: its attributes first, then its events,
+  // the order in which LogBuilder::AddTrace takes them.
+  bool ReadTraceViews(pugi::xml_node node) {
+    trace_views_.clear();
+    events_.clear();
+    wholes_used_ = 0;
+    for (pugi::xml_node child = node.first_child(); child;
+         child = child.next_sibling()) {
+      KeyValue found;
+      if (!CheckElement(child, found)) return false;
+      const Tag tag = found.tag;
+      if (tag == Tag::kEvent) {
+        events_.push_back(child);
+        continue;
+      }
+      if (const std::optional<AttributeType> type = AttributeTypeOf(tag)) {
+        if (!ReadView(child, found, *type, 3, trace_views_)) return false;
+      } else if (!CheckTree(child, 3)) {
+        return false;
+      }
+    }
+    part_builder_->BeginTrace(trace_views_);
+    for (pugi::xml_node event : events_) {
+      event_views_.clear();
+      for (pugi::xml_node element = event.first_child(); element;
+           element = element.next_sibling()) {
+        KeyValue found;
+        if (!CheckElement(element, found)) return false;
+        if (const std::optional<AttributeType> type =
+                AttributeTypeOf(found.tag)) {
+          if (!ReadView(element, found, *type, 4, event_views_)) return false;
+        } else if (!CheckTree(element, 4)) {
+          return false;
+        }
+      }
+      part_builder_->AddEvent(event_views_);
+    }
+    part_builder_->EndTrace();
+    return true;
+  }
+
+  // The text of an XML attribute value with its references decoded: a view
+  // into the chunk when it has none, else a copy kept in the part.
+  std::string_view Decoded(const char* raw, size_t size, bool references) {
+    if (!references) return {raw, size};
+    DecodeValue(scratch_, raw);
+    return part_builder_->Keep(scratch_);
+  }
+
+  // Reads the attribute element `node`, at nesting `depth`, into a view
+  // appended to `into`: what FillAttribute would read, without copying.
+  bool ReadView(pugi::xml_node node, const KeyValue& found, AttributeType type,
+                int depth, std::vector<AttributeView>& into) {
+    if (!Readable(found, type, depth)) return false;
+    AttributeView& view = into.emplace_back();
+    view.type = type;
+    if (type == AttributeType::kList || type == AttributeType::kContainer) {
+      // Kept whole: the part stores the attribute, children and all. The
+      // deque keeps each record in place while later ones are added.
+      if (wholes_used_ == wholes_.size()) wholes_.emplace_back();
+      Attribute& whole = wholes_[wholes_used_++];
+      if (!FillAttribute(node, found, type, whole, depth)) return false;
+      view.key = part_builder_->Keep(whole.key);
+      view.text = part_builder_->Keep(whole.value);
+      view.whole = &whole;
+      return true;
+    }
+    view.key = Decoded(found.key, found.key_size, found.key_references);
+    if (type == AttributeType::kDate) {
+      std::string_view text(found.value, found.value_size);
+      if (found.value_references) {
+        DecodeValue(scratch_, found.value);
+        text = scratch_;
+      }
+      if (!ParseCommonTimestamp(text, view.time)) {
+        Result<int64_t> parsed = ParseTimestamp(text);
+        if (!parsed.ok()) return false;
+        view.time = *parsed;
+      }
+    } else {
+      view.text =
+          Decoded(found.value, found.value_size, found.value_references);
+    }
+    if (!node.first_child()) return true;
+    // Meta-attributes: LogBuilder keeps none of them, but ReadXes reads
+    // them, and fails where they are wrong.
+    size_t children = 0;
+    const bool ok = ReadChildren(node, false, spare_children_, children, depth);
+    Trim(spare_children_, children, spare_attributes_);
+    return ok;
+  }
+
+  // The chunk being read, its NUL included; kChunkPadding zeros follow.
+  const char* text_ = nullptr;
+  const char* text_end_ = nullptr;
   pugi::xml_document document_;
   std::string scratch_;
   std::vector<Attribute> spare_attributes_;
   std::vector<Event> spare_events_;
   std::vector<Trace> spare_traces_;
+
+  std::optional<LogPartBuilder> part_builder_;
+  std::vector<AttributeView> trace_views_;
+  std::vector<pugi::xml_node> events_;  // of the trace
+  std::vector<AttributeView> event_views_;
+  std::deque<Attribute> wholes_;  // lists and containers of the trace
+  size_t wholes_used_ = 0;
+  std::vector<Attribute> spare_children_;
 };
 
 // --- The prologue ---------------------------------------------------------
@@ -660,17 +879,79 @@ size_t FindEpilogue(std::string_view text) {
   return at;
 }
 
+// Bytes read from the input: a chunk, or what follows it. Unlike a
+// std::string it does not zero what it grows by, which the input
+// overwrites at once.
+class Buffer {
+ public:
+  char* data() { return data_.get(); }
+  size_t size() const { return size_; }
+  std::string_view view() const { return {data_.get(), size_}; }
+
+  // Room for `n` more bytes after size(); Commit then counts those
+  // written.
+  char* Grow(size_t n) {
+    if (size_ + n > capacity_) {
+      const size_t capacity = std::max(size_ + n, capacity_ * 2);
+      std::unique_ptr<char[]> data =
+          std::make_unique_for_overwrite<char[]>(capacity);
+      if (size_ > 0) std::memcpy(data.get(), data_.get(), size_);
+      data_ = std::move(data);
+      capacity_ = capacity;
+    }
+    return data_.get() + size_;
+  }
+  void Commit(size_t n) { size_ += n; }
+
+  void Append(char c) {
+    *Grow(1) = c;
+    ++size_;
+  }
+  void Assign(std::string_view text) {
+    size_ = 0;
+    if (!text.empty()) std::memcpy(Grow(text.size()), text.data(), text.size());
+    size_ = text.size();
+  }
+  // Keeps the first `n` bytes, n <= size().
+  void Truncate(size_t n) { size_ = n; }
+  void EraseFront(size_t n) {
+    std::memmove(data_.get(), data_.get() + n, size_ - n);
+    size_ -= n;
+  }
+  void Clear() { size_ = 0; }
+  void Reserve(size_t n) {
+    if (n > capacity_) Grow(n - size_);
+  }
+  void Swap(Buffer& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 class Pipeline {
  public:
-  Pipeline(ByteSource& input, XesVisitor& visitor,
+  // Hands the log to `visitor` as records, or to `builder` as parts; one
+  // of the two is null.
+  Pipeline(ByteSource& input, XesVisitor* visitor, LogBuilder* builder,
            const ParallelXesOptions& options)
-      : input_(input), visitor_(visitor), options_(options) {
+      : input_(input),
+        visitor_(visitor),
+        builder_(builder),
+        classifier_(builder != nullptr ? &builder->classifier() : nullptr),
+        options_(options),
+        parser_(classifier_) {
     threads_ = options.threads > 0
                    ? options.threads
                    : static_cast<int>(
                          std::max(1U, std::thread::hardware_concurrency()));
     // Enough chunks in flight that no thread waits for the one handing
-    // records to the visitor.
+    // them to the visitor or the builder.
     slots_.resize(static_cast<size_t>(threads_) * 2 + 1);
   }
 
@@ -693,48 +974,34 @@ class Pipeline {
       const size_t searched = pending_.size() > 6 ? pending_.size() - 6 : 0;
       if (!Fill(pending_)) return false;
       if (pending_.size() > kMaxPieceBytes) return false;
-      cut = FindFirstTraceTag(pending_, searched);
+      cut = FindFirstTraceTag(pending_.view(), searched);
       if (cut == std::string_view::npos && eof_) return false;
     }
-    LogHeader header;
-    if (!ReadHeader(std::string_view(pending_).substr(0, cut), input_.path(),
-                    header)) {
-      return false;
-    }
-    pending_.erase(0, cut);
-    LIVESOP_RETURN_IF_ERROR(visitor_.OnLog(header));
+    const std::string prologue(pending_.view().substr(0, cut));
+    pending_.EraseFront(cut);
 
+    // The helpers parse the first chunks while this thread reads the
+    // header.
     for (int i = 1; i < threads_; ++i) {
       helpers_.emplace_back([this] { HelpLoop(); });
     }
-    size_t filled = 0;
-    size_t delivered = 0;
-    bool more = true;
-    while (true) {
-      while (more && filled - delivered < slots_.size()) {
-        Slot& slot = slots_[filled % slots_.size()];
-        const int got = NextChunk(slot.text);
-        if (got < 0) return false;
-        if (got == 0) {
-          more = false;
-          break;
-        }
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          slot.state = State::kQueued;
-          queue_.push_back(filled);
-        }
-        work_ready_.notify_one();
-        ++filled;
-      }
-      if (delivered == filled) break;
-      Slot& slot = slots_[delivered % slots_.size()];
+    if (!QueueChunks()) return false;
+    LogHeader header;
+    if (!ReadHeader(prologue, input_.path(), header)) return false;
+    if (builder_ != nullptr) {
+      builder_->SetHeader(header);
+    } else {
+      LIVESOP_RETURN_IF_ERROR(visitor_->OnLog(header));
+    }
+
+    while (delivered_ < filled_) {
+      Slot& slot = slots_[delivered_ % slots_.size()];
       if (!WaitFor(slot)) return false;
-      for (size_t t = 0; t < slot.used; ++t) {
-        LIVESOP_RETURN_IF_ERROR(visitor_.OnTrace(slot.traces[t]));
-      }
+      LIVESOP_ASSIGN_OR_RETURN(const bool read, Deliver(slot));
+      if (!read) return false;
       slot.state = State::kFree;
-      ++delivered;
+      ++delivered_;
+      if (!QueueChunks()) return false;
     }
     return true;
   }
@@ -742,57 +1009,111 @@ class Pipeline {
  private:
   enum class State { kFree, kQueued, kParsing, kDone, kFailed };
   struct Slot {
-    std::string text;  // the chunk, NUL-terminated
+    Buffer text;  // the chunk, NUL-terminated
+    // Records: the traces. Parts: the part, and the parsed chunk it points
+    // into, read into `traces` if the part cannot be merged.
     std::vector<Trace> traces;
     size_t used = 0;
+    LogPart part;
+    std::unique_ptr<pugi::xml_document> document;
     State state = State::kFree;
   };
 
-  // Appends what the input gives to `into`; false on a read error.
-  bool Fill(std::string& into) {
-    const size_t before = into.size();
-    into.resize(before + kReadBytes);
-    Result<size_t> n = input_.Read(into.data() + before, kReadBytes);
-    if (!n.ok()) {
-      into.resize(before);
+  // Reads chunks into the free slots and queues them for parsing; false
+  // when the fast path gives up.
+  bool QueueChunks() {
+    while (more_ && filled_ - delivered_ < slots_.size()) {
+      Slot& slot = slots_[filled_ % slots_.size()];
+      const int got = NextChunk(slot.text);
+      if (got < 0) return false;
+      if (got == 0) {
+        more_ = false;
+        break;
+      }
+      if (builder_ != nullptr && slot.document == nullptr) {
+        slot.document = std::make_unique<pugi::xml_document>();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        slot.state = State::kQueued;
+        queue_.push_back(filled_);
+      }
+      work_ready_.notify_one();
+      ++filled_;
+    }
+    return true;
+  }
+
+  // Hands a parsed chunk over, in file order; false when the fast path
+  // gives up.
+  Result<bool> Deliver(Slot& slot) {
+    if (builder_ == nullptr) {
+      for (size_t t = 0; t < slot.used; ++t) {
+        LIVESOP_RETURN_IF_ERROR(visitor_->OnTrace(slot.traces[t]));
+      }
+      return true;
+    }
+    if (builder_->AddPart(slot.part)) {
+      // Its memory goes to the chunks parsed next.
+      slot.document->reset();
+      return true;
+    }
+    if (!parser_.ReadRecords(*slot.document, slot.traces, slot.used)) {
       return false;
     }
-    into.resize(before + *n);
+    for (size_t t = 0; t < slot.used; ++t) builder_->AddTrace(slot.traces[t]);
+    return true;
+  }
+
+  // Appends what the input gives to `into`; false on a read error.
+  bool Fill(Buffer& into) {
+    Result<size_t> n = input_.Read(into.Grow(kReadBytes), kReadBytes);
+    if (!n.ok()) return false;
+    into.Commit(*n);
     if (*n == 0) eof_ = true;
     return true;
   }
 
   // Sets `chunk` to the next run of whole traces, NUL-terminated. Returns
   // 1, 0 at the end of the body, -1 when the fast path gives up.
-  int NextChunk(std::string& chunk) {
+  int NextChunk(Buffer& chunk) {
     if (done_) return 0;
-    chunk.swap(pending_);
-    pending_.clear();
+    chunk.Swap(pending_);
+    pending_.Clear();
+    // Room for a chunk and the rest of its last read, so that the buffers
+    // seldom move.
+    chunk.Reserve(options_.chunk_bytes + kReadBytes + 1 + kChunkPadding);
     size_t searched = 0;
     while (true) {
       while (!eof_ && chunk.size() < options_.chunk_bytes) {
         if (!Fill(chunk)) return -1;
       }
-      if (eof_) {
-        const size_t end = FindEpilogue(chunk);
-        if (end == std::string_view::npos) return -1;
-        chunk.resize(end);
-        done_ = true;
+      // Cut before the first trace that starts after chunk_bytes, or else
+      // before the last one read, so that the next chunk starts with it; a
+      // chunk of one large trace grows until the next one starts.
+      size_t cut = FindFirstTraceTag(
+          chunk.view(), std::max({searched, options_.chunk_bytes, size_t{1}}));
+      if (cut == std::string_view::npos) {
+        cut = FindLastTraceTag(chunk.view(), std::max<size_t>(searched, 1));
+      }
+      if (cut != std::string_view::npos) {
+        pending_.Assign(chunk.view().substr(cut));
+        chunk.Truncate(cut);
         break;
       }
-      // Cut before the last trace, so that the next chunk starts with it;
-      // a chunk of one large trace grows until the next one starts.
-      const size_t cut = FindLastTraceTag(chunk, std::max<size_t>(searched, 1));
-      if (cut != std::string_view::npos) {
-        pending_.assign(chunk, cut);
-        chunk.resize(cut);
+      if (eof_) {
+        const size_t end = FindEpilogue(chunk.view());
+        if (end == std::string_view::npos) return -1;
+        chunk.Truncate(end);
+        done_ = true;
         break;
       }
       if (chunk.size() > kMaxPieceBytes) return -1;
       searched = chunk.size() > 6 ? chunk.size() - 6 : 0;
       if (!Fill(chunk)) return -1;
     }
-    chunk.push_back('\0');
+    chunk.Append('\0');
+    std::memset(chunk.Grow(kChunkPadding), 0, kChunkPadding);
     return 1;
   }
 
@@ -811,7 +1132,7 @@ class Pipeline {
   }
 
   void HelpLoop() {
-    ChunkParser parser;
+    ChunkParser parser(classifier_);
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
       work_ready_.wait(lock, [this] { return stop_ || !queue_.empty(); });
@@ -827,21 +1148,30 @@ class Pipeline {
     Slot& slot = slots_[index % slots_.size()];
     slot.state = State::kParsing;
     lock.unlock();
-    const bool ok = parser.Parse(slot.text.data(), slot.text.size(),
-                                 slot.traces, slot.used);
+    const bool ok = builder_ != nullptr
+                        ? parser.ParsePart(slot.text.data(), slot.text.size(),
+                                           *slot.document, slot.part)
+                        : parser.Parse(slot.text.data(), slot.text.size(),
+                                       slot.traces, slot.used);
     lock.lock();
     slot.state = ok ? State::kDone : State::kFailed;
     chunk_done_.notify_all();
   }
 
   ByteSource& input_;
-  XesVisitor& visitor_;
+  XesVisitor* visitor_;
+  LogBuilder* builder_;
+  const ClassifierSpec* classifier_;  // the builder's, for the parts
   const ParallelXesOptions options_;
+  ChunkParser parser_;  // the calling thread's
   int threads_ = 1;
 
-  std::string pending_;  // read, not yet in a chunk
+  Buffer pending_;  // read, not yet in a chunk
   bool eof_ = false;
   bool done_ = false;  // the last chunk was cut
+  size_t filled_ = 0;  // chunks read
+  size_t delivered_ = 0;
+  bool more_ = true;  // chunks remain to be read
 
   std::mutex mutex_;
   std::condition_variable work_ready_;
@@ -849,7 +1179,6 @@ class Pipeline {
   std::deque<size_t> queue_;  // chunks to parse, by number
   bool stop_ = false;
   std::vector<Slot> slots_;
-  ChunkParser parser_;  // the calling thread's
   std::vector<std::thread> helpers_;
 };
 
@@ -857,8 +1186,16 @@ class Pipeline {
 
 Result<bool> ReadXesParallel(ByteSource& input, XesVisitor& visitor,
                              const ParallelXesOptions& options) {
-  Pipeline pipeline(input, visitor, options);
+  Pipeline pipeline(input, &visitor, nullptr, options);
   return pipeline.Run();
+}
+
+bool ReadLogParallel(ByteSource& input, LogBuilder& builder,
+                     const ParallelXesOptions& options) {
+  Pipeline pipeline(input, nullptr, &builder, options);
+  Result<bool> read = pipeline.Run();
+  // The builder returns no errors; the visitor that could is not there.
+  return read.ok() && *read;
 }
 
 }  // namespace livesop::eventlog::internal

@@ -1,6 +1,8 @@
 // The fast path of ReadLog for XES: the traces are cut into chunks of
 // whole traces, each chunk is parsed by pugixml on one of several threads,
-// and the records are handed to the visitor in file order.
+// and the chunks are handed over in file order: as records to a visitor
+// (ReadXesParallel), or as columns built on the parsing thread to the log
+// builder (ReadLogParallel).
 //
 // It reads only what it can read exactly as ReadXes does: a UTF-8 log whose
 // traces hold elements and XML attributes with plain names, and nothing
@@ -16,6 +18,7 @@
 
 #include "core/status.h"
 #include "eventlog/internal/input_file.h"
+#include "eventlog/log.h"
 #include "eventlog/xes.h"
 
 namespace livesop::eventlog::internal {
@@ -46,6 +49,21 @@ struct ParallelXesOptions {
 // the whole file.
 Result<bool> ReadXesParallel(ByteSource& input, XesVisitor& visitor,
                              const ParallelXesOptions& options = {});
+
+// Reads the XES document `input` into `builder`, giving the log that
+// ReadXesFrom with a visitor calling SetHeader and AddTrace would give. Each
+// chunk's traces are built into a LogPart (log_part.h) on the thread that
+// parsed it and merged by LogBuilder::AddPart in file order; a part that
+// cannot be merged exactly is read into records again, from the same
+// parsed chunk, and added with AddTrace.
+//
+// Returns true when the whole log was read. Returns false as
+// ReadXesParallel does, `builder` then holding part of the log: the caller
+// discards it and reads the file again with ReadXesFrom.
+//
+// Memory: a few chunks, parsed, and their parts, besides the log.
+bool ReadLogParallel(ByteSource& input, LogBuilder& builder,
+                     const ParallelXesOptions& options = {});
 
 }  // namespace livesop::eventlog::internal
 

@@ -103,7 +103,7 @@ void PrintCalendar(const engine::MarketingCalendar& calendar,
       const engine::CalendarItem& item = calendar.items[i];
       const engine::Milestone& m = item.milestone;
       rows.push_back({m.all_day ? "all day" : LocalTime(work, date, m.due_us),
-                      item.campaign, OneLine(m.name), m.kind, m.role,
+                      item.campaign->campaign, OneLine(m.name), m.kind, m.role,
                       m.status});
     }
     PrintTable(rows, out, "  ");

@@ -281,7 +281,7 @@ Result<RenderedFeed> RenderCalendarFeed(store::Store& store,
   }
   int64_t stamp = out.feed.created_us;
   for (const CalendarItem& item : feed.items) {
-    stamp = std::max(stamp, last_change[item.campaign]);
+    stamp = std::max(stamp, item.campaign->last_event_us);
   }
   for (const FeedTask& task : feed.tasks) {
     stamp = std::max(stamp, last_change[task.task.campaign]);

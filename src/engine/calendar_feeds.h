@@ -55,7 +55,8 @@ struct ScopedCalendar {
 // in, a team's its members', a campaign's that campaign (cancelled or
 // rejected too). `for_feed` keeps every cancelled and rejected campaign,
 // whose items a feed marks CANCELLED so subscribers drop them. A person or
-// team with no campaign gets an empty calendar, never everyone's. Errors:
+// team with no campaign gets an empty calendar, never everyone's. Its
+// items point into `inputs`, which must outlive it. Errors:
 // those of CheckCalendarScope (against the campaigns in `inputs`) and of
 // BuildMarketingCalendar (InvalidArgument for a malformed range).
 Result<ScopedCalendar> BuildScopedCalendar(const sop::Definition& sop,

@@ -61,9 +61,10 @@ std::string KindText(const Milestone& m) {
 
 icalcomponent* EventOf(const CalendarItem& item, const icaltimetype& stamp) {
   const Milestone& m = item.milestone;
+  const CalendarCampaign& c = *item.campaign;
   icalcomponent* e = icalcomponent_new_vevent();
   icalcomponent_add_property(
-      e, icalproperty_new_uid(MilestoneUid(item.campaign, m.id).c_str()));
+      e, icalproperty_new_uid(MilestoneUid(c.campaign, m.id).c_str()));
   icalcomponent_add_property(e, icalproperty_new_dtstamp(stamp));
   icalcomponent_add_property(
       e, icalproperty_new_sequence(Sequence(item.sequence)));
@@ -72,25 +73,24 @@ icalcomponent* EventOf(const CalendarItem& item, const icaltimetype& stamp) {
   } else {
     icalcomponent_add_property(e, icalproperty_new_dtstart(UtcTime(m.due_us)));
   }
-  const std::string title = item.title.empty() ? item.campaign : item.title;
+  const std::string title = c.title.empty() ? c.campaign : c.title;
   const std::string summary =
       m.kind == "launch" ? "Launch: " + title : m.name + " — " + title;
   icalcomponent_add_property(e, icalproperty_new_summary(summary.c_str()));
-  std::string description = "Campaign " + title + " (" + item.campaign + ", " +
-                            item.campaign_type + "). " + m.name + ": " +
+  std::string description = "Campaign " + title + " (" + c.campaign + ", " +
+                            c.campaign_type + "). " + m.name + ": " +
                             KindText(m) + ", due " + m.date + ".";
   if (!m.role.empty()) description += " Role: " + m.role + ".";
   if (!m.status.empty()) description += " Status: " + m.status + ".";
   icalcomponent_add_property(e,
                              icalproperty_new_description(description.c_str()));
   icalcomponent_add_property(e, icalproperty_new_categories(m.kind.c_str()));
-  const bool ended =
-      item.campaign_status == "cancelled" || item.campaign_status == "rejected";
+  const bool ended = c.status == "cancelled" || c.status == "rejected";
   icalcomponent_add_property(
       e, icalproperty_new_status(ended ? ICAL_STATUS_CANCELLED
                                        : ICAL_STATUS_CONFIRMED));
   icalcomponent_add_property(
-      e, icalproperty_new_relatedto(CampaignUid(item.campaign).c_str()));
+      e, icalproperty_new_relatedto(CampaignUid(c.campaign).c_str()));
   if (!m.status.empty()) AddX(e, "X-LIVESOP-STATUS", m.status);
   return e;
 }

@@ -28,8 +28,9 @@ struct FeedTask {
 struct ICalFeed {
   std::string name;      // X-WR-CALNAME
   int64_t stamp_us = 0;  // DTSTAMP of every component: when it was made
-  std::vector<CalendarItem> items;  // a VEVENT each
-  std::vector<FeedTask> tasks;      // a VTODO each
+  // A VEVENT each; their campaigns (CalendarInputs) must outlive the feed.
+  std::vector<CalendarItem> items;
+  std::vector<FeedTask> tasks;  // a VTODO each
 };
 
 // The tasks a feed of `people` holds: their open tasks (open, in

@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -510,39 +512,87 @@ Result<MarketingCalendar> BuildMarketingCalendar(
   out.from = from;
   out.to = to;
 
-  // Tasks sorted by campaign and step: each campaign's are one range, a
-  // handful long, looked up once per campaign.
-  std::vector<const store::TaskRecord*> tasks;
-  tasks.reserve(inputs.tasks.size());
-  for (const store::TaskRecord& t : inputs.tasks) tasks.push_back(&t);
-  std::sort(tasks.begin(), tasks.end(),
-            [](const store::TaskRecord* a, const store::TaskRecord* b) {
-              return std::tie(a->campaign, a->step) <
-                     std::tie(b->campaign, b->step);
-            });
+  // The tasks grouped by campaign, in one pass (sorting them all costs
+  // more), and each campaign's by step: a campaign's tasks are one range,
+  // a handful long, and a step's tasks one range of that.
+  std::unordered_map<std::string_view, size_t> campaign_index;
+  for (size_t i = 0; i < inputs.campaigns.size(); ++i) {
+    campaign_index.emplace(inputs.campaigns[i].campaign, i);
+  }
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  std::vector<size_t> task_campaign(inputs.tasks.size(), kNone);
+  std::vector<size_t> group_start(inputs.campaigns.size() + 1, 0);
+  for (size_t t = 0; t < inputs.tasks.size(); ++t) {
+    auto it = campaign_index.find(inputs.tasks[t].campaign);
+    if (it == campaign_index.end()) continue;
+    task_campaign[t] = it->second;
+    ++group_start[it->second + 1];
+  }
+  for (size_t i = 0; i < inputs.campaigns.size(); ++i) {
+    group_start[i + 1] += group_start[i];
+  }
+  std::vector<const store::TaskRecord*> tasks(group_start.back());
+  {
+    std::vector<size_t> next(group_start.begin(), group_start.end() - 1);
+    for (size_t t = 0; t < inputs.tasks.size(); ++t) {
+      if (task_campaign[t] != kNone) {
+        tasks[next[task_campaign[t]]++] = &inputs.tasks[t];
+      }
+    }
+  }
   using TaskRange = std::span<const store::TaskRecord* const>;
+  for (size_t i = 0; i < inputs.campaigns.size(); ++i) {
+    std::stable_sort(
+        tasks.begin() + group_start[i], tasks.begin() + group_start[i + 1],
+        [](const store::TaskRecord* a, const store::TaskRecord* b) {
+          return a->step < b->step;
+        });
+  }
   auto tasks_of = [&](const std::string& campaign) -> TaskRange {
+    const size_t i = campaign_index.at(campaign);
+    return TaskRange(tasks.begin() + group_start[i],
+                     tasks.begin() + group_start[i + 1]);
+  };
+  auto tasks_of_step = [](TaskRange of, const std::string& step) {
     auto first =
-        std::lower_bound(tasks.begin(), tasks.end(), campaign,
-                         [](const store::TaskRecord* t, const std::string& c) {
-                           return t->campaign < c;
+        std::lower_bound(of.begin(), of.end(), step,
+                         [](const store::TaskRecord* t, const std::string& s) {
+                           return t->step < s;
                          });
     auto last = first;
-    while (last != tasks.end() && (*last)->campaign == campaign) ++last;
+    while (last != of.end() && (*last)->step == step) ++last;
     return TaskRange(first, last);
   };
-  // Whether the step has tasks and all of them are done or skipped.
-  auto step_done = [](TaskRange of, const std::string& step) {
-    if (step.empty()) return false;
-    bool any = false;
-    for (const store::TaskRecord* t : of) {
-      if (t->step != step) continue;
-      if (t->status != "done" && t->status != "skipped") return false;
-      any = true;
-    }
-    return any;
+  // Whether there are tasks and all of them are done or skipped.
+  auto all_done = [](TaskRange of) {
+    return !of.empty() &&
+           std::all_of(of.begin(), of.end(), [](const store::TaskRecord* t) {
+             return t->status == "done" || t->status == "skipped";
+           });
   };
 
+  // The campaigns with items in the range, and their items, small (a
+  // pointer to the planned milestone, its status, sequence and tasks) so
+  // that sorting 300,000 of them is cheap; the items proper are written
+  // once, in order, at the end.
+  struct Shown {
+    const CalendarCampaign* campaign = nullptr;
+    std::vector<std::string> channels;
+    bool ended = false;
+    bool listed = true;  // in options.only_campaigns, or no such option
+  };
+  struct Placed {
+    int64_t due_us = 0;
+    const Milestone* milestone = nullptr;  // in the planner's cache
+    uint32_t shown = 0;
+    std::string_view status;  // "done", "late" or "open"
+    TaskRange step_tasks;     // the tasks of its step
+    int64_t sequence = 0;
+  };
+  const std::set<std::string> only(options.only_campaigns.begin(),
+                                   options.only_campaigns.end());
+  std::vector<Shown> shown;
+  std::vector<Placed> placed;
   Planner planner(sop, calendar, inputs.now_us);
   for (const CalendarCampaign& c : inputs.campaigns) {
     const bool ended = c.status == "cancelled" || c.status == "rejected";
@@ -559,69 +609,57 @@ Result<MarketingCalendar> BuildMarketingCalendar(
       out.skipped.push_back(c.campaign + ": " + why);
       continue;
     }
-    if (plan->empty() || plan->front().due_us >= to_us ||
-        plan->back().due_us < from_us) {
-      bool any = false;
-      for (const Milestone& m : *plan) {
-        any = any || (m.due_us >= from_us && m.due_us < to_us);
-      }
-      if (!any) continue;
+    if (std::none_of(plan->begin(), plan->end(), [&](const Milestone& m) {
+          return m.due_us >= from_us && m.due_us < to_us;
+        })) {
+      continue;
     }
     const TaskRange own_tasks = tasks_of(c.campaign);
     const bool completed = c.status == "completed";
-    const bool launched = completed || step_done(own_tasks, launch_step);
+    const bool launched =
+        completed || (!launch_step.empty() &&
+                      all_done(tasks_of_step(own_tasks, launch_step)));
     auto seq_of = [&](const std::string& step) -> int64_t {
       auto it = c.step_sequence.find(step);
       return it == c.step_sequence.end() ? 0 : it->second;
     };
-    const std::vector<std::string> channels = ChannelsOf(c.values);
-    size_t in_range = 0;
-    for (const Milestone& m : *plan) {
-      in_range += m.due_us >= from_us && m.due_us < to_us ? 1 : 0;
-    }
-    // Room for this campaign's items and as many again, so the items, which
-    // are large, are seldom moved to a bigger array.
-    if (out.items.capacity() < out.items.size() + in_range) {
-      out.items.reserve(
-          std::max(2 * out.items.capacity(), out.items.size() + in_range) +
-          in_range * inputs.campaigns.size() / 8);
-    }
+    const auto index = static_cast<uint32_t>(shown.size());
+    shown.push_back({&c, ChannelsOf(c.values), ended,
+                     only.empty() || only.contains(c.campaign)});
     for (const Milestone& m : *plan) {
       if (m.due_us < from_us || m.due_us >= to_us) continue;
-      CalendarItem& item = out.items.emplace_back();
-      item.campaign = c.campaign;
-      item.campaign_type = c.campaign_type;
-      item.title = c.title;
-      item.owner = c.owner;
-      item.campaign_status = c.status;
-      item.channels = channels;
-      item.milestone = m;
+      Placed& p = placed.emplace_back();
+      p.due_us = m.due_us;
+      p.milestone = &m;
+      p.shown = index;
       const bool before_launch = m.kind == "deadline" || m.kind == "step";
-      bool done = completed || step_done(own_tasks, m.step) ||
-                  (before_launch && launched);
-      item.milestone.status =
-          done ? "done" : (m.due_us < inputs.now_us ? "late" : "open");
+      if (!m.step.empty()) p.step_tasks = tasks_of_step(own_tasks, m.step);
+      const bool done =
+          completed || all_done(p.step_tasks) || (before_launch && launched);
+      p.status = done ? "done" : (m.due_us < inputs.now_us ? "late" : "open");
       int64_t seq = std::max(c.values_sequence, c.status_sequence);
       seq = std::max(seq, seq_of(m.step));
       if (before_launch) seq = std::max(seq, seq_of(launch_step));
-      item.sequence = std::max<int64_t>(0, seq - 1);
+      p.sequence = std::max<int64_t>(0, seq - 1);
     }
   }
+  // By due time, campaign and milestone id; campaigns by their rank in id
+  // order, so that most comparisons are of numbers.
+  std::vector<uint32_t> rank(shown.size());
   {
-    // Sorted through indices: items are large, and each is moved once.
-    std::vector<size_t> order(out.items.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-      const CalendarItem& a = out.items[x];
-      const CalendarItem& b = out.items[y];
-      return std::tie(a.milestone.due_us, a.campaign, a.milestone.id) <
-             std::tie(b.milestone.due_us, b.campaign, b.milestone.id);
+    std::vector<uint32_t> by_id(shown.size());
+    for (uint32_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
+    std::sort(by_id.begin(), by_id.end(), [&](uint32_t a, uint32_t b) {
+      return shown[a].campaign->campaign < shown[b].campaign->campaign;
     });
-    std::vector<CalendarItem> sorted;
-    sorted.reserve(out.items.size());
-    for (size_t i : order) sorted.push_back(std::move(out.items[i]));
-    out.items = std::move(sorted);
+    for (uint32_t r = 0; r < by_id.size(); ++r) rank[by_id[r]] = r;
   }
+  std::sort(placed.begin(), placed.end(),
+            [&](const Placed& a, const Placed& b) {
+              if (a.due_us != b.due_us) return a.due_us < b.due_us;
+              if (a.shown != b.shown) return rank[a.shown] < rank[b.shown];
+              return a.milestone->id < b.milestone->id;
+            });
 
   // Conflicts, among active campaigns only.
   const sop::CalendarLimits limits =
@@ -660,16 +698,16 @@ Result<MarketingCalendar> BuildMarketingCalendar(
     for (const std::string& role : p.roles) holders[role].push_back(p.id);
   }
   std::vector<CalendarConflict> conflicts;
-  for (const CalendarItem& item : out.items) {
-    if (item.campaign_status == "cancelled" ||
-        item.campaign_status == "rejected") {
-      continue;
-    }
-    const Milestone& m = item.milestone;
+  std::vector<std::string> assignees;
+  for (const Placed& p : placed) {
+    const Shown& s = shown[p.shown];
+    if (s.ended) continue;
+    const std::string& campaign = s.campaign->campaign;
+    const Milestone& m = *p.milestone;
     if (m.kind == "launch") {
-      per_day[m.date].push_back(item.campaign);
-      for (const std::string& ch : item.channels) {
-        per_channel[{m.date, ch}].push_back(item.campaign);
+      per_day[m.date].push_back(campaign);
+      for (const std::string& ch : s.channels) {
+        per_channel[{m.date, ch}].push_back(campaign);
       }
       if (sop.calendar) {
         for (const sop::FreezePeriod& f : sop.calendar->freeze_periods) {
@@ -677,8 +715,8 @@ Result<MarketingCalendar> BuildMarketingCalendar(
           conflicts.push_back(
               {"freeze",
                m.date,
-               {item.campaign},
-               "campaign " + item.campaign + " launches on " + m.date +
+               {campaign},
+               "campaign " + campaign + " launches on " + m.date +
                    ", inside the " + f.name + " (" + f.from + " to " + f.to +
                    ")" + (f.rule.empty() ? "" : ": " + OneLine(f.rule)) +
                    "; move the launch outside the freeze or record an "
@@ -689,43 +727,42 @@ Result<MarketingCalendar> BuildMarketingCalendar(
     if (!is_working_day(m.date)) {
       conflicts.push_back({"not-working-day",
                            m.date,
-                           {item.campaign},
-                           m.name + " of campaign " + item.campaign +
-                               " falls on " + m.date +
+                           {campaign},
+                           m.name + " of campaign " + campaign + " falls on " +
+                               m.date +
                                ", not a working day of the calendar; move "
                                "it to a working day or staff it on purpose"});
     }
-    if (m.status == "done" || m.kind == "launch") continue;
+    if (p.status == "done" || m.kind == "launch") continue;
     // Who answers for it: the assignee of the step's open task, else every
     // holder of its role.
-    std::vector<std::string> people;
+    assignees.clear();
     if (!m.step.empty()) {
-      for (const store::TaskRecord* t : tasks_of(item.campaign)) {
-        if (t->step == m.step &&
-            (t->status == "open" || t->status == "in_progress") &&
+      for (const store::TaskRecord* t : p.step_tasks) {
+        if ((t->status == "open" || t->status == "in_progress") &&
             !t->assignee.empty()) {
-          people.push_back(t->assignee);
+          assignees.push_back(t->assignee);
         }
       }
     }
-    if (people.empty() && !m.role.empty()) {
+    const std::vector<std::string>* people = &assignees;
+    if (people->empty() && !m.role.empty()) {
       if (auto it = holders.find(m.role); it != holders.end()) {
-        people = it->second;
+        people = &it->second;
       }
     }
-    if (people.empty()) continue;
-    bool all_away = true;
-    for (const std::string& p : people) {
-      all_away = all_away && is_away(p, m.due_us);
-    }
+    if (people->empty()) continue;
+    const bool all_away = std::all_of(
+        people->begin(), people->end(),
+        [&](const std::string& who) { return is_away(who, m.due_us); });
     if (all_away) {
       conflicts.push_back(
           {"absent",
            m.date,
-           {item.campaign},
-           m.name + " of campaign " + item.campaign + " is due " + m.date +
-               " while " + Join(people, ", ") +
-               (people.size() == 1 ? " is" : " are") +
+           {campaign},
+           m.name + " of campaign " + campaign + " is due " + m.date +
+               " while " + Join(*people, ", ") +
+               (people->size() == 1 ? " is" : " are") +
                " away; reassign the task, name a delegate or move the "
                "date"});
     }
@@ -768,12 +805,7 @@ Result<MarketingCalendar> BuildMarketingCalendar(
                    });
   out.conflicts = std::move(conflicts);
 
-  if (!options.only_campaigns.empty()) {
-    const std::set<std::string> only(options.only_campaigns.begin(),
-                                     options.only_campaigns.end());
-    std::erase_if(out.items, [&](const CalendarItem& item) {
-      return !only.contains(item.campaign);
-    });
+  if (!only.empty()) {
     std::erase_if(out.conflicts, [&](const CalendarConflict& c) {
       return std::none_of(
           c.campaigns.begin(), c.campaigns.end(),
@@ -782,6 +814,19 @@ Result<MarketingCalendar> BuildMarketingCalendar(
     std::erase_if(out.skipped, [&](const std::string& s) {
       return !only.contains(s.substr(0, s.find(':')));
     });
+  }
+
+  size_t listed = 0;
+  for (const Placed& p : placed) listed += shown[p.shown].listed ? 1 : 0;
+  out.items.reserve(listed);
+  for (const Placed& p : placed) {
+    const Shown& s = shown[p.shown];
+    if (!s.listed) continue;
+    CalendarItem& item = out.items.emplace_back();
+    item.campaign = s.campaign;
+    item.milestone = *p.milestone;
+    item.milestone.status = p.status;
+    item.sequence = p.sequence;
   }
   return out;
 }
@@ -821,12 +866,13 @@ Json MilestoneToJson(const Milestone& m) {
 Json MarketingCalendarToJson(const MarketingCalendar& calendar) {
   Json items = Json::array();
   for (const CalendarItem& item : calendar.items) {
+    const CalendarCampaign& c = *item.campaign;
     Json j = MilestoneToJson(item.milestone);
-    j["campaign"] = item.campaign;
-    j["campaign_type"] = item.campaign_type;
-    j["title"] = item.title;
-    j["owner"] = item.owner;
-    j["channels"] = item.channels;
+    j["campaign"] = c.campaign;
+    j["campaign_type"] = c.campaign_type;
+    j["title"] = c.title;
+    j["owner"] = c.owner;
+    j["channels"] = ChannelsOf(c.values);
     j["sequence"] = item.sequence;
     items.push_back(std::move(j));
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer targets: the SOP loader
-# (fuzz/sop_loader_fuzz.cc) and the event log readers
-# (fuzz/xes_reader_fuzz.cc, fuzz/csv_reader_fuzz.cc).
+# (fuzz/sop_loader_fuzz.cc), the event log readers
+# (fuzz/xes_reader_fuzz.cc, fuzz/csv_reader_fuzz.cc) and the side-path
+# connectors (fuzz/connector_fuzz.cc, one fuzzer per connector).
 #
 #   scripts/fuzz.sh                      # 60 seconds in all
 #   LIVESOP_FUZZ_SECONDS=600 scripts/fuzz.sh
@@ -24,7 +25,9 @@ build_dir="${LIVESOP_FUZZ_BUILD_DIR:-${source_dir}/build-fuzz}"
 seconds="${LIVESOP_FUZZ_SECONDS:-60}"
 logs_dir="${source_dir}/../shared/data/logs"
 
-all_fuzzers=(sop_loader_fuzz xes_reader_fuzz csv_reader_fuzz)
+all_fuzzers=(sop_loader_fuzz xes_reader_fuzz csv_reader_fuzz
+  whatsapp_connector_fuzz email_connector_fuzz sheet_connector_fuzz
+  slack_connector_fuzz)
 if [ "$#" -gt 0 ]; then
   fuzzers=("$@")
 else
@@ -120,6 +123,27 @@ seed_csv() {
   done
 }
 
+# A connector fuzzer reads the file name's extension from the first byte
+# (fuzz/connector_fuzz.cc): each of the connector's test exports is seeded
+# behind the byte of its own extension.
+seed_connector() {
+  local corpus="$1"
+  local connector="$2"
+  local extensions=(txt zip eml mbox json csv xlsx xls)
+  local seed
+  while IFS= read -r -d '' seed; do
+    local name="${seed#"${source_dir}"/}"
+    local ext="${seed##*.}"
+    local i
+    for i in "${!extensions[@]}"; do
+      if [ "${extensions[$i]}" = "${ext}" ]; then
+        { printf "\\$(printf '%03o' "$i")"; cat "${seed}"; } \
+          >"${corpus}/${name//\//_}"
+      fi
+    done
+  done < <(find "${source_dir}/testdata/connect/${connector}" -type f -print0)
+}
+
 # libFuzzer dictionaries: XES's element and attribute names and value forms
 # (the SOP loader's is committed as fuzz/sop.dict).
 write_xes_dict() {
@@ -205,6 +229,10 @@ for fuzzer in "${fuzzers[@]}"; do
       dict="${dir}/csv.dict"
       write_csv_dict "${dict}"
       max_len=16384 ;;
+    *_connector_fuzz)
+      seed_connector "${corpus_dir}" "${fuzzer%_connector_fuzz}"
+      dict=""
+      max_len=65536 ;;
   esac
   seeds="$(find "${corpus_dir}" -type f | wc -l)"
   echo "livesop fuzz: ${fuzzer} for ${share} s, ${seeds} seed files," \
@@ -217,7 +245,7 @@ for fuzzer in "${fuzzers[@]}"; do
   (
     cd "${run_dir}"
     "${build_dir}/${fuzzer}" -max_total_time="${share}" -timeout=10 \
-      -rss_limit_mb=2048 -max_len="${max_len}" -dict="${dict}" \
+      -rss_limit_mb=2048 -max_len="${max_len}" ${dict:+-dict="${dict}"} \
       -artifact_prefix="${run_dir}/" "${corpus_dir}" </dev/null 2>&1
   ) | tee "${log}" || status=$?
 

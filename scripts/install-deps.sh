@@ -12,7 +12,7 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libxml2-dev libpugixml-dev zlib1g-dev libcsv-dev libhowardhinnant-date-dev tzdata
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libical-dev
-  libicu-dev libdtl-dev
+  libicu-dev libdtl-dev libzip-dev libgmime-3.0-dev python3-openpyxl
   libcpp-httplib-dev curl
   libpq-dev postgresql
   libmagic-dev libvips-dev liblcms2-dev libpoppler-cpp-dev

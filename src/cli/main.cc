@@ -16,6 +16,7 @@
 
 #include "cli/asset_commands.h"
 #include "cli/calendar_commands.h"
+#include "cli/connect_commands.h"
 #include "cli/doc_commands.h"
 #include "cli/example_files.h"
 #include "cli/exit_codes.h"
@@ -275,6 +276,10 @@ int main(int argc, char** argv) {
       livesop::cli::AddResultsCommands(app);
   const std::function<int()> run_report_command =
       livesop::cli::AddReportCommand(app);
+  // After the store and notify commands: it adds to their `import` and
+  // `inbox`.
+  const std::function<int()> run_connect_command =
+      livesop::cli::AddConnectCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -293,6 +298,7 @@ int main(int argc, char** argv) {
     if (check->parsed()) return RunCheck(file, json);
     if (render->parsed()) return RunRender(file, format, output);
     if (init->parsed()) return RunInit(dir);
+    if (const int code = run_connect_command(); code >= 0) return code;
     if (const int code = run_store_command(); code >= 0) return code;
     if (const int code = run_sop_command(); code >= 0) return code;
     if (const int code = run_workflow_command(); code >= 0) return code;

@@ -772,7 +772,9 @@ std::function<int()> AddNotifyCommands(CLI::App& app) {
     if (prefs->parsed()) return RunPrefs(*args, email_mode->count() > 0);
     if (test->parsed()) return RunTest(*args);
     if (read->parsed()) return RunInboxRead(*args);
-    if (inbox->parsed()) return RunInbox(*args);
+    if (inbox->parsed() && inbox->get_subcommands().empty()) {
+      return RunInbox(*args);
+    }
     return -1;
   };
 }

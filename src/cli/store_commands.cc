@@ -191,6 +191,12 @@ int RunExport(const StoreArgs& args) {
 }
 
 int RunImport(const StoreArgs& args) {
+  if (args.file.empty() || args.db.empty()) {
+    std::cerr << "livesop import: give the store with --db (or LIVESOP_DB) "
+                 "and the log FILE, or a side path: livesop import "
+                 "whatsapp|slack|email|sheet FILE\n";
+    return kExitUsage;
+  }
   auto format = FormatOf(args.format, args.file);
   if (!format.ok()) return Fail("import", format.status());
   store::ImportOptions options;
@@ -293,9 +299,10 @@ std::function<int()> AddStoreCommands(CLI::App& app) {
       "import",
       "Add an XES or CSV event log from another tool to a store, "
       "in one transaction");
-  AddDb(importer, args->db);
-  importer->add_option("FILE", args->file, "The log (.xes, .xes.gz, .csv)")
-      ->required();
+  // `import whatsapp|slack|email|sheet` (connect_commands.cc) have a --db
+  // and FILE of their own, so the log import's are checked by RunImport.
+  AddDb(importer, args->db)->required(false);
+  importer->add_option("FILE", args->file, "The log (.xes, .xes.gz, .csv)");
   importer
       ->add_option("--format,-f", args->format,
                    "xes or csv (default: from the file's extension)")
@@ -316,7 +323,9 @@ std::function<int()> AddStoreCommands(CLI::App& app) {
     if (backup->parsed()) return RunBackup(*args);
     if (restore->parsed()) return RunRestore(*args);
     if (exporter->parsed()) return RunExport(*args);
-    if (importer->parsed()) return RunImport(*args);
+    if (importer->parsed() && importer->get_subcommands().empty()) {
+      return RunImport(*args);
+    }
     return -1;
   };
 }

@@ -1,6 +1,7 @@
 #include "core/time.h"
 
 #include <date/date.h>
+#include <date/tz.h>
 
 #include <chrono>
 #include <cstdio>
@@ -170,6 +171,43 @@ std::string FormatTimestamp(int64_t micros) {
   out += text;
   out += "+00:00";
   return out;
+}
+
+Result<ZonedInstant> ResolveCivilTime(std::string_view zone,
+                                      const CivilTime& civil) {
+  const date::year_month_day day{
+      date::year{civil.year}, date::month{static_cast<unsigned>(civil.month)},
+      date::day{static_cast<unsigned>(civil.day)}};
+  if (!day.ok() || civil.hour < 0 || civil.hour > 23 || civil.minute < 0 ||
+      civil.minute > 59 || civil.second < 0 || civil.second > 59) {
+    return InvalidArgumentError(
+        "no such date and time: " + std::to_string(civil.year) + "-" +
+        std::to_string(civil.month) + "-" + std::to_string(civil.day) + " " +
+        std::to_string(civil.hour) + ":" + std::to_string(civil.minute));
+  }
+  const date::time_zone* tz = nullptr;
+  try {
+    tz = date::locate_zone(zone);
+  } catch (const std::exception&) {
+    return InvalidArgumentError("unknown time zone \"" + std::string(zone) +
+                                "\"; give an IANA name such as Asia/Jakarta");
+  }
+  const date::local_seconds local =
+      date::local_days{day} + std::chrono::hours{civil.hour} +
+      std::chrono::minutes{civil.minute} + std::chrono::seconds{civil.second};
+  // The offset in force before the moment: for a time that falls twice it
+  // gives the earlier instant, for one in a gap the instant the gap's
+  // length later, as calendar apps do.
+  const date::local_info info = tz->get_info(local);
+  const date::sys_seconds instant{local.time_since_epoch() - info.first.offset};
+  const date::sys_info at = tz->get_info(instant);
+  ZonedInstant result;
+  result.time_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       instant.time_since_epoch())
+                       .count();
+  result.utc_offset_minutes = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::minutes>(at.offset).count());
+  return result;
 }
 
 }  // namespace livesop

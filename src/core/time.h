@@ -37,6 +37,30 @@ Result<int64_t> ParseTimestamp(std::string_view text);
 // ParseTimestamp(FormatTimestamp(t)) == t for every t in years 0000-9999.
 std::string FormatTimestamp(int64_t micros);
 
+// A wall-clock date and time, as people and chat exports write them.
+struct CivilTime {
+  int year = 1970;
+  int month = 1;  // 1-12
+  int day = 1;    // 1-31
+  int hour = 0;   // 0-23
+  int minute = 0;
+  int second = 0;
+};
+
+// An instant and the offset from UTC its zone had then.
+struct ZonedInstant {
+  int64_t time_us = 0;  // µs since the epoch, UTC
+  int utc_offset_minutes = 0;
+};
+
+// The instant `civil` names in the IANA time zone `zone` ("Asia/Jakarta",
+// "UTC"). A time that falls twice (clocks set back) is the earlier one; a
+// time that never happens (clocks set forward) is moved on by the gap, as
+// calendar apps do. Errors: InvalidArgument for an unknown zone (with the
+// zone named) or a date or time that does not exist (31 April, 25:00).
+Result<ZonedInstant> ResolveCivilTime(std::string_view zone,
+                                      const CivilTime& civil);
+
 }  // namespace livesop
 
 #endif  // LIVESOP_CORE_TIME_H_

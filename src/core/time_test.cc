@@ -118,5 +118,41 @@ TEST(FormatTimestampTest, RoundTrips) {
   }
 }
 
+TEST(ResolveCivilTimeTest, JakartaIsSevenHoursAhead) {
+  Result<ZonedInstant> r =
+      ResolveCivilTime("Asia/Jakarta", {2010, 12, 30, 20, 32, 0});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->time_us, kExample);
+  EXPECT_EQ(r->utc_offset_minutes, 7 * 60);
+}
+
+TEST(ResolveCivilTimeTest, ClocksSetBackGiveTheEarlierInstant) {
+  // 2026-10-25 02:30 happens twice in Berlin: first at +02:00.
+  Result<ZonedInstant> r =
+      ResolveCivilTime("Europe/Berlin", {2026, 10, 25, 2, 30, 0});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->time_us, Parse("2026-10-25T02:30:00+02:00"));
+  EXPECT_EQ(r->utc_offset_minutes, 120);
+}
+
+TEST(ResolveCivilTimeTest, ClocksSetForwardMoveOnByTheGap) {
+  // 2026-03-29 02:30 does not happen in Berlin; it is read as 03:30 +02:00.
+  Result<ZonedInstant> r =
+      ResolveCivilTime("Europe/Berlin", {2026, 3, 29, 2, 30, 0});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->time_us, Parse("2026-03-29T03:30:00+02:00"));
+  EXPECT_EQ(r->utc_offset_minutes, 120);
+}
+
+TEST(ResolveCivilTimeTest, RefusesUnknownZonesAndImpossibleDates) {
+  Result<ZonedInstant> zone = ResolveCivilTime("Asia/Jakartaa", {});
+  ASSERT_FALSE(zone.ok());
+  EXPECT_THAT(zone.status().message(), HasSubstr("Asia/Jakartaa"));
+  EXPECT_FALSE(ResolveCivilTime("UTC", {2026, 4, 31, 0, 0, 0}).ok());
+  EXPECT_FALSE(ResolveCivilTime("UTC", {2026, 2, 29, 0, 0, 0}).ok());
+  EXPECT_FALSE(ResolveCivilTime("UTC", {2026, 1, 1, 24, 0, 0}).ok());
+  EXPECT_TRUE(ResolveCivilTime("UTC", {2028, 2, 29, 0, 0, 0}).ok());
+}
+
 }  // namespace
 }  // namespace livesop

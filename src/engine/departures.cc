@@ -267,57 +267,63 @@ Status Engine::MayApprove(const Context& context, const sop::Step& step,
 Result<CampaignState> Engine::RecordInformalApproval(
     const std::string& campaign, const std::string& step,
     const InformalApproval& approval, const Departure& departure) {
-  return Run(
-      campaign, "record informal approval", [&](Context& context) -> Status {
-        context.actor = departure.actor;
-        LIVESOP_RETURN_IF_ERROR(Open(context, true));
-        LIVESOP_ASSIGN_OR_RETURN(int node, StepNode(context, step));
-        const sop::Step& s = *context.graph->nodes[node].step;
-        if (!IsDecided(s)) {
-          return InvalidArgumentError("step " + step + " is a " +
-                                      sop::StepTypeName(s.type) +
-                                      ", not an approval or review");
-        }
-        if (sop_.FindPerson(approval.approver) == nullptr) {
-          return InvalidArgumentError("the approver \"" + approval.approver +
-                                      "\" is not a person of the SOP");
-        }
-        if (approval.channel.empty()) {
-          return InvalidArgumentError(
-              "say where the approval was given: whatsapp, email, phone, ...");
-        }
-        const int64_t occurred =
-            approval.occurred_us != 0 ? approval.occurred_us : context.now;
-        if (occurred > context.now) {
-          return InvalidArgumentError(
-              "the approval's time is in the future; give when it was given");
-        }
-        LIVESOP_RETURN_IF_ERROR(Depart(context, departure, "informal_approval",
-                                       &s, approval.approver));
-        context.resource = approval.approver;
-        context.time_us = occurred;
-        context.source = approval.channel;
-        Json payload = {{"comment", approval.comment},
-                        {"channel", approval.channel}};
-        if (context.state.flow.active.count(node) > 0) {
-          const std::string role =
-              AwaitedRoleOf(context, node, approval.approver);
-          if (role.empty()) {
-            return PermissionDeniedError(approval.approver +
-                                         " is not awaited at step " + step +
-                                         " now; " + AwaitedText(context, node));
-          }
-          return DecideAs(context, node, role, approval.verdict, payload);
-        }
-        if (context.state.finished.count(step) > 0) {
-          return FailedPreconditionError("step " + step + " of campaign " +
-                                         campaign + " is decided already");
-        }
-        LIVESOP_RETURN_IF_ERROR(MayApprove(context, s, approval.approver));
-        payload["step"] = s.id;
-        payload["decision"] = VerdictName(approval.verdict);
-        return Add(context, "approval_held", s.name, s.id, "", payload);
-      });
+  return Run(campaign, "record informal approval",
+             [&](Context& context) -> Status {
+               context.actor = departure.actor;
+               LIVESOP_RETURN_IF_ERROR(Open(context, true));
+               return InformalDecision(context, step, approval, departure);
+             });
+}
+
+Status Engine::InformalDecision(Context& context, const std::string& step,
+                                const InformalApproval& approval,
+                                const Departure& departure) {
+  LIVESOP_ASSIGN_OR_RETURN(int node, StepNode(context, step));
+  const sop::Step& s = *context.graph->nodes[node].step;
+  if (!IsDecided(s)) {
+    return InvalidArgumentError("step " + step + " is a " +
+                                sop::StepTypeName(s.type) +
+                                ", not an approval or review");
+  }
+  if (sop_.FindPerson(approval.approver) == nullptr) {
+    return InvalidArgumentError("the approver \"" + approval.approver +
+                                "\" is not a person of the SOP");
+  }
+  if (approval.channel.empty()) {
+    return InvalidArgumentError(
+        "say where the approval was given: whatsapp, email, phone, ...");
+  }
+  const int64_t occurred =
+      approval.occurred_us != 0 ? approval.occurred_us : context.now;
+  if (occurred > context.now) {
+    return InvalidArgumentError(
+        "the approval's time is in the future; give when it was given");
+  }
+  LIVESOP_RETURN_IF_ERROR(
+      Depart(context, departure, "informal_approval", &s, approval.approver));
+  context.resource = approval.approver;
+  context.time_us = occurred;
+  context.source = approval.channel;
+  Json payload = {{"comment", approval.comment}, {"channel", approval.channel}};
+  if (!approval.evidence.is_null()) payload["evidence"] = approval.evidence;
+  if (context.state.flow.active.count(node) > 0) {
+    const std::string role = AwaitedRoleOf(context, node, approval.approver);
+    if (role.empty()) {
+      return PermissionDeniedError(approval.approver +
+                                   " is not awaited at step " + step +
+                                   " now; " + AwaitedText(context, node));
+    }
+    return DecideAs(context, node, role, approval.verdict, payload);
+  }
+  if (context.state.finished.count(step) > 0) {
+    return FailedPreconditionError("step " + step + " of campaign " +
+                                   context.state.campaign +
+                                   " is decided already");
+  }
+  LIVESOP_RETURN_IF_ERROR(MayApprove(context, s, approval.approver));
+  payload["step"] = s.id;
+  payload["decision"] = VerdictName(approval.verdict);
+  return Add(context, "approval_held", s.name, s.id, "", payload);
 }
 
 Result<CampaignState> Engine::AddStep(const std::string& campaign,

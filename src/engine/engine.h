@@ -72,6 +72,9 @@ struct InformalApproval {
   int64_t occurred_us = 0;  // when it really happened; 0: now
   Verdict verdict = Verdict::kApprove;
   std::string comment;
+  // What shows it, kept in the decision's payload as `evidence` (a side
+  // path's message: where it was read, its sender, zone and match).
+  nlohmann::json evidence;
 };
 
 // An approval given before its step was active, kept until the step is
@@ -601,6 +604,44 @@ struct Awaited {
   friend bool operator==(const Awaited&, const Awaited&) = default;
 };
 
+// One thing a side path (a chat, a mailbox, a tracker) shows happened to a
+// campaign, for RecordSidePath: a decision someone gave there, or another
+// activity (a brief sent, an asset delivered, a launch).
+struct SideEntry {
+  std::string key;  // the message's evidence hash: names the entry
+  std::string campaign;
+  // A decision (Verdict) is recorded as an informal approval; anything
+  // else as a side_activity event.
+  bool decision = false;
+  Verdict verdict = Verdict::kApprove;
+  // The approval or review decided; empty: the one the person is awaited
+  // at now, else the next one they approve.
+  std::string step;
+  std::string activity;  // side activities: "brief_sent", "launched", ...
+  std::string label;     // its name in the history: "Brief sent"
+  std::string person;    // who did it (a person id; may be empty for
+                         // activities of unknown senders)
+  std::string source;    // "whatsapp", "slack", "email", "sheet", "webhook"
+  int64_t occurred_us = 0;
+  std::string text;  // the message, as evidence
+  // What else the history keeps of the message: where it was read, the
+  // sender as the source names them, the stated zone, the match.
+  nlohmann::json evidence = nlohmann::json::object();
+};
+
+// What became of a SideEntry.
+struct SideOutcome {
+  std::string key;
+  bool recorded = false;
+  std::string step;     // the step a decision was recorded on
+  std::string refusal;  // why the engine did not record it
+};
+
+// Writes a side-path import: the appends, and whatever the caller keeps
+// beside them, in one transaction (store::Store::AppendAll when nothing).
+using SideAppend = std::function<Result<std::vector<store::AppendResult>>(
+    const std::vector<store::AppendRequest>&, const std::vector<SideOutcome>&)>;
+
 class Engine {
  public:
   // `store`, `sop` and `clock` must outlive the engine. `sop` must be a
@@ -695,6 +736,21 @@ class Engine {
                                                const std::string& step,
                                                const InformalApproval& approval,
                                                const Departure& departure);
+
+  // Records what side paths show (docs/side-paths.md), as `actor` (who
+  // imports them): decisions through the informal-approval rules (rights,
+  // approvals held until their step, deviation "informal_approval"), other
+  // activities as side_activity events; each event with its source, the
+  // time the message was written and the message as evidence. Entries are
+  // taken per campaign in time order. An entry the engine cannot record (no
+  // such campaign, a person who approves nothing there, a step decided
+  // already) is not an error: its outcome says why and the others go on.
+  // All appends go through `append` at once, all or nothing; with
+  // `dry_run` nothing is written. Errors: what `append` or the store
+  // returns; Aborted after three lost races.
+  Result<std::vector<SideOutcome>> RecordSidePath(
+      const std::vector<SideEntry>& entries, const std::string& actor,
+      const SideAppend& append, bool dry_run = false);
 
   // Adds a step to this campaign only. Deviation "ad_hoc_step".
   Result<CampaignState> AddStep(const std::string& campaign,
@@ -1030,6 +1086,18 @@ class Engine {
              const std::string& task, const std::string& person) const;
   std::string Owner(const CampaignState& state, const sop::Step& step,
                     const std::string& task) const;
+  // RecordInformalApproval's work on a context opened for it.
+  Status InformalDecision(Context& context, const std::string& step,
+                          const InformalApproval& approval,
+                          const Departure& departure);
+  // The approval or review `person` decides next in the campaign: one
+  // awaiting them now, else the first not decided they approve; empty when
+  // none.
+  std::string NextDecisionOf(const Context& context,
+                             const std::string& person) const;
+  // One side entry on `context`.
+  Status RecordSideEntry(Context& context, const SideEntry& entry,
+                         const std::string& actor, SideOutcome& outcome);
   Status DecideAs(Context& context, int node, const std::string& role,
                   Verdict verdict, nlohmann::json payload);
   Status HoldEarly(Context& context, int node, Verdict verdict,

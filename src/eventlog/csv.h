@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -151,6 +152,11 @@ class CsvTableVisitor {
 // missing or extra cells; whatever the visitor returned, unchanged.
 Status ReadCsvTable(const std::string& path, char delimiter,
                     CsvTableVisitor& visitor);
+
+// ReadCsvTable on `bytes` held in memory (an upload, a member of an
+// archive), read as they are (no gzip); errors name `name` as the file.
+Status ReadCsvTableBytes(const std::string& name, std::string_view bytes,
+                         char delimiter, CsvTableVisitor& visitor);
 
 // Writes a CSV event log to a stream, one row at a time, with a fixed header:
 //

@@ -643,6 +643,17 @@ Status ReadCsvTable(const std::string& path, char delimiter,
   return tokenizer.Run();
 }
 
+Status ReadCsvTableBytes(const std::string& name, std::string_view bytes,
+                         char delimiter, CsvTableVisitor& visitor) {
+  CsvOptions options;
+  options.delimiter = delimiter;
+  LIVESOP_RETURN_IF_ERROR(CheckDelimiter(name, options));
+  internal::MemoryInput input(bytes, name);
+  TableRows rows(input.path(), visitor);
+  CsvTokenizer tokenizer(input, delimiter, rows);
+  return tokenizer.Run();
+}
+
 Status ReadCsv(const std::string& path, const CsvOptions& options,
                CsvVisitor& visitor) {
   LIVESOP_RETURN_IF_ERROR(CheckDelimiter(path, options));

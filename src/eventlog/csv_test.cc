@@ -671,5 +671,21 @@ TEST_F(CsvTest, ATableRowWithMissingOrExtraCellsIsNamedByLine) {
               ::testing::HasSubstr("the file is empty"));
 }
 
+TEST_F(CsvTest, ATableReadFromMemoryNamesTheGivenName) {
+  TableCollector table;
+  ASSERT_TRUE(ReadCsvTableBytes("upload.csv", "Code;Status\nCMP-0142;Live\n",
+                                '\0', table)
+                  .ok());
+  EXPECT_EQ(table.delimiter, ';');
+  EXPECT_EQ(table.rows,
+            (std::vector<std::vector<std::string>>{{"CMP-0142", "Live"}}));
+  TableCollector bad;
+  EXPECT_EQ(
+      ReadCsvTableBytes("upload.csv", "a,b\n1,2,3\n", '\0', bad).message(),
+      "upload.csv:2: 3 fields, but the header has 2 columns; every row "
+      "needs one cell per column (quote a cell that holds the "
+      "delimiter)");
+}
+
 }  // namespace
 }  // namespace livesop::eventlog

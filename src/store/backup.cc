@@ -11,6 +11,7 @@
 #include "store/internal/notify_tables.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
+#include "store/internal/side_path.h"
 #include "store/internal/sop_versions.h"
 #include "store/internal/sqlite_store.h"
 #include "store/internal/template_library.h"
@@ -63,6 +64,7 @@ Status Copy(RawStore& from, RawStore& to) {
   if (status.ok()) {
     status = internal::CopyTemplateVersions(from.sql(), to.sql());
   }
+  if (status.ok()) status = internal::CopySideTables(from.sql(), to.sql());
   if (status.ok()) status = to.FinishCopy();
   if (status.ok()) status = to.Commit();
   from.Rollback();  // ends the read snapshot

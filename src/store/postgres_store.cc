@@ -34,6 +34,7 @@
 #include "store/internal/notify_tables.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
+#include "store/internal/side_path.h"
 #include "store/internal/sop_versions.h"
 #include "store/internal/sql.h"
 #include "store/internal/template_library.h"
@@ -260,6 +261,45 @@ CREATE TABLE template_versions (
 CREATE UNIQUE INDEX template_versions_approved ON template_versions (template)
   WHERE status = 'approved';
 )sql"},
+    // Side paths (docs/side-paths.md): every message read from a chat,
+    // mailbox or tracker, once, with what became of it; and the rules
+    // the review queue taught.
+    {R"sql(
+CREATE TABLE side_messages (
+  hash text PRIMARY KEY,
+  source text NOT NULL,
+  file text NOT NULL,
+  location text NOT NULL,
+  conversation text NOT NULL,
+  sender text NOT NULL,
+  sender_name text NOT NULL,
+  time_us bigint NOT NULL,
+  utc_offset bigint NOT NULL,
+  zone text NOT NULL,
+  text text NOT NULL,
+  outcome text NOT NULL,
+  reason text NOT NULL,
+  campaign text NOT NULL,
+  person text NOT NULL,
+  activity text NOT NULL,
+  confidence bigint NOT NULL,
+  detail text NOT NULL,
+  imported_us bigint NOT NULL,
+  imported_by text NOT NULL,
+  resolution text NOT NULL,
+  resolved_by text NOT NULL,
+  resolved_us bigint NOT NULL
+);
+CREATE INDEX side_messages_time ON side_messages (time_us);
+CREATE TABLE side_rules (
+  kind text NOT NULL,
+  key text NOT NULL,
+  value text NOT NULL,
+  created_by text NOT NULL,
+  created_us bigint NOT NULL,
+  PRIMARY KEY (kind, key)
+);
+)sql"},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -462,6 +502,26 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   Result<std::vector<AppendResult>> AppendAll(
       const std::vector<AppendRequest>& requests) override;
   Result<int64_t> CampaignVersion(const std::string& campaign) override;
+  Result<std::vector<AppendResult>> WriteSidePath(
+      const SidePathWrite& write) override;
+  Result<std::vector<std::string>> KnownSideMessages(
+      const std::vector<std::string>& hashes) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryKnownSideMessages(*this, hashes);
+  }
+  Result<std::vector<SideMessage>> SideMessages(
+      const SideMessageQuery& query) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QuerySideMessages(*this, query);
+  }
+  Result<SideMessage> SideMessageByHash(const std::string& prefix) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QuerySideMessageByHash(*this, prefix);
+  }
+  Result<std::vector<SideRule>> SideRules() override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QuerySideRules(*this);
+  }
   Status Scan(const EventFilter& filter,
               const std::function<Status(const Event&)>& visit) override;
   Result<int64_t> LastPosition() override;
@@ -774,6 +834,8 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   bool scanning_ = false;
   // Set by AppendAll: the next Exec sends BEGIN in the same round trip.
   bool begin_pending_ = false;
+  // False while WriteSidePath runs appends inside its own transaction.
+  bool commit_appends_ = true;
   // Statement names by the address of their shared SQL; emptied when the
   // connection is reset, which drops prepared statements.
   std::unordered_map<const char*, std::string> prepared_;
@@ -1417,7 +1479,38 @@ Result<std::vector<AppendResult>> PostgresStore::AppendInTransaction(
                              results[i].last_position, results[i].version}});
     }
   }
-  if (total > 0) LIVESOP_RETURN_IF_ERROR(RunStatements(statements, true));
+  if (total > 0) {
+    LIVESOP_RETURN_IF_ERROR(RunStatements(statements, commit_appends_));
+  }
+  return results;
+}
+
+// The appends and the side records in one transaction: the appends do not
+// commit on their own here.
+Result<std::vector<AppendResult>> PostgresStore::WriteSidePath(
+    const SidePathWrite& write) {
+  if (scanning_) {
+    return FailedPreconditionError(
+        "cannot write to the store from inside its own Scan");
+  }
+  for (const AppendRequest& request : write.appends) {
+    LIVESOP_RETURN_IF_ERROR(ValidateRequest(request));
+  }
+  LIVESOP_RETURN_IF_ERROR(internal::ValidateSidePathWrite(write));
+  LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+  std::vector<AppendResult> results;
+  const Status written = InTransaction([&]() -> Status {
+    if (!write.appends.empty()) {
+      commit_appends_ = false;
+      Result<std::vector<AppendResult>> appended =
+          AppendInTransaction(write.appends);
+      commit_appends_ = true;
+      if (!appended.ok()) return appended.status();
+      results = *std::move(appended);
+    }
+    return internal::WriteSideRecords(*this, write);
+  });
+  if (!written.ok()) return written;
   return results;
 }
 

@@ -28,6 +28,7 @@
 #include "store/internal/notify_tables.h"
 #include "store/internal/raw.h"
 #include "store/internal/read_models.h"
+#include "store/internal/side_path.h"
 #include "store/internal/sop_versions.h"
 #include "store/internal/sql.h"
 #include "store/internal/template_library.h"
@@ -299,6 +300,45 @@ CREATE TABLE template_versions (
 CREATE UNIQUE INDEX template_versions_approved ON template_versions (template)
   WHERE status = 'approved';
 )sql"},
+      // Side paths (docs/side-paths.md): every message read from a chat,
+      // mailbox or tracker, once, with what became of it; and the rules
+      // the review queue taught.
+      {R"sql(
+CREATE TABLE side_messages (
+  hash TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  file TEXT NOT NULL,
+  location TEXT NOT NULL,
+  conversation TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  sender_name TEXT NOT NULL,
+  time_us BIGINT NOT NULL,
+  utc_offset BIGINT NOT NULL,
+  zone TEXT NOT NULL,
+  text TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  campaign TEXT NOT NULL,
+  person TEXT NOT NULL,
+  activity TEXT NOT NULL,
+  confidence BIGINT NOT NULL,
+  detail TEXT NOT NULL,
+  imported_us BIGINT NOT NULL,
+  imported_by TEXT NOT NULL,
+  resolution TEXT NOT NULL,
+  resolved_by TEXT NOT NULL,
+  resolved_us BIGINT NOT NULL
+);
+CREATE INDEX side_messages_time ON side_messages (time_us);
+CREATE TABLE side_rules (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_us BIGINT NOT NULL,
+  PRIMARY KEY (kind, key)
+);
+)sql"},
   };
   return migrations;
 }
@@ -544,6 +584,47 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
 
   Result<int64_t> CampaignVersion(const std::string& campaign) override {
     return QueryCampaignVersion(*this, campaign);
+  }
+
+  Result<std::vector<AppendResult>> WriteSidePath(
+      const SidePathWrite& write) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    for (const AppendRequest& request : write.appends) {
+      LIVESOP_RETURN_IF_ERROR(ValidateRequest(request));
+    }
+    LIVESOP_RETURN_IF_ERROR(internal::ValidateSidePathWrite(write));
+    LIVESOP_RETURN_IF_ERROR(Step("BEGIN IMMEDIATE"));
+    std::vector<AppendResult> results;
+    results.reserve(write.appends.size());
+    for (const AppendRequest& request : write.appends) {
+      Result<AppendResult> result = AppendInTransaction(request);
+      if (!result.ok()) {
+        (void)Step("ROLLBACK");
+        return result.status();
+      }
+      results.push_back(*result);
+    }
+    Status status = internal::WriteSideRecords(*this, write);
+    if (status.ok()) status = Step("COMMIT");
+    if (!status.ok()) {
+      (void)Step("ROLLBACK");
+      return status;
+    }
+    return results;
+  }
+  Result<std::vector<std::string>> KnownSideMessages(
+      const std::vector<std::string>& hashes) override {
+    return internal::QueryKnownSideMessages(*this, hashes);
+  }
+  Result<std::vector<SideMessage>> SideMessages(
+      const SideMessageQuery& query) override {
+    return internal::QuerySideMessages(*this, query);
+  }
+  Result<SideMessage> SideMessageByHash(const std::string& prefix) override {
+    return internal::QuerySideMessageByHash(*this, prefix);
+  }
+  Result<std::vector<SideRule>> SideRules() override {
+    return internal::QuerySideRules(*this);
   }
 
   Result<std::vector<CampaignRecord>> Campaigns(

@@ -300,6 +300,79 @@ struct CalendarFeed {
   friend bool operator==(const CalendarFeed&, const CalendarFeed&) = default;
 };
 
+// A message read from a side path (a WhatsApp chat, a Slack export, a
+// mailbox, a tracker sheet) and what became of it (docs/side-paths.md). Each
+// message read is kept once, by its evidence hash, so importing the same
+// export again, or an overlapping one, adds nothing; and every message read
+// is accounted for: in a campaign's history, in the review queue, or
+// ignored with a reason. Not an event itself: the events it led to are.
+struct SideMessage {
+  std::string hash;          // the evidence hash: 64 hex digits, the key
+  std::string source;        // "whatsapp", "slack", "email", "sheet", ...
+  std::string file;          // the export it was read from
+  std::string location;      // where in it: "chat.txt:42", "message 3"
+  std::string conversation;  // chat, channel, subject, tracker
+  std::string sender;        // as the source names them
+  std::string sender_name;
+  int64_t time_us = 0;  // when it was written, UTC
+  int64_t utc_offset_minutes = 0;
+  std::string zone;  // the zone its time was read in
+  std::string text;
+  std::string outcome;   // "event", "review" or "ignored"
+  std::string reason;    // why it is in review or ignored; empty for events
+  std::string campaign;  // the campaign matched (or recorded in)
+  std::string person;    // the person matched
+  std::string activity;  // the activity read ("approval", ...); "" for none
+  int64_t confidence_per_mille = 0;  // how sure the match is, 0-1000
+  std::string detail = "{}";         // the match, as JSON
+  int64_t imported_us = 0;
+  std::string imported_by;
+  // Review: how it was settled ("accepted" or "dismissed"), by whom, when;
+  // empty while it waits.
+  std::string resolution;
+  std::string resolved_by;
+  int64_t resolved_us = 0;
+
+  friend bool operator==(const SideMessage&, const SideMessage&) = default;
+};
+
+// A decision from the review queue remembered for later imports: a sender
+// who is a person ("sender"), a conversation about a campaign
+// ("conversation"), a sender whose messages are left out ("ignore_sender").
+struct SideRule {
+  std::string kind;
+  std::string key;
+  std::string value;
+  std::string created_by;
+  int64_t created_us = 0;
+
+  friend bool operator==(const SideRule&, const SideRule&) = default;
+};
+
+// One side-path write, all or nothing: the campaigns' events, the messages
+// read, the review decisions settled and the rules remembered.
+struct SidePathWrite {
+  std::vector<AppendRequest> appends;
+  // New messages. One whose hash is there already fails the write with
+  // Aborted (another import took it meanwhile: read again and retry).
+  std::vector<SideMessage> inserts;
+  // Messages settled in review: their outcome, reason, campaign, person,
+  // activity and resolution are replaced. NotFound for an unknown hash.
+  std::vector<SideMessage> updates;
+  // Rules, replacing the rule of the same kind and key.
+  std::vector<SideRule> rules;
+};
+
+// Which side messages a listing returns, by time then hash; empty fields
+// mean any.
+struct SideMessageQuery {
+  std::string outcome;
+  std::string source;
+  std::string conversation;
+  bool unresolved_only = false;  // review: only those still waiting
+  int64_t limit = 0;             // 0: all
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -471,6 +544,23 @@ class Store {
   // after 0; FailedPrecondition for a store opened read-only.
   virtual Result<CalendarFeed> RevokeCalendarFeed(const std::string& id,
                                                   int64_t now_us) = 0;
+
+  // Side paths (docs/side-paths.md). WriteSidePath writes `write` in one
+  // transaction and returns the appends' results in order. Errors: Aborted
+  // for a lost race (a campaign's version, a message imported meanwhile);
+  // NotFound for an update of an unknown message; InvalidArgument for a
+  // malformed hash or record; FailedPrecondition for a read-only store.
+  virtual Result<std::vector<AppendResult>> WriteSidePath(
+      const SidePathWrite& write) = 0;
+  // Which of `hashes` are kept already.
+  virtual Result<std::vector<std::string>> KnownSideMessages(
+      const std::vector<std::string>& hashes) = 0;
+  virtual Result<std::vector<SideMessage>> SideMessages(
+      const SideMessageQuery& query) = 0;
+  // The message whose hash starts with `prefix` (at least 6 hex digits):
+  // NotFound for none, InvalidArgument when several match.
+  virtual Result<SideMessage> SideMessageByHash(const std::string& prefix) = 0;
+  virtual Result<std::vector<SideRule>> SideRules() = 0;
 
   // The highest position written, 0 for an empty store.
   virtual Result<int64_t> LastPosition() = 0;

@@ -911,6 +911,124 @@ TemplateVersionRecord SeedOf(const std::string& template_id,
   return r;
 }
 
+// 64 hex digits drawn from `seed`, ending in `last`: hashes of this test's
+// own, since a PostgreSQL server keeps those of earlier runs.
+std::string HashOf(const std::string& seed, char last) {
+  std::string hex;
+  uint64_t h = std::hash<std::string>{}(seed);
+  while (hex.size() < 63) {
+    hex += "0123456789abcdef"[h % 16];
+    h = h / 16 + hex.size() * 2654435761u;
+  }
+  return hex + last;
+}
+
+SideMessage SideOf(const std::string& hash, const std::string& outcome,
+                   int64_t time_us) {
+  SideMessage m;
+  m.hash = hash;
+  m.source = "whatsapp";
+  m.file = "chat.txt";
+  m.location = "chat.txt:4";
+  m.conversation = "Ramadan Sale";
+  m.sender = "+62 812-3456-7890";
+  m.sender_name = "Budi";
+  m.time_us = time_us;
+  m.utc_offset_minutes = 420;
+  m.zone = "Asia/Jakarta";
+  m.text = "ok lanjut";
+  m.outcome = outcome;
+  m.reason = outcome == "event" ? "" : "unknown sender";
+  m.activity = "approval";
+  m.confidence_per_mille = 600;
+  m.detail = "{\"phrase\":\"ok lanjut\"}";
+  m.imported_us = 5000;
+  m.imported_by = "dina";
+  return m;
+}
+
+TEST_P(StoreContractTest, SidePathsKeepEachMessageOnceWithItsEvents) {
+  SideMessage event = SideOf(HashOf(campaign_, '0'), "event", 1000);
+  SideMessage review = event;
+  review.hash = HashOf(campaign_ + "/review", '1');
+  review.outcome = "review";
+  review.reason = "unknown sender";
+  SidePathWrite write;
+  write.appends = {
+      Request(campaign_, {MakeEvent("side_activity", "Launched", 1000)})};
+  write.inserts = {event, review};
+  write.rules = {{"sender", "+62 812-3456-7890", "budi", "dina", 5000}};
+  Result<std::vector<AppendResult>> written = store_->WriteSidePath(write);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_EQ(written->size(), 1u);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 1);
+
+  Result<std::vector<std::string>> known = store_->KnownSideMessages(
+      {event.hash, review.hash, std::string(64, 'f')});
+  ASSERT_TRUE(known.ok());
+  EXPECT_EQ(known->size(), 2u);
+  Result<SideMessage> read =
+      store_->SideMessageByHash(review.hash.substr(0, 63));
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, review);
+
+  // The same message again: nothing is written, the campaign included.
+  Result<std::vector<AppendResult>> again = store_->WriteSidePath(write);
+  EXPECT_EQ(again.status().code(), StatusCode::kAborted);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 1);
+
+  // Settling the review.
+  SideMessage settled = review;
+  settled.outcome = "ignored";
+  settled.reason = "not about a campaign";
+  settled.resolution = "dismissed";
+  settled.resolved_by = "dina";
+  settled.resolved_us = 6000;
+  SidePathWrite update;
+  update.updates = {settled};
+  update.rules = {{"sender", "+62 812-3456-7890", "rina", "dina", 6000}};
+  ASSERT_TRUE(store_->WriteSidePath(update).ok());
+  read = store_->SideMessageByHash(review.hash);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, settled);
+  Result<std::vector<SideRule>> rules = store_->SideRules();
+  ASSERT_TRUE(rules.ok());
+  bool found = false;
+  for (const SideRule& rule : *rules) {
+    if (rule.key == "+62 812-3456-7890") {
+      found = true;
+      EXPECT_EQ(rule.value, "rina");  // replaced
+    }
+  }
+  EXPECT_TRUE(found);
+
+  SideMessageQuery query;
+  query.conversation = "Ramadan Sale";
+  query.outcome = "event";
+  Result<std::vector<SideMessage>> listed = store_->SideMessages(query);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(std::any_of(listed->begin(), listed->end(),
+                          [&](const SideMessage& m) { return m == event; }));
+
+  // Unknown updates and malformed records write nothing.
+  SidePathWrite unknown;
+  unknown.appends = {Request(campaign_, {MakeEvent("note", "Note", 2)})};
+  SideMessage missing = event;
+  missing.hash = HashOf(campaign_, '2');
+  unknown.updates = {missing};
+  EXPECT_EQ(store_->WriteSidePath(unknown).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(*store_->CampaignVersion(campaign_), 1);
+  SidePathWrite malformed;
+  SideMessage bad = event;
+  bad.hash = "xyz";
+  malformed.inserts = {bad};
+  EXPECT_EQ(store_->WriteSidePath(malformed).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SideMessageByHash("abc").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_P(StoreContractTest, TemplateLibraryKeepsApprovesAndRetiresVersions) {
   const std::string tpl = "tpl-" + campaign_;
   const std::vector<TemplateVersionRecord> seed = {

@@ -1,0 +1,256 @@
+#include "connect/import.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/time.h"
+#include "engine/test_util.h"
+
+namespace livesop::connect {
+namespace {
+
+using engine::CampaignState;
+using engine::ExampleSop;
+using testing::HasSubstr;
+
+int64_t At(std::string_view text) { return *ParseTimestamp(text); }
+
+class ImportTest : public engine::EngineFixture {
+ protected:
+  void SetUp() override {
+    EngineFixture::SetUp();
+    Result<CampaignState> state = SubmitLaunch("CMP-0142");
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    // Work on until an approval is awaited; its first approver is the
+    // person who approves on WhatsApp below.
+    CampaignState s = *state;
+    for (int round = 0; round < 40; ++round) {
+      const std::vector<engine::Awaited> awaited = engine_->AwaitedNow(s);
+      ASSERT_FALSE(awaited.empty());
+      if (awaited.front().decision) {
+        approval_step_ = awaited.front().step;
+        approver_ = awaited.front().people.front();
+        break;
+      }
+      s = Round(s);
+    }
+    ASSERT_FALSE(approver_.empty());
+    owner_ = s.owner;
+    clock_.Set(At("2026-01-10T00:00:00Z"));
+  }
+
+  std::string NameOf(const std::string& person) {
+    return ExampleSop().FindPerson(person)->name;
+  }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  Result<ImportReport> Import(const std::string& path, bool dry_run = false) {
+    ReadOptions read;
+    read.time_zone = "Asia/Jakarta";
+    read.date_order = "dmy";
+    Result<Export> exported =
+        ReadExport(*FindConnector("whatsapp"), path, read);
+    if (!exported.ok()) return exported.status();
+    ImportOptions options;
+    options.actor = owner_;
+    options.dry_run = dry_run;
+    options.now_us = clock_.NowMicros();
+    return ImportMessages(*store_, *engine_, ExampleSop(), *exported, options);
+  }
+
+  std::string Chat() {
+    return "09/01/2026, 09:58 - Messages and calls are end-to-end "
+           "encrypted.\n"
+           "09/01/2026, 10:00 - " +
+           NameOf(owner_) +
+           ": Brief for CMP-0142 is in the drive, brief sent\n"
+           "09/01/2026, 10:05 - " +
+           NameOf(approver_) +
+           ": approved 👍\n"
+           "09/01/2026, 10:06 - +62 899-0000-0000: ok lanjut\n"
+           "09/01/2026, 10:07 - " +
+           NameOf(approver_) + ": launched?\n";
+  }
+
+  std::string approval_step_;
+  std::string approver_;
+  std::string owner_;
+};
+
+TEST_F(ImportTest, EachMessageEndsAsAnEventInReviewOrIgnored) {
+  const std::string path = Write("WhatsApp Chat with Launch.txt", Chat());
+  Result<ImportReport> report = Import(path);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->messages_read, 5);
+  EXPECT_EQ(report->events, 2);
+  EXPECT_EQ(report->review_queue, 1);
+  EXPECT_EQ(report->ignored, 2);
+  EXPECT_EQ(report->events + report->review_queue + report->ignored,
+            report->messages_read);
+  EXPECT_EQ(report->messages[0].reason, "system message");
+  EXPECT_EQ(report->messages[2].step, approval_step_);
+  EXPECT_THAT(report->messages[3].reason, HasSubstr("unknown sender"));
+  EXPECT_THAT(report->messages[4].reason, HasSubstr("question"));
+  EXPECT_EQ(report->unknown_senders.at("+62 899-0000-0000"), 1);
+
+  const std::vector<store::Event> decided =
+      EventsOf("CMP-0142", "approval_decided");
+  ASSERT_FALSE(decided.empty());
+  const store::Event& approval = decided.back();
+  EXPECT_EQ(approval.resource, approver_);
+  EXPECT_EQ(approval.source, "whatsapp");
+  EXPECT_EQ(approval.deviation, "informal_approval");
+  EXPECT_EQ(approval.time_us, At("2026-01-09T10:05:00+07:00"));
+  EXPECT_THAT(approval.payload, HasSubstr("approved"));
+
+  const std::vector<store::Event> side = EventsOf("CMP-0142", "side_activity");
+  ASSERT_EQ(side.size(), 1u);
+  EXPECT_EQ(side[0].activity, "Brief sent");
+  EXPECT_EQ(side[0].resource, owner_);
+  EXPECT_EQ(side[0].source, "whatsapp");
+  const nlohmann::json payload = nlohmann::json::parse(side[0].payload);
+  EXPECT_EQ(payload["evidence"]["zone"], "Asia/Jakarta");
+  EXPECT_EQ(payload["evidence"]["utc_offset_minutes"], 420);
+  EXPECT_EQ(payload["evidence"]["hash"].get<std::string>().size(), 64u);
+  EXPECT_THAT(payload["evidence"]["text"].get<std::string>(),
+              HasSubstr("Brief for CMP-0142"));
+}
+
+TEST_F(ImportTest, ImportingAgainOrAnOverlappingExportAddsNothing) {
+  const std::string path = Write("WhatsApp Chat with Launch.txt", Chat());
+  ASSERT_TRUE(Import(path).ok());
+  const int64_t version = *store_->CampaignVersion("CMP-0142");
+  Result<ImportReport> again = Import(path);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->events, 0);
+  EXPECT_EQ(again->ignored, 5);
+  EXPECT_EQ(again->already_imported, 5);
+  EXPECT_EQ(*store_->CampaignVersion("CMP-0142"), version);
+
+  // A later export of the same chat: only its new message is new.
+  const std::string later =
+      Write("WhatsApp Chat with Launch 2.txt",
+            Chat() + "09/01/2026, 11:00 - " + NameOf(owner_) +
+                ": key visual for IG is final, artwork done\n");
+  ReadOptions read;
+  read.time_zone = "Asia/Jakarta";
+  read.date_order = "dmy";
+  read.conversation = "Launch";
+  Result<Export> exported = ReadExport(*FindConnector("whatsapp"), later, read);
+  ASSERT_TRUE(exported.ok()) << exported.status().ToString();
+  ImportOptions options;
+  options.actor = owner_;
+  options.now_us = clock_.NowMicros();
+  Result<ImportReport> overlap =
+      ImportMessages(*store_, *engine_, ExampleSop(), *exported, options);
+  ASSERT_TRUE(overlap.ok()) << overlap.status().ToString();
+  EXPECT_EQ(overlap->already_imported, 5);
+  EXPECT_EQ(overlap->events, 1);
+  EXPECT_EQ(EventsOf("CMP-0142", "side_activity").size(), 2u);
+}
+
+TEST_F(ImportTest, ADryRunWritesNothing) {
+  const std::string path = Write("WhatsApp Chat with Launch.txt", Chat());
+  const int64_t version = *store_->CampaignVersion("CMP-0142");
+  Result<ImportReport> report = Import(path, /*dry_run=*/true);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, 2);
+  EXPECT_EQ(report->events_written, 0);
+  EXPECT_EQ(*store_->CampaignVersion("CMP-0142"), version);
+  EXPECT_TRUE(store_->SideMessages({})->empty());
+  // The real import after it records everything.
+  Result<ImportReport> real = Import(path);
+  ASSERT_TRUE(real.ok());
+  EXPECT_EQ(real->events, 2);
+}
+
+TEST_F(ImportTest, AnApprovalTheEngineRefusesWaitsInReview) {
+  // A designer approving: no approval of the campaign asks designers.
+  const std::string designer = PersonFor("graphic-designer");
+  const std::string chat = "09/01/2026, 10:05 - " + NameOf(designer) +
+                           ": CMP-0142 approved from my side\n";
+  Result<ImportReport> report = Import(Write("WhatsApp Chat with X.txt", chat));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->messages[0].person, designer);
+  EXPECT_EQ(report->events, 0);
+  EXPECT_EQ(report->review_queue, 1);
+  EXPECT_THAT(report->messages[0].reason, HasSubstr("not recorded"));
+  EXPECT_THAT(report->messages[0].reason, HasSubstr(designer));
+  EXPECT_TRUE(EventsOf("CMP-0142", "approval_held").empty());
+}
+
+TEST_F(ImportTest, TheReviewQueueIsSettledAndRemembered) {
+  ASSERT_TRUE(Import(Write("WhatsApp Chat with Launch.txt", Chat())).ok());
+  store::SideMessageQuery query;
+  query.outcome = "review";
+  query.unresolved_only = true;
+  Result<std::vector<store::SideMessage>> queue = store_->SideMessages(query);
+  ASSERT_TRUE(queue.ok());
+  ASSERT_EQ(queue->size(), 1u);
+  const std::string id = queue->front().hash.substr(0, 10);
+
+  ReviewDecision decision;
+  decision.actor = owner_;
+  decision.campaign = "CMP-0142";
+  decision.person = owner_;
+  decision.activity = "launched";
+  decision.remember = true;
+  Result<store::SideMessage> settled = SettleReview(
+      *store_, *engine_, ExampleSop(), id, decision, clock_.NowMicros());
+  ASSERT_TRUE(settled.ok()) << settled.status().ToString();
+  EXPECT_EQ(settled->outcome, "event");
+  EXPECT_EQ(settled->resolution, "accepted");
+  const std::vector<store::Event> side = EventsOf("CMP-0142", "side_activity");
+  ASSERT_EQ(side.size(), 2u);
+  EXPECT_EQ(side[1].activity, "Launched");
+  EXPECT_EQ(side[1].resource, owner_);
+
+  // Settled once only.
+  EXPECT_EQ(SettleReview(*store_, *engine_, ExampleSop(), id, decision,
+                         clock_.NowMicros())
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+
+  // The sender is now known to the next import.
+  const std::string next =
+      "09/01/2026, 12:00 - +62 899-0000-0000: CMP-0142 sudah tayang di IG\n";
+  Result<ImportReport> report = Import(Write("WhatsApp Chat with Y.txt", next));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->messages[0].person, owner_);
+  EXPECT_EQ(report->events, 1);
+
+  // Dismissing needs a reason.
+  ReviewDecision dismiss;
+  dismiss.actor = owner_;
+  dismiss.accept = false;
+  EXPECT_FALSE(SettleReview(*store_, *engine_, ExampleSop(), id, dismiss,
+                            clock_.NowMicros())
+                   .ok());
+}
+
+TEST_F(ImportTest, AnImporterWhoIsNotAPersonIsRefused) {
+  ReadOptions read;
+  read.date_order = "dmy";
+  Result<Export> exported =
+      ReadExport(*FindConnector("whatsapp"),
+                 Write("WhatsApp Chat with Launch.txt", Chat()), read);
+  ASSERT_TRUE(exported.ok());
+  ImportOptions options;
+  options.actor = "nobody";
+  Result<ImportReport> report =
+      ImportMessages(*store_, *engine_, ExampleSop(), *exported, options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_THAT(report.status().message(), HasSubstr("--as"));
+  EXPECT_TRUE(store_->SideMessages({})->empty());
+}
+
+}  // namespace
+}  // namespace livesop::connect

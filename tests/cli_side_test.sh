@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# End-to-end tests of side paths: `livesop import whatsapp` into a workspace
+# from `livesop init` with one campaign (a dry run, the import, the same
+# file again), the review queue (`livesop inbox review`, accept with a
+# remembered sender), and bad input.
+#
+#   tests/cli_side_test.sh BUILD/livesop SOURCE_DIR
+#
+# Prints one line per failure and, last, "N passed, M failed"; exits 1
+# when anything failed.
+set -uo pipefail
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 LIVESOP_BINARY SOURCE_DIR" >&2
+  exit 2
+fi
+livesop="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+source_dir="$(cd "$2" && pwd)"
+# shellcheck source=tests/lib.sh
+source "${source_dir}/tests/lib.sh"
+
+work_dir="$(mktemp -d "${TMPDIR:-/tmp}/livesop-cli-side-test.XXXXXX")"
+trap 'rm -rf "${work_dir}"' EXIT
+cd "${work_dir}" || exit 2
+unset LIVESOP_DB LIVESOP_SOP
+
+run init ws
+expect_eq "init exit" "${code}" 0
+run sop publish ws/sop.yaml --db store.db --as ops --note "side test"
+expect_eq "sop publish exit" "${code}" 0
+db=(--db store.db)
+
+read -r today launch to yesterday <<<"$(python3 -c '
+import datetime
+t = datetime.date.today()
+l = t + datetime.timedelta(days=150)
+while l.weekday() > 4: l += datetime.timedelta(days=1)
+y = t - datetime.timedelta(days=1)
+print(t, l, l + datetime.timedelta(days=30), y.strftime("%d/%m/%Y"))')"
+write_request request.json "${today}" "${launch}" "${to}"
+run campaign submit "${db[@]}" --type product-launch --title "Ramadan Sale" \
+  --id CMP-0142 --values request.json --as intan-permata
+expect_eq "submit exit" "${code}" 0
+run task complete CMP-0142 plan --as intan-permata "${db[@]}"
+expect_eq "plan exit" "${code}" 0
+
+cat >"WhatsApp Chat with Launch Team.txt" <<CHAT
+${yesterday}, 09:58 - Messages and calls are end-to-end encrypted.
+${yesterday}, 10:00 - Intan Permata: Brief for CMP-0142 is in the drive, brief sent
+${yesterday}, 10:05 - Bayu Setiawan: approved 👍
+${yesterday}, 10:06 - +62 899-0000-0000: ok lanjut
+${yesterday}, 10:07 - Bayu Setiawan: launched?
+CHAT
+chat="WhatsApp Chat with Launch Team.txt"
+side=(--as intan-permata --tz Asia/Jakarta --date-order dmy "${db[@]}")
+
+# --- a dry run writes nothing ---------------------------------------------------
+run_json import whatsapp "${chat}" "${side[@]}" --dry-run --json
+expect_eq "dry run exit" "${code}" 0
+expect_eq "dry run counts" \
+  "$(py '(d["messages_read"], d["events"], d["review_queue"], d["ignored"], d["events_written"], d["dry_run"])' <<<"${out}")" \
+  "(5, 2, 1, 2, 0, True)"
+run_json inbox review "${db[@]}" --json
+expect_eq "the dry run queued nothing" "$(py 'len(d["messages"])' <<<"${out}")" "0"
+
+# --- the import -------------------------------------------------------------------
+run_json import whatsapp "${chat}" "${side[@]}" --json
+expect_eq "import exit" "${code}" 0
+expect_eq "import counts" \
+  "$(py '(d["messages_read"], d["events"], d["review_queue"], d["ignored"])' <<<"${out}")" \
+  "(5, 2, 1, 2)"
+expect_eq "the approval lands on the internal review" \
+  "$(py '[(m["person"], m["step"]) for m in d["made"] if m["activity"] == "approval"]' <<<"${out}")" \
+  "[('bayu-setiawan', 'internal-review')]"
+expect_eq "the unknown sender is listed" \
+  "$(py 'd["unknown_senders"]' <<<"${out}")" "{'+62 899-0000-0000': 1}"
+expect_eq "the question is ignored with its reason" \
+  "$(py 'd["messages"][4]["reason"]' <<<"${out}")" \
+  'a question, not a statement: "launched"'
+run_json campaign show CMP-0142 --events --json "${db[@]}"
+expect_eq "campaign show exit" "${code}" 0
+expect_contains "the history has the approval from WhatsApp" "${out}" '"informal_approval"'
+expect_contains "the history has the brief sent" "${out}" '"side_activity"'
+
+# --- the same file again adds nothing ---------------------------------------------
+run_json import whatsapp "${chat}" "${side[@]}" --json
+expect_eq "again exit" "${code}" 0
+expect_eq "again counts" \
+  "$(py '(d["events"], d["ignored"], d["already_imported"], d["events_written"])' <<<"${out}")" \
+  "(0, 5, 5, 0)"
+run import whatsapp "${chat}" "${side[@]}"
+expect_contains "the text report says so" "${out}" "(5 imported before)"
+
+# --- the review queue ---------------------------------------------------------------
+run_json inbox review "${db[@]}" --json
+expect_eq "one message waits" "$(py 'len(d["messages"])' <<<"${out}")" "1"
+id="$(py 'd["messages"][0]["id"][:10]' <<<"${out}")"
+run inbox review "${db[@]}"
+expect_contains "the queue as text says why" "${out}" "unknown sender +62 899-0000-0000"
+run inbox review accept "${id}" --activity launched --person intan-permata \
+  --remember --as bayu-setiawan "${db[@]}"
+expect_eq "accept exit" "${code}" 0
+expect_contains "accept says what it recorded" "${out}" "launched in CMP-0142 by intan-permata"
+run inbox review accept "${id}" --activity launched --as bayu-setiawan "${db[@]}"
+expect_eq "accepting twice is refused" "${code}" 1
+run_json inbox review "${db[@]}" --json
+expect_eq "the queue is empty" "$(py 'len(d["messages"])' <<<"${out}")" "0"
+cat >"WhatsApp Chat with Launch Team 2.txt" <<CHAT
+${yesterday}, 12:00 - +62 899-0000-0000: CMP-0142 sudah tayang di IG
+CHAT
+run_json import whatsapp "WhatsApp Chat with Launch Team 2.txt" "${side[@]}" --json
+expect_eq "the remembered sender is known" \
+  "$(py '(d["events"], d["messages"][0]["person"])' <<<"${out}")" "(1, 'intan-permata')"
+
+# --- bad input ---------------------------------------------------------------------
+printf 'Feb 10, 2026 09:15 - Dewi: approved\n' >bad.txt
+run import whatsapp bad.txt "${side[@]}"
+expect_eq "an unknown layout exit" "${code}" 1
+expect_contains "it names the file and line" "${out}" "bad.txt:1: no line starts with a date"
+run import whatsapp missing.txt "${side[@]}"
+expect_eq "a missing file exit" "${code}" 2
+run import whatsapp "${chat}" --as nobody --date-order dmy "${db[@]}"
+expect_eq "an importer who is no one exit" "${code}" 1
+expect_contains "it says who to give" "${out}" "--as"
+run import whatsapp "${chat}" "${side[@]}" --date-order dym
+expect_eq "a bad date order is a usage error" "${code}" 2
+run import whatsapp
+expect_eq "no file is a usage error" "${code}" 2
+run import
+expect_eq "import without a file or connector is a usage error" "${code}" 2
+
+finish

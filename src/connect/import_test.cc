@@ -46,7 +46,7 @@ class ImportTest : public engine::EngineFixture {
   }
 
   std::string Write(const std::string& name, const std::string& text) {
-    const std::string path = (dir_ / name).string();
+    std::string path = (dir_ / name).string();
     std::ofstream(path) << text;
     return path;
   }
@@ -234,6 +234,64 @@ TEST_F(ImportTest, TheReviewQueueIsSettledAndRemembered) {
   EXPECT_FALSE(SettleReview(*store_, *engine_, ExampleSop(), id, dismiss,
                             clock_.NowMicros())
                    .ok());
+}
+
+TEST_F(ImportTest, ATrackersStatusChangesBetweenExportsBecomeEvents) {
+  const auto import_sheet = [&](const std::string& as_of,
+                                const std::string& status) {
+    const std::string csv =
+        "Code,Campaign,Owner,Status\nCMP-0142,Spring "
+        "launch," +
+        NameOf(approver_) + "," + status + "\n";
+    ReadOptions read;
+    read.time_zone = "Asia/Jakarta";
+    read.settings = {"as_of=" + as_of};
+    Result<Export> exported =
+        FindConnector("sheet")->Parse("tracker.csv", csv, read);
+    EXPECT_TRUE(exported.ok()) << exported.status().ToString();
+    ImportOptions options;
+    options.actor = owner_;
+    options.now_us = clock_.NowMicros();
+    return ImportMessages(*store_, *engine_, ExampleSop(), *exported, options);
+  };
+  // The first export records the row's status as it stands.
+  Result<ImportReport> first = import_sheet("2026-01-08T10:00", "In design");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->events, 1);
+  const std::vector<store::Event> side = EventsOf("CMP-0142", "side_activity");
+  ASSERT_EQ(side.size(), 1u);
+  EXPECT_EQ(side[0].activity, "Status: In design");
+  EXPECT_EQ(side[0].source, "sheet");
+  EXPECT_EQ(side[0].time_us, At("2026-01-08T10:00:00+07:00"));
+
+  // A week later the status says approved: the owner's approval.
+  Result<ImportReport> second = import_sheet("2026-01-09T10:00", "Approved");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->events, 1);
+  EXPECT_EQ(second->messages[0].activity, "approval");
+  EXPECT_EQ(second->messages[0].step, approval_step_);
+  EXPECT_EQ(EventsOf("CMP-0142", "approval_decided").back().resource,
+            approver_);
+
+  // The next export with the same status adds nothing.
+  Result<ImportReport> third = import_sheet("2026-01-09T18:00", "Approved");
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(third->events, 0);
+  EXPECT_EQ(third->ignored, 1);
+  EXPECT_THAT(third->messages[0].reason, HasSubstr("unchanged"));
+
+  // A tracker without the status column is refused.
+  ReadOptions read;
+  read.settings = {"as_of=2026-01-09T18:00"};
+  Result<Export> no_status = FindConnector("sheet")->Parse(
+      "other.csv", "Code,State\nCMP-0142,Live\n", read);
+  ASSERT_TRUE(no_status.ok());
+  ImportOptions options;
+  options.actor = owner_;
+  Result<ImportReport> refused =
+      ImportMessages(*store_, *engine_, ExampleSop(), *no_status, options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("status_column"));
 }
 
 TEST_F(ImportTest, AnImporterWhoIsNotAPersonIsRefused) {

@@ -650,7 +650,7 @@ TEST_F(PostgresStoreTest, OlderDatabaseGainsSopVersionsKeepingItsHistory) {
   sql.Run("DROP TABLE sop_versions");
   sql.Run(
       "DROP TABLE notify_preferences, notify_cursors, webhook_endpoints, "
-      "deliveries, template_versions");
+      "deliveries, template_versions, side_messages, side_rules");
   sql.Run("DROP TABLE calendar_feeds");
   sql.Run("DELETE FROM livesop_schema WHERE version >= 4");
   auto store = Open();

@@ -220,8 +220,9 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
   hashes.reserve(exported.messages.size());
   std::unordered_map<std::string, int> seen;
   for (const Message& message : exported.messages) {
-    const int occurrence = seen[EvidenceHash(message, 0)]++;
-    hashes.push_back(occurrence == 0 ? EvidenceHash(message, 0)
+    std::string first = EvidenceHash(message, 0);
+    const int occurrence = seen[first]++;
+    hashes.push_back(occurrence == 0 ? std::move(first)
                                      : EvidenceHash(message, occurrence));
   }
   LIVESOP_ASSIGN_OR_RETURN(std::vector<std::string> known_list,

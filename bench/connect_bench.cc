@@ -6,14 +6,15 @@
 // writes anything.
 //
 //   connect_bench [--messages N] [--runs R] [--sop FILE]
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "bench/side_path_data.h"
 #include "bench/timing.h"
 #include "connect/connector.h"
 #include "connect/match.h"
@@ -24,65 +25,6 @@ namespace {
 using livesop::bench::Time;
 using livesop::bench::Timing;
 namespace connect = livesop::connect;
-
-// A chat of `count` messages among `people`, about `campaigns`, written as
-// Android's English export writes it (day/month/year, 24 hours).
-std::string MakeChat(int count, const std::vector<std::string>& people,
-                     const std::vector<connect::KnownCampaign>& campaigns,
-                     uint32_t seed) {
-  std::mt19937 random(seed);
-  const auto pick = [&](size_t n) {
-    return static_cast<size_t>(random() % static_cast<uint32_t>(n));
-  };
-  static const char* const kSaid[] = {
-      "Brief for {C} is in the drive, brief sent",
-      "ok lanjut",
-      "approved 👍",
-      "belum acc dari legal",
-      "key visual v2 for IG attached, final design",
-      "Morning team, meeting at 10?",
-      "Please revise the headline of {C}, the price is wrong",
-      "{T} sudah tayang di IG",
-      "LGTM, go ahead",
-      "not approved yet, waiting for finance",
-      "<Media omitted>",
-      "Can we move the launch of {C} to Friday?\nThe agency needs two more "
-      "days for the video.",
-      "setuju",
-      "Thanks!",
-  };
-  std::string chat;
-  chat.reserve(static_cast<size_t>(count) * 64);
-  int64_t minute = 0;
-  for (int i = 0; i < count; ++i) {
-    minute += 1 + static_cast<int64_t>(pick(3));
-    const int64_t day_index = minute / (24 * 60) % 365;
-    // A plain calendar of 2026: months of 31/28/... days.
-    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int month = 0;
-    int64_t day = day_index;
-    while (day >= kDays[month]) day -= kDays[month++];
-    char stamp[64];
-    std::snprintf(stamp, sizeof stamp, "%02d/%02d/2026, %02d:%02d - ",
-                  static_cast<int>(day + 1), month + 1,
-                  static_cast<int>(minute / 60 % 24),
-                  static_cast<int>(minute % 60));
-    std::string text = kSaid[pick(std::size(kSaid))];
-    const connect::KnownCampaign& campaign = campaigns[pick(campaigns.size())];
-    for (const auto& [mark, value] :
-         {std::pair<std::string, std::string>{"{C}", campaign.id},
-          {"{T}", campaign.title}}) {
-      const size_t at = text.find(mark);
-      if (at != std::string::npos) text.replace(at, mark.size(), value);
-    }
-    chat += stamp;
-    chat += people[pick(people.size())];
-    chat += ": ";
-    chat += text;
-    chat += '\n';
-  }
-  return chat;
-}
 
 }  // namespace
 
@@ -105,26 +47,23 @@ int main(int argc, char** argv) {
   const livesop::sop::Definition& sop = loaded.definition;
 
   // 50 senders: the SOP's people by name, the rest as phone numbers.
-  std::vector<std::string> people;
-  for (const livesop::sop::Person& p : sop.people) people.push_back(p.name);
+  std::vector<livesop::bench::SidePerson> people;
+  for (const livesop::sop::Person& p : sop.people) {
+    people.push_back({p.name, p.email, "", ""});
+  }
   for (int i = 0; people.size() < 50; ++i) {
-    people.push_back("+62 812-5555-" + std::to_string(1000 + i));
+    people.push_back({"", "", "+62 812-5555-" + std::to_string(1000 + i), ""});
   }
   people.resize(50);
-  static const char* const kWords[] = {
-      "Ramadan", "Sale",   "Spring", "Launch", "Email", "Blast",
-      "Summer",  "Promo",  "Brand",  "Week",   "Flash", "Members",
-      "Payday",  "Bundle", "Gift",   "Guide",  "Video", "Series"};
   std::vector<connect::KnownCampaign> campaigns;
-  for (int i = 0; i < 200; ++i) {
-    connect::KnownCampaign c;
-    c.id = "CMP-" + std::to_string(1000 + i);
-    c.title = std::string(kWords[i % 18]) + " " + kWords[(i / 18 + 5) % 18] +
-              " " + std::to_string(2026 + i % 3);
-    campaigns.push_back(c);
+  const std::vector<livesop::bench::SideCampaign> made =
+      livesop::bench::MakeSideCampaigns(200);
+  for (const livesop::bench::SideCampaign& c : made) {
+    campaigns.push_back({c.id, c.title, "", 0, 0});
   }
-
-  const std::string chat = MakeChat(messages, people, campaigns, 42);
+  // About 200,000 messages a year; more span proportionally more days.
+  const std::string chat = livesop::bench::MakeWhatsAppChat(
+      messages, people, made, std::max(1, messages / 550), 42);
   const connect::Connector* whatsapp = connect::FindConnector("whatsapp");
   connect::ReadOptions options;
   options.time_zone = "Asia/Jakarta";

@@ -27,7 +27,7 @@ logs_dir="${source_dir}/../shared/data/logs"
 
 all_fuzzers=(sop_loader_fuzz xes_reader_fuzz csv_reader_fuzz
   whatsapp_connector_fuzz email_connector_fuzz sheet_connector_fuzz
-  slack_connector_fuzz)
+  slack_connector_fuzz webhook_connector_fuzz)
 if [ "$#" -gt 0 ]; then
   fuzzers=("$@")
 else

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of side paths: `livesop import whatsapp` into a workspace
 # from `livesop init` with one campaign (a dry run, the import, the same
-# file again), the review queue (`livesop inbox review`, accept with a
-# remembered sender), and bad input.
+# file again, several files at once), the review queue (`livesop inbox
+# review`, accept with a remembered sender), inbound hooks (`livesop hook`,
+# `livesop import webhook`), and bad input.
 #
 #   tests/cli_side_test.sh BUILD/livesop SOURCE_DIR
 #
@@ -111,6 +112,61 @@ CHAT
 run_json import whatsapp "WhatsApp Chat with Launch Team 2.txt" "${side[@]}" --json
 expect_eq "the remembered sender is known" \
   "$(py '(d["events"], d["messages"][0]["person"])' <<<"${out}")" "(1, 'intan-permata')"
+
+# --- several files at once: every file is read first ------------------------------
+cat >"WhatsApp Chat with Launch Team 3.txt" <<CHAT
+${yesterday}, 13:00 - Intan Permata: key visual for CMP-0142 is final, artwork done
+CHAT
+printf 'Feb 10, 2026 09:15 - Dewi: approved\n' >unreadable.txt
+run import whatsapp "WhatsApp Chat with Launch Team 3.txt" unreadable.txt "${side[@]}"
+expect_eq "a file that cannot be read exit" "${code}" 1
+expect_contains "it names that file" "${out}" "unreadable.txt:1"
+run_json import whatsapp "WhatsApp Chat with Launch Team 3.txt" \
+  "WhatsApp Chat with Launch Team 2.txt" "${side[@]}" --json
+expect_eq "two files exit" "${code}" 0
+expect_eq "nothing of the first was imported before; the second was" \
+  "$(py '(d["messages_read"], d["events"], d["already_imported"], [(f["file"][-5:], f["events"]) for f in d["files"]])' <<<"${out}")" \
+  "(2, 1, 1, [('3.txt', 1), ('2.txt', 0)])"
+
+# --- inbound hooks -----------------------------------------------------------------
+run_json hook add asana --as intan-permata "${db[@]}" --json
+expect_eq "hook add exit" "${code}" 0
+expect_eq "hook add gives the path" "$(py 'd["path"]' <<<"${out}")" "/hooks/side/asana"
+secret="$(py 'd["secret"]' <<<"${out}")"
+expect_eq "the secret is a Standard Webhooks secret" "${secret:0:6}" "whsec_"
+run hook add asana --as intan-permata "${db[@]}"
+expect_eq "a name taken exit" "${code}" 1
+run hook add "Bad Name" --as intan-permata "${db[@]}"
+expect_eq "a malformed name exit" "${code}" 1
+expect_contains "it says how names look" "${out}" "a-z, 0-9 and '-'"
+run hook list "${db[@]}"
+expect_contains "the list names the hook" "${out}" "/hooks/side/asana"
+if [[ "${out}" == *"${secret}"* ]]; then
+  fail "hook list shows the secret"
+else
+  pass
+fi
+run hook revoke asana "${db[@]}"
+expect_eq "hook revoke exit" "${code}" 0
+run_json hook list "${db[@]}" --json
+expect_eq "the hook is revoked" \
+  "$(py '[h["revoked"] is not None for h in d["hooks"]]' <<<"${out}")" "[True]"
+run hook revoke jira "${db[@]}"
+expect_eq "revoking an unknown hook exit" "${code}" 1
+cat >delivery.json <<JSON
+{"conversation": "Campaign board", "messages": [
+  {"id": "c-1", "time": "$(date -u -d yesterday +%Y-%m-%dT14:00:00Z)",
+   "sender": "bayu.setiawan@lumina.example", "text": "CMP-0142 sudah tayang di IG"}]}
+JSON
+run_json import webhook delivery.json "${side[@]}" --json
+expect_eq "import webhook exit" "${code}" 0
+expect_eq "the tool's message is matched by email" \
+  "$(py '(d["events"], d["messages"][0]["person"], d["messages"][0]["activity"])' <<<"${out}")" \
+  "(1, 'bayu-setiawan', 'launched')"
+printf '[{"id": "c-2", "time": "2026-03-02 09:00", "sender": "x"}]' >bad-delivery.json
+run import webhook bad-delivery.json "${side[@]}"
+expect_eq "a time without offset exit" "${code}" 1
+expect_contains "it names the message and field" "${out}" 'message 1 (id "c-2"): field "time"'
 
 # --- bad input ---------------------------------------------------------------------
 printf 'Feb 10, 2026 09:15 - Dewi: approved\n' >bad.txt

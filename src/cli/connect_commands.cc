@@ -12,6 +12,7 @@
 #include "cli/exit_codes.h"
 #include "cli/workflow.h"
 #include "connect/connector.h"
+#include "connect/hook.h"
 #include "connect/import.h"
 #include "connect/match.h"
 #include "core/clock.h"
@@ -23,7 +24,7 @@ using Json = nlohmann::json;
 
 struct ConnectArgs {
   WorkflowArgs common;  // db, sop, json, as
-  std::string file;
+  std::vector<std::string> files;
   bool dry_run = false;
   std::string time_zone;
   std::string date_order = "auto";
@@ -39,6 +40,8 @@ struct ConnectArgs {
   std::string reason;
   bool remember = false;
   bool all = false;
+  // hook
+  std::string hook;
 };
 
 // The zone of the SOP's default calendar, for exports that state none.
@@ -55,18 +58,9 @@ std::string DefaultZone(const sop::Definition& sop) {
   return "UTC";
 }
 
-// connect.yaml: --connect, else beside the SOP's root file when there is
-// one; the defaults otherwise.
 Result<connect::MatchConfig> LoadConfig(const ConnectArgs& args,
                                         const sop::Definition& sop) {
-  std::string path = args.config;
-  if (path.empty() && !args.common.sop.empty()) {
-    const std::filesystem::path beside =
-        std::filesystem::path(args.common.sop).parent_path() / "connect.yaml";
-    if (std::filesystem::exists(beside)) path = beside.string();
-  }
-  if (path.empty()) return connect::MatchConfig{};
-  return connect::LoadMatchConfig(path, sop);
+  return LoadConnectConfig(args.config, args.common.sop, sop);
 }
 
 std::string Short(const std::string& hash) { return hash.substr(0, 12); }
@@ -96,6 +90,84 @@ Json MessageJson(const connect::ImportedMessage& m) {
   return out;
 }
 
+// Adds `file`'s report to the command's.
+void Merge(connect::ImportReport& into, connect::ImportReport&& file) {
+  into.messages_read += file.messages_read;
+  into.events += file.events;
+  into.review_queue += file.review_queue;
+  into.ignored += file.ignored;
+  into.already_imported += file.already_imported;
+  into.events_written += file.events_written;
+  for (connect::ImportedMessage& m : file.messages) {
+    into.messages.push_back(std::move(m));
+  }
+  for (const auto& [sender, count] : file.unknown_senders) {
+    into.unknown_senders[sender] += count;
+  }
+}
+
+Json CountsJson(const connect::ImportReport& report) {
+  return {{"messages_read", report.messages_read},
+          {"events", report.events},
+          {"review_queue", report.review_queue},
+          {"ignored", report.ignored},
+          {"already_imported", report.already_imported},
+          {"events_written", report.events_written}};
+}
+
+void PrintImport(const connect::ImportReport& report,
+                 const std::vector<connect::ImportReport>& files) {
+  for (const connect::ImportReport& file : files) {
+    std::cout << (report.dry_run ? "would import " : "imported ") << file.file
+              << ": " << file.messages_read << " messages read: " << file.events
+              << " into campaigns, " << file.review_queue << " to review, "
+              << file.ignored << " ignored";
+    if (file.already_imported > 0) {
+      std::cout << " (" << file.already_imported << " imported before)";
+    }
+    std::cout << "\n";
+  }
+  if (files.size() > 1) {
+    std::cout << "in all, " << files.size()
+              << " files: " << report.messages_read
+              << " messages read: " << report.events << " into campaigns, "
+              << report.review_queue << " to review, " << report.ignored
+              << " ignored\n";
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"TIME", "CAMPAIGN", "ACTIVITY", "PERSON", "STEP", "MESSAGE"}};
+  for (const connect::ImportedMessage& m : report.messages) {
+    if (m.outcome != "event") continue;
+    rows.push_back({TimeText(m.time_us), m.campaign, m.activity, m.person,
+                    m.step, Quote(m.text)});
+  }
+  if (rows.size() > 1) {
+    std::cout << "\ninto campaigns:\n";
+    PrintTable(rows, std::cout, "  ");
+  }
+  rows = {{"ID", "TIME", "WHY", "MESSAGE"}};
+  for (const connect::ImportedMessage& m : report.messages) {
+    if (m.outcome != "review") continue;
+    rows.push_back(
+        {Short(m.hash), TimeText(m.time_us), m.reason, Quote(m.text)});
+  }
+  if (rows.size() > 1) {
+    std::cout << "\nto review (livesop inbox review):\n";
+    PrintTable(rows, std::cout, "  ");
+  }
+  if (!report.unknown_senders.empty()) {
+    std::cout << "\nunknown senders (map them in connect.yaml, or accept "
+                 "their messages with --person and --remember):\n";
+    for (const auto& [sender, count] : report.unknown_senders) {
+      std::cout << "  " << sender << " (" << count
+                << (count == 1 ? " message)\n" : " messages)\n");
+    }
+  }
+}
+
+// Reads every file first, so that one that cannot be read imports nothing;
+// then imports each in its own transaction, one engine keeping the
+// campaigns it loaded from file to file.
 int RunImportSide(const std::string& source, const ConnectArgs& args) {
   const std::string command = "import " + source;
   const connect::Connector* connector = connect::FindConnector(source);
@@ -115,17 +187,21 @@ int RunImportSide(const std::string& source, const ConnectArgs& args) {
   read.date_order = args.date_order;
   read.conversation = args.conversation;
   read.settings = args.settings;
-  Result<connect::Export> exported =
-      connect::ReadExport(*connector, args.file, read);
-  if (!exported.ok()) {
-    const StatusCode code = exported.status().code();
-    if (code == StatusCode::kNotFound ||
-        code == StatusCode::kResourceExhausted) {
-      std::cerr << "livesop " << command << ": " << exported.status().message()
-                << "\n";
-      return kExitUsage;
+  std::vector<connect::Export> exports;
+  for (const std::string& file : args.files) {
+    Result<connect::Export> exported =
+        connect::ReadExport(*connector, file, read);
+    if (!exported.ok()) {
+      const StatusCode code = exported.status().code();
+      if (code == StatusCode::kNotFound ||
+          code == StatusCode::kResourceExhausted) {
+        std::cerr << "livesop " << command << ": "
+                  << exported.status().message() << "\n";
+        return kExitUsage;
+      }
+      return Fail(command, exported.status(), args.common.json);
     }
-    return Fail(command, exported.status(), args.common.json);
+    exports.push_back(*std::move(exported));
   }
   connect::ImportOptions options;
   options.actor = args.common.as;
@@ -133,72 +209,56 @@ int RunImportSide(const std::string& source, const ConnectArgs& args) {
   options.config = *config;
   options.now_us = SystemClock().NowMicros();
   options.settings = args.settings;
-  Result<connect::ImportReport> report = connect::ImportMessages(
-      *session.store, *session.engine, session.sop, *exported, options);
-  if (!report.ok()) return Fail(command, report.status(), args.common.json);
-
-  if (args.common.json) {
-    Json messages = Json::array();
-    Json events = Json::array();
-    for (const connect::ImportedMessage& m : report->messages) {
-      messages.push_back(MessageJson(m));
-      if (m.outcome == "event") events.push_back(MessageJson(m));
+  connect::ImportReport report;
+  report.source = source;
+  report.dry_run = args.dry_run;
+  std::vector<connect::ImportReport> files;
+  for (const connect::Export& exported : exports) {
+    Result<connect::ImportReport> imported = connect::ImportMessages(
+        *session.store, *session.engine, session.sop, exported, options);
+    if (!imported.ok()) {
+      Status status = imported.status();
+      if (!files.empty() && !args.dry_run) {
+        status =
+            Status(status.code(), exported.file + ": " + status.message() +
+                                      "; nothing of it was imported (the " +
+                                      std::to_string(files.size()) +
+                                      " files before it were)");
+      }
+      return Fail(command, status, args.common.json);
     }
-    std::cout << Json({{"ok", true},
-                       {"source", report->source},
-                       {"file", report->file},
-                       {"dry_run", report->dry_run},
-                       {"messages_read", report->messages_read},
-                       {"events", report->events},
-                       {"review_queue", report->review_queue},
-                       {"ignored", report->ignored},
-                       {"already_imported", report->already_imported},
-                       {"events_written", report->events_written},
-                       {"unknown_senders", report->unknown_senders},
-                       {"made", events},
-                       {"messages", messages}})
-                     .dump(2)
-              << "\n";
+    connect::ImportReport counts = *imported;
+    counts.messages.clear();
+    counts.unknown_senders.clear();
+    files.push_back(std::move(counts));
+    Merge(report, *std::move(imported));
+  }
+
+  if (!args.common.json) {
+    PrintImport(report, files);
     return kExitOk;
   }
-  std::cout << (report->dry_run ? "would import " : "imported ") << report->file
-            << ": " << report->messages_read
-            << " messages read: " << report->events << " into campaigns, "
-            << report->review_queue << " to review, " << report->ignored
-            << " ignored";
-  if (report->already_imported > 0) {
-    std::cout << " (" << report->already_imported << " imported before)";
+  Json messages = Json::array();
+  Json events = Json::array();
+  for (const connect::ImportedMessage& m : report.messages) {
+    messages.push_back(MessageJson(m));
+    if (m.outcome == "event") events.push_back(MessageJson(m));
   }
-  std::cout << "\n";
-  std::vector<std::vector<std::string>> rows = {
-      {"TIME", "CAMPAIGN", "ACTIVITY", "PERSON", "STEP", "MESSAGE"}};
-  for (const connect::ImportedMessage& m : report->messages) {
-    if (m.outcome != "event") continue;
-    rows.push_back({TimeText(m.time_us), m.campaign, m.activity, m.person,
-                    m.step, Quote(m.text)});
+  Json per_file = Json::array();
+  for (const connect::ImportReport& file : files) {
+    Json counts = CountsJson(file);
+    counts["file"] = file.file;
+    per_file.push_back(std::move(counts));
   }
-  if (rows.size() > 1) {
-    std::cout << "\ninto campaigns:\n";
-    PrintTable(rows, std::cout, "  ");
-  }
-  rows = {{"ID", "TIME", "WHY", "MESSAGE"}};
-  for (const connect::ImportedMessage& m : report->messages) {
-    if (m.outcome != "review") continue;
-    rows.push_back(
-        {Short(m.hash), TimeText(m.time_us), m.reason, Quote(m.text)});
-  }
-  if (rows.size() > 1) {
-    std::cout << "\nto review (livesop inbox review):\n";
-    PrintTable(rows, std::cout, "  ");
-  }
-  if (!report->unknown_senders.empty()) {
-    std::cout << "\nunknown senders (map them in connect.yaml, or accept "
-                 "their messages with --person and --remember):\n";
-    for (const auto& [sender, count] : report->unknown_senders) {
-      std::cout << "  " << sender << " (" << count
-                << (count == 1 ? " message)\n" : " messages)\n");
-    }
-  }
+  Json out = {{"ok", true}, {"source", report.source}};
+  if (files.size() == 1) out["file"] = files.front().file;
+  out["dry_run"] = report.dry_run;
+  out.update(CountsJson(report));
+  out["files"] = std::move(per_file);
+  out["unknown_senders"] = report.unknown_senders;
+  out["made"] = std::move(events);
+  out["messages"] = std::move(messages);
+  std::cout << out.dump(2) << "\n";
   return kExitOk;
 }
 
@@ -309,6 +369,99 @@ int RunReviewSettle(const ConnectArgs& args, bool accept) {
   return kExitOk;
 }
 
+// livesop hook add NAME --as P: the secret is shown here, once.
+int RunHookAdd(const ConnectArgs& args) {
+  const std::string command = "hook add";
+  Session session;
+  if (const int code = OpenSession(args.common, command, true, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<store::SideHook> hook =
+      connect::AddHook(*session.store, session.sop, args.hook, args.common.as,
+                       args.common.as, SystemClock().NowMicros());
+  if (!hook.ok()) return Fail(command, hook.status(), args.common.json);
+  const std::string path = "/hooks/side/" + hook->name;
+  if (args.common.json) {
+    std::cout << Json({{"ok", true},
+                       {"name", hook->name},
+                       {"path", path},
+                       {"secret", hook->secret},
+                       {"actor", hook->actor}})
+                     .dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << "hook " << hook->name << ": POST to `livesop serve` at " << path
+            << "\n  secret " << hook->secret
+            << "\n  (shown once: give it to the sending tool, which signs "
+               "each delivery with it as Standard Webhooks do; its imports "
+               "are recorded as by "
+            << hook->actor << ")\n";
+  return kExitOk;
+}
+
+int RunHookList(const ConnectArgs& args) {
+  const std::string command = "hook list";
+  Session session;
+  if (const int code = OpenSession(args.common, command, false, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<std::vector<store::SideHook>> hooks = session.store->SideHooks();
+  if (!hooks.ok()) return Fail(command, hooks.status(), args.common.json);
+  if (args.common.json) {
+    Json list = Json::array();
+    for (const store::SideHook& h : *hooks) {
+      list.push_back({{"name", h.name},
+                      {"path", "/hooks/side/" + h.name},
+                      {"actor", h.actor},
+                      {"created", TimeJson(h.created_us)},
+                      {"revoked", h.revoked_us == 0 ? Json(nullptr)
+                                                    : TimeJson(h.revoked_us)}});
+    }
+    std::cout << Json({{"ok", true}, {"hooks", list}}).dump(2) << "\n";
+    return kExitOk;
+  }
+  if (hooks->empty()) {
+    std::cout << "no hooks; `livesop hook add NAME --as PERSON` makes one\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "PATH", "IMPORTS BY", "CREATED", "REVOKED"}};
+  for (const store::SideHook& h : *hooks) {
+    rows.push_back({h.name, "/hooks/side/" + h.name, h.actor,
+                    TimeText(h.created_us),
+                    h.revoked_us == 0 ? "" : TimeText(h.revoked_us)});
+  }
+  PrintTable(rows, std::cout, "");
+  return kExitOk;
+}
+
+int RunHookRevoke(const ConnectArgs& args) {
+  const std::string command = "hook revoke";
+  Session session;
+  if (const int code = OpenSession(args.common, command, false, session);
+      code != kExitOk) {
+    return code;
+  }
+  Result<store::SideHook> hook =
+      session.store->RevokeSideHook(args.hook, SystemClock().NowMicros());
+  if (!hook.ok()) return Fail(command, hook.status(), args.common.json);
+  if (args.common.json) {
+    std::cout << Json({{"ok", true},
+                       {"name", hook->name},
+                       {"revoked", TimeJson(hook->revoked_us)}})
+                     .dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << "hook " << hook->name << " revoked at "
+            << TimeText(hook->revoked_us)
+            << ": deliveries to it are refused from now on\n";
+  return kExitOk;
+}
+
 void AddSessionOptions(CLI::App* command, ConnectArgs& a, bool with_as) {
   command->add_option("--db", a.common.db, "The store's URL")
       ->envname("LIVESOP_DB")
@@ -328,6 +481,19 @@ void AddSessionOptions(CLI::App* command, ConnectArgs& a, bool with_as) {
 
 }  // namespace
 
+Result<connect::MatchConfig> LoadConnectConfig(const std::string& path,
+                                               const std::string& sop_path,
+                                               const sop::Definition& sop) {
+  std::string file = path;
+  if (file.empty() && !sop_path.empty()) {
+    const std::filesystem::path beside =
+        std::filesystem::path(sop_path).parent_path() / "connect.yaml";
+    if (std::filesystem::exists(beside)) file = beside.string();
+  }
+  if (file.empty()) return connect::MatchConfig{};
+  return connect::LoadMatchConfig(file, sop);
+}
+
 std::function<int()> AddConnectCommands(CLI::App& app) {
   auto args = std::make_shared<ConnectArgs>();
   ConnectArgs& a = *args;
@@ -338,8 +504,12 @@ std::function<int()> AddConnectCommands(CLI::App& app) {
     CLI::App* sub = import->add_subcommand(
         name, "Import " + std::string(connector->Description()) +
                   ": each message into a campaign's history, the review "
-                  "queue, or ignored with a reason; one transaction");
-    sub->add_option("FILE", a.file, "The export")->required();
+                  "queue, or ignored with a reason; each file in one "
+                  "transaction");
+    sub->add_option("FILE", a.files,
+                    "The exports (several: each read first, then each "
+                    "imported in its own transaction)")
+        ->required();
     AddSessionOptions(sub, a, true);
     sub->add_flag("--dry-run", a.dry_run,
                   "Match and decide, write nothing: what the import would do");
@@ -400,7 +570,29 @@ std::function<int()> AddConnectCommands(CLI::App& app) {
   dismiss->add_flag("--remember", a.remember,
                     "Leave this sender's messages out of later imports");
 
+  CLI::App* hook = app.add_subcommand(
+      "hook",
+      "Inbound webhooks: other tools post side-path messages to `livesop "
+      "serve` at /hooks/side/NAME, signed as Standard Webhooks sign");
+  hook->require_subcommand(1);
+  CLI::App* hook_add =
+      hook->add_subcommand("add", "Make a hook and print its secret (once)");
+  hook_add->add_option("NAME", a.hook, "1-40 of a-z, 0-9 and '-'")->required();
+  AddSessionOptions(hook_add, a, true);
+  hook_add->get_option("--as")->description(
+      "The person the hook's imports are recorded by");
+  CLI::App* hook_list = hook->add_subcommand(
+      "list", "The hooks, revoked ones too (never their secrets)");
+  AddSessionOptions(hook_list, a, false);
+  CLI::App* hook_revoke = hook->add_subcommand(
+      "revoke", "Refuse every delivery to a hook from now on, for good");
+  hook_revoke->add_option("NAME", a.hook, "The hook")->required();
+  AddSessionOptions(hook_revoke, a, false);
+
   return [=]() -> int {
+    if (hook_add->parsed()) return RunHookAdd(*args);
+    if (hook_list->parsed()) return RunHookList(*args);
+    if (hook_revoke->parsed()) return RunHookRevoke(*args);
     for (const auto& [name, sub] : importers) {
       if (sub->parsed()) return RunImportSide(name, *args);
     }

@@ -255,11 +255,10 @@ int RunWebhookAdd(const NotifyArgs& args) {
   }
   endpoint.secret = args.secret;
   if (endpoint.secret.empty()) {
-    Result<std::string> secret = notify::NewWebhookSecret();
+    Result<std::string> secret = NewWebhookSecret();
     if (!secret.ok()) return Fail(command, secret.status(), args.json);
     endpoint.secret = *secret;
-  } else if (Status ok = notify::CheckWebhookSecret(endpoint.secret);
-             !ok.ok()) {
+  } else if (Status ok = CheckWebhookSecret(endpoint.secret); !ok.ok()) {
     return Fail(command, ok, args.json);
   }
   Result<std::string> id = notify::NewEndpointId();

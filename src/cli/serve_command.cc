@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "cli/connect_commands.h"
 #include "cli/exit_codes.h"
 #include "cli/store_commands.h"
 #include "cli/workflow.h"
@@ -18,6 +19,7 @@ namespace {
 struct ServeArgs {
   WorkflowArgs common;  // db, sop
   std::string listen = "127.0.0.1:8080";
+  std::string connect;  // connect.yaml for hook deliveries
 };
 
 struct ListenAddress {
@@ -66,6 +68,9 @@ int RunServe(const ServeArgs& args) {
       code != kExitOk) {
     return code;
   }
+  Result<connect::MatchConfig> config =
+      LoadConnectConfig(args.connect, args.common.sop, session.sop);
+  if (!config.ok()) return Fail(command, config.status(), false);
   const std::string sop_version = session.sop.sop.version;
   const std::string backend = session.store->Backend();
   // The server opens connections of its own, one per request thread.
@@ -77,6 +82,7 @@ int RunServe(const ServeArgs& args) {
   options.port = address->port;
   options.db_url = args.common.db;
   options.log = &std::cerr;
+  options.hooks.config = *std::move(config);
   Result<std::unique_ptr<server::Server>> server =
       server::Server::Create(std::move(session.sop), options);
   if (!server.ok()) {
@@ -92,7 +98,8 @@ int RunServe(const ServeArgs& args) {
   std::cout << "livesop serve: listening on " << (*server)->url()
             << " (SOP version " << sop_version << ", " << backend
             << " store); feeds at " << (*server)->url()
-            << "/ical/TOKEN.ics; Ctrl-C stops" << std::endl;
+            << "/ical/TOKEN.ics, hooks at " << (*server)->url()
+            << "/hooks/side/NAME; Ctrl-C stops" << std::endl;
   const Status served = (*server)->ServeUntilSignal();
   if (!served.ok()) return Fail(command, served, false);
   std::cout << "livesop serve: stopped" << std::endl;
@@ -105,14 +112,18 @@ std::function<int()> AddServeCommand(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* serve = app.add_subcommand(
       "serve",
-      "Serve the calendar feeds over HTTP (GET /ical/TOKEN.ics, GET "
-      "/healthz) until Ctrl-C or SIGTERM");
+      "Serve the calendar feeds and inbound hooks over HTTP (GET "
+      "/ical/TOKEN.ics, POST /hooks/side/NAME, GET /healthz) until Ctrl-C "
+      "or SIGTERM");
   AddDb(serve, args->common.db);
   serve
       ->add_option("--sop", args->common.sop,
                    "The root YAML file of the SOP the feeds are planned on; "
                    "default from LIVESOP_SOP, else the latest published")
       ->envname("LIVESOP_SOP");
+  serve->add_option("--connect", args->connect,
+                    "The matching settings hook deliveries are imported with "
+                    "(default: connect.yaml beside the SOP)");
   serve->add_option("--listen", args->listen,
                     "ADDRESS:PORT to listen on (default 127.0.0.1:8080, this "
                     "machine only; port 0 takes a free one and prints it)");

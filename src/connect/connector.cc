@@ -12,7 +12,8 @@ namespace livesop::connect {
 std::vector<const Connector*> Connectors() {
   std::vector<const Connector*> all = {
       &internal::EmailConnector(), &internal::SheetConnector(),
-      &internal::SlackConnector(), &internal::WhatsAppConnector()};
+      &internal::SlackConnector(), &internal::WebhookConnector(),
+      &internal::WhatsAppConnector()};
   std::sort(all.begin(), all.end(), [](const Connector* a, const Connector* b) {
     return a->Name() < b->Name();
   });

@@ -184,16 +184,11 @@ TrackerColumns TrackerColumnsOf(const std::vector<std::string>& settings) {
 // Each tracker row's last status the store knows, by the row's key.
 Result<std::unordered_map<std::string, std::string>> LastStatuses(
     store::Store& store, const std::string& conversation) {
-  store::SideMessageQuery query;
-  query.source = "sheet";
-  query.conversation = conversation;
-  LIVESOP_ASSIGN_OR_RETURN(std::vector<store::SideMessage> rows,
-                           store.SideMessages(query));
+  LIVESOP_ASSIGN_OR_RETURN(std::vector<store::TrackerRow> rows,
+                           store.TrackerRows(conversation));
   std::unordered_map<std::string, std::string> last;
-  for (const store::SideMessage& row : rows) {  // in time order
-    const Json detail = Json::parse(row.detail, nullptr, false);
-    if (!detail.is_object() || !detail.contains("row_key")) continue;
-    last[detail.value("row_key", "")] = detail.value("status", "");
+  for (store::TrackerRow& row : rows) {
+    last.emplace(std::move(row.row_key), std::move(row.status));
   }
   return last;
 }
@@ -247,6 +242,7 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
   Matcher matcher(sop, campaigns, options.config, rules, exported.members);
 
   std::vector<store::SideMessage> inserts;
+  std::vector<store::TrackerRow> tracker_rows;
   std::vector<engine::SideEntry> entries;
   // Which message each entry came from.
   std::vector<size_t> entry_message;
@@ -323,6 +319,11 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
       item.reason = "imported before";
       ++report.already_imported;
       continue;
+    }
+    if (!tracked.is_null() && !tracked.value("row_key", "").empty()) {
+      tracker_rows.push_back(
+          {message.conversation, tracked.value("row_key", ""),
+           tracked.value("status", ""), message.time_us, hashes[i]});
     }
     store::SideMessage record = RecordOf(message, hashes[i], options);
     record.campaign = match.campaign;
@@ -446,18 +447,24 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
   };
   int64_t written = 0;
   const engine::SideAppend append =
-      [&](const std::vector<store::AppendRequest>& requests,
+      [&](std::vector<store::AppendRequest> requests,
           const std::vector<engine::SideOutcome>& outcomes)
       -> Result<std::vector<store::AppendResult>> {
     settle(outcomes);
-    store::SidePathWrite write;
-    write.appends = requests;
-    write.inserts = inserts;
     written = 0;
     for (const store::AppendRequest& r : requests) {
       written += static_cast<int64_t>(r.events.size());
     }
-    return store.WriteSidePath(write);
+    // Lent to the write and taken back, as a lost race tries again.
+    store::SidePathWrite write;
+    write.appends = std::move(requests);
+    write.inserts = std::move(inserts);
+    write.tracker_rows = std::move(tracker_rows);
+    Result<std::vector<store::AppendResult>> result =
+        store.WriteSidePath(write);
+    inserts = std::move(write.inserts);
+    tracker_rows = std::move(write.tracker_rows);
+    return result;
   };
   LIVESOP_ASSIGN_OR_RETURN(
       std::vector<engine::SideOutcome> outcomes,

@@ -5,7 +5,9 @@
 
 #include <fstream>
 
+#include "connect/hook.h"
 #include "core/time.h"
+#include "core/webhook_signature.h"
 #include "engine/test_util.h"
 
 namespace livesop::connect {
@@ -308,6 +310,117 @@ TEST_F(ImportTest, AnImporterWhoIsNotAPersonIsRefused) {
   ASSERT_FALSE(report.ok());
   EXPECT_THAT(report.status().message(), HasSubstr("--as"));
   EXPECT_TRUE(store_->SideMessages({})->empty());
+}
+
+// Inbound hooks: a delivery signed with the hook's secret is imported as
+// the webhook connector reads it; anything else imports nothing.
+class HookTest : public ImportTest {
+ protected:
+  void SetUp() override {
+    ImportTest::SetUp();
+    Result<store::SideHook> hook = AddHook(*store_, ExampleSop(), "asana",
+                                           owner_, owner_, clock_.NowMicros());
+    ASSERT_TRUE(hook.ok()) << hook.status().ToString();
+    secret_ = hook->secret;
+  }
+
+  std::string Body() {
+    return R"({"conversation": "Campaign board", "messages": [
+      {"id": "c-1", "time": "2026-01-09T10:05:00+07:00",
+       "sender": ")" +
+           ExampleSop().FindPerson(approver_)->email +
+           R"(", "text": "Approved, go ahead",
+       "fields": {"campaign": "CMP-0142"}},
+      {"id": "c-2", "time": "2026-01-09T10:06:00+07:00",
+       "sender": "bot@tool.example", "text": "Task moved", "kind": "system"}
+    ]})";
+  }
+
+  HookDelivery Signed(const std::string& body, int64_t at_s) {
+    HookDelivery d;
+    d.name = "asana";
+    d.id = "msg_1";
+    d.timestamp = std::to_string(at_s);
+    d.signature = *SignWebhook(secret_, d.id, at_s, body);
+    d.body = body;
+    return d;
+  }
+
+  Result<ImportReport> Receive(const HookDelivery& delivery) {
+    return ReceiveHook(*store_, *engine_, ExampleSop(), delivery,
+                       clock_.NowMicros(), HookSettings{});
+  }
+
+  std::string secret_;
+};
+
+TEST_F(HookTest, ASignedDeliveryIsImportedOnceThroughTheEngine) {
+  const int64_t now_s = clock_.NowMicros() / 1'000'000;
+  Result<ImportReport> report = Receive(Signed(Body(), now_s));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->messages_read, 2);
+  EXPECT_EQ(report->events, 1);
+  EXPECT_EQ(report->ignored, 1);
+  const std::vector<store::Event> decided =
+      EventsOf("CMP-0142", "approval_decided");
+  ASSERT_FALSE(decided.empty());
+  EXPECT_EQ(decided.back().resource, approver_);
+  EXPECT_EQ(decided.back().source, "webhook");
+  EXPECT_EQ(decided.back().deviation, "informal_approval");
+  // The evidence says which hook and delivery it came by.
+  EXPECT_THAT(decided.back().payload,
+              HasSubstr("hook asana delivery msg_1 message 1"));
+
+  // The sender retries the delivery: nothing is imported twice.
+  const int64_t version = *store_->CampaignVersion("CMP-0142");
+  Result<ImportReport> again = Receive(Signed(Body(), now_s + 30));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->already_imported, 2);
+  EXPECT_EQ(*store_->CampaignVersion("CMP-0142"), version);
+}
+
+TEST_F(HookTest, UnsignedStaleWrongOrRevokedDeliveriesImportNothing) {
+  const int64_t now_s = clock_.NowMicros() / 1'000'000;
+  const auto code_of = [&](const HookDelivery& d) {
+    return Receive(d).status().code();
+  };
+  HookDelivery tampered = Signed(Body(), now_s);
+  tampered.body.replace(tampered.body.find("Approved"), 8, "Rejected");
+  EXPECT_EQ(code_of(tampered), StatusCode::kUnauthenticated);
+  HookDelivery unsigned_delivery = Signed(Body(), now_s);
+  unsigned_delivery.signature.clear();
+  EXPECT_EQ(code_of(unsigned_delivery), StatusCode::kUnauthenticated);
+  EXPECT_EQ(code_of(Signed(Body(), now_s - 600)), StatusCode::kUnauthenticated);
+  HookDelivery other = Signed(Body(), now_s);
+  other.name = "jira";
+  EXPECT_EQ(code_of(other), StatusCode::kNotFound);
+  // A bad body, signed: refused naming the message, nothing written.
+  Result<ImportReport> bad = Receive(Signed(
+      R"([{"id": "c-9", "time": "2026-01-09 10:00", "sender": "x"}])", now_s));
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("hook asana delivery msg_1 message 1"));
+  EXPECT_TRUE(store_->SideMessages({})->empty());
+
+  ASSERT_TRUE(store_->RevokeSideHook("asana", clock_.NowMicros()).ok());
+  Result<ImportReport> revoked = Receive(Signed(Body(), now_s));
+  EXPECT_EQ(revoked.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(revoked.status().message(), "no hook asana");
+  EXPECT_TRUE(store_->SideMessages({})->empty());
+}
+
+TEST_F(HookTest, AHookNeedsAPersonAndAFreeName) {
+  EXPECT_EQ(
+      AddHook(*store_, ExampleSop(), "jira", "nobody", "x", 1).status().code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(AddHook(*store_, ExampleSop(), "asana", owner_, owner_, 1)
+                .status()
+                .code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(AddHook(*store_, ExampleSop(), "Bad Name", owner_, owner_, 1)
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <filesystem>
 #include <fstream>
@@ -540,29 +539,11 @@ TEST(SheetInvalidTest, DamagedInputsNeverCrash) {
   }
 }
 
-// Writes `members` into a zip archive in memory, with libzip.
+// Writes `members` into a zip archive in memory.
 std::string Zip(const std::vector<internal::ZipMember>& members) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  zip_source_keep(buffer);
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
-  for (const internal::ZipMember& member : members) {
-    zip_source_t* source =
-        zip_source_buffer(archive, member.bytes.data(), member.bytes.size(), 0);
-    zip_file_add(archive, member.name.c_str(), source, ZIP_FL_OVERWRITE);
-  }
-  zip_close(archive);
-  std::string bytes;
-  zip_source_open(buffer);
-  zip_source_seek(buffer, 0, SEEK_END);
-  bytes.resize(static_cast<size_t>(zip_source_tell(buffer)));
-  zip_source_seek(buffer, 0, SEEK_SET);
-  zip_source_read(buffer, bytes.data(), bytes.size());
-  zip_source_close(buffer);
-  zip_source_free(buffer);
-  zip_error_fini(&error);
-  return bytes;
+  Result<std::string> bytes = internal::WriteZip(members);
+  EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+  return bytes.ok() ? *bytes : std::string();
 }
 
 // The workbook's parts, each cut short or with a byte changed, zipped

@@ -31,11 +31,6 @@ bool IsWorkStep(const sop::Step& step) {
   }
 }
 
-bool IsDecided(const sop::Step& step) {
-  return step.type == sop::StepType::kApproval ||
-         step.type == sop::StepType::kReview;
-}
-
 bool IsHex64(const std::string& text) {
   return text.size() == 64 &&
          std::all_of(text.begin(), text.end(),
@@ -245,12 +240,14 @@ Status Engine::HoldEarly(Context& context, int node, Verdict verdict,
 // Whether `person` is among the approvers `step` will ask of this campaign:
 // a role of its plan (an approval) or its role (a review).
 Status Engine::MayApprove(const Context& context, const sop::Step& step,
-                          const std::string& person) const {
+                          const std::string& person,
+                          const ApprovalInputs* facts) const {
   std::vector<std::string> roles;
   if (step.type == sop::StepType::kReview) {
     roles = {step.role};
   } else {
-    LIVESOP_ASSIGN_OR_RETURN(ApprovalPlan plan, PlanFor(context.state, step));
+    LIVESOP_ASSIGN_OR_RETURN(ApprovalPlan plan,
+                             PlanFor(context.state, step, facts));
     for (const ApproverGroup& group : plan.groups) {
       roles.insert(roles.end(), group.roles.begin(), group.roles.end());
     }

@@ -794,12 +794,15 @@ Status Engine::Activated(Context& context, const std::vector<int>& nodes) {
 }
 
 Result<ApprovalPlan> Engine::PlanFor(const CampaignState& state,
-                                     const sop::Step& step) const {
+                                     const sop::Step& step,
+                                     const ApprovalInputs* facts) const {
   LIVESOP_ASSIGN_OR_RETURN(
       ApprovalPlan plan,
-      PlanApproval(
-          Pinned(state), step,
-          ApprovalFacts(Pinned(state), state.campaign_type, *state.values)));
+      PlanApproval(Pinned(state), step,
+                   facts != nullptr
+                       ? *facts
+                       : ApprovalFacts(Pinned(state), state.campaign_type,
+                                       *state.values)));
   if (state.expedite.parallel_approvals) {
     for (ApproverGroup& group : plan.groups) {
       group.mode = sop::ApprovalMode::kParallel;

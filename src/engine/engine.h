@@ -637,10 +637,11 @@ struct SideOutcome {
   std::string refusal;  // why the engine did not record it
 };
 
-// Writes a side-path import: the appends, and whatever the caller keeps
-// beside them, in one transaction (store::Store::AppendAll when nothing).
+// Writes a side-path import: the appends (the callback's to keep), and
+// whatever the caller keeps beside them, in one transaction
+// (store::Store::AppendAll when nothing).
 using SideAppend = std::function<Result<std::vector<store::AppendResult>>(
-    const std::vector<store::AppendRequest>&, const std::vector<SideOutcome>&)>;
+    std::vector<store::AppendRequest>, const std::vector<SideOutcome>&)>;
 
 class Engine {
  public:
@@ -1075,9 +1076,11 @@ class Engine {
   // campaign's end when the process ended.
   Status FollowUp(Context& context, const FlowStep& moved);
   // The plan of approval `step` for the campaign (expedited: every group
-  // in parallel).
+  // in parallel). `facts`: the campaign's ApprovalFacts when the caller
+  // has them (they are worked out from its values otherwise).
   Result<ApprovalPlan> PlanFor(const CampaignState& state,
-                               const sop::Step& step) const;
+                               const sop::Step& step,
+                               const ApprovalInputs* facts = nullptr) const;
   Status ApplyHeld(Context& context, int node);
   std::string AwaitedRoleOf(const Context& context, int node,
                             const std::string& person) const;
@@ -1103,7 +1106,8 @@ class Engine {
   Status HoldEarly(Context& context, int node, Verdict verdict,
                    const std::string& comment);
   Status MayApprove(const Context& context, const sop::Step& step,
-                    const std::string& person) const;
+                    const std::string& person,
+                    const ApprovalInputs* facts = nullptr) const;
   Status CompleteAdHoc(Context& context, const AdHocStep& step);
   std::vector<std::string> OpenItems(const CampaignState& state,
                                      const sop::Step& step) const;

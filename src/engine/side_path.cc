@@ -3,21 +3,19 @@
 // informal-approval rules, other activities as side_activity events.
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/facts.h"
 #include "engine/internal/context.h"
 
 namespace livesop::engine {
 namespace {
 
 using Json = nlohmann::json;
-
-bool IsDecidedStep(const sop::Step& step) {
-  return step.type == sop::StepType::kApproval ||
-         step.type == sop::StepType::kReview;
-}
 
 }  // namespace
 
@@ -26,19 +24,25 @@ std::string Engine::NextDecisionOf(const Context& context,
   const sop::ProcessGraph& graph = *context.graph;
   for (int node : context.state.flow.active) {
     const sop::Step* step = graph.nodes[node].step;
-    if (step != nullptr && IsDecidedStep(*step) &&
+    if (step != nullptr && IsDecided(*step) &&
         !AwaitedRoleOf(context, node, person).empty()) {
       return step->id;
     }
   }
   if (graph.process == nullptr) return "";
+  // The campaign's facts once for all its approvals.
+  std::optional<ApprovalInputs> facts;
   for (const sop::Step& step : graph.process->steps) {
-    if (!IsDecidedStep(step) || context.state.finished.count(step.id) > 0) {
+    if (!IsDecided(step) || context.state.finished.count(step.id) > 0) {
       continue;
     }
     const int node = graph.Find(step.id);
     if (node >= 0 && context.state.flow.active.count(node) > 0) continue;
-    if (MayApprove(context, step, person).ok()) return step.id;
+    if (!facts.has_value()) {
+      facts = ApprovalFacts(Pinned(context.state), context.state.campaign_type,
+                            *context.state.values);
+    }
+    if (MayApprove(context, step, person, &*facts).ok()) return step.id;
   }
   return "";
 }
@@ -110,12 +114,18 @@ Result<std::vector<SideOutcome>> Engine::RecordSidePath(
     std::vector<Context> contexts;
     contexts.reserve(by_campaign.size());
     std::vector<store::AppendRequest> requests;
+    std::set<std::string> wrote;  // campaigns with events to append
     for (const auto& [campaign, indexes] : by_campaign) {
       Context& context = contexts.emplace_back();
       context.command = "record side path";
       context.now = clock_.NowMicros();
       context.state.campaign = campaign;
-      if (!campaign.empty()) {
+      // The cached state when there is one, as commands use it; a lost race
+      // reads every campaign from the store again.
+      auto cached = cache_.find(campaign);
+      if (attempt == 0 && cached != cache_.end()) {
+        context.state = cached->second;
+      } else if (!campaign.empty()) {
         LIVESOP_RETURN_IF_ERROR(ScanInto(context.state));
       }
       const int64_t loaded = context.state.version;
@@ -149,12 +159,15 @@ Result<std::vector<SideOutcome>> Engine::RecordSidePath(
       store::AppendRequest& request = requests.emplace_back();
       request.campaign = campaign;
       request.expected_version = loaded;
-      request.events = context.events;
+      request.events = std::move(context.events);
+      context.events.clear();
+      wrote.insert(campaign);
     }
     if (dry_run) return outcomes;
     if (!append && requests.empty()) return outcomes;
     Result<std::vector<store::AppendResult>> appended =
-        append ? append(requests, outcomes) : store_.AppendAll(requests);
+        append ? append(std::move(requests), outcomes)
+               : store_.AppendAll(requests);
     if (!appended.ok()) {
       if (appended.status().code() == StatusCode::kAborted && attempt < 3) {
         continue;
@@ -163,7 +176,7 @@ Result<std::vector<SideOutcome>> Engine::RecordSidePath(
     }
     size_t next = 0;
     for (Context& context : contexts) {
-      if (context.events.empty()) continue;
+      if (wrote.count(context.state.campaign) == 0) continue;
       if (next < appended->size()) {
         context.state.version = (*appended)[next++].version;
       }

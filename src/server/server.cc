@@ -34,6 +34,8 @@ constexpr const char* kRedactedFeedPath = "/ical/[token].ics";
 // store the bursts some of them send, and "private" keeps shared caches
 // from holding a calendar meant for one subscriber.
 constexpr const char* kFeedCacheControl = "private, max-age=300";
+// Hook names as the store allows them.
+constexpr const char* kHookRoute = R"(/hooks/side/([a-z0-9-]{1,40}))";
 
 std::string Sha256Hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -79,10 +81,16 @@ int HttpStatusOf(StatusCode code) {
   switch (code) {
     case StatusCode::kInvalidArgument:
       return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
     case StatusCode::kNotFound:
       return 404;
     case StatusCode::kFailedPrecondition:
+    case StatusCode::kAborted:
+    case StatusCode::kAlreadyExists:
       return 409;
+    case StatusCode::kResourceExhausted:
+      return 413;
     case StatusCode::kUnavailable:
       return 503;
     default:
@@ -166,6 +174,13 @@ class Server::Impl {
               [this](const httplib::Request& req, httplib::Response& res) {
                 ServeFeed(req, res);
               });
+    http_.Post(kHookRoute,
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 ServeHook(req, res);
+               });
+    // A body past the hooks' limit is refused before it is read whole.
+    http_.set_payload_max_length(static_cast<size_t>(options_.hooks.max_bytes) +
+                                 1);
     http_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_header("Cache-Control", "no-store");
       res.set_content(R"({"status":"ok"})", "application/json");
@@ -273,6 +288,51 @@ class Server::Impl {
       return;
     }
     res.set_content(feed->ics, "text/calendar; charset=utf-8");
+  }
+
+  // POST /hooks/side/NAME: the facade verifies and imports, this formats.
+  void ServeHook(const httplib::Request& req, httplib::Response& res) {
+    connect::HookDelivery delivery;
+    delivery.name = req.matches[1];
+    delivery.id = req.get_header_value("webhook-id");
+    delivery.timestamp = req.get_header_value("webhook-timestamp");
+    delivery.signature = req.get_header_value("webhook-signature");
+    delivery.body = req.body;
+    Result<connect::ImportReport> report = Receive(delivery);
+    if (!report.ok()) {
+      const int http_status = HttpStatusOf(report.status().code());
+      if (http_status < 500) {
+        SetJsonError(res, http_status, report.status().code(),
+                     report.status().message());
+        return;
+      }
+      Log("hook " + delivery.name + ": " + report.status().ToString());
+      SetJsonError(res, http_status, report.status().code(),
+                   "the delivery could not be imported; the server's log "
+                   "says why");
+      return;
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(Json({{"messages_read", report->messages_read},
+                          {"events", report->events},
+                          {"review_queue", report->review_queue},
+                          {"ignored", report->ignored},
+                          {"already_imported", report->already_imported},
+                          {"events_written", report->events_written}})
+                        .dump(),
+                    "application/json");
+  }
+
+  Result<connect::ImportReport> Receive(const connect::HookDelivery& delivery) {
+    LIVESOP_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
+                             stores_.Take());
+    Result<connect::ImportReport> report = [&] {
+      engine::Engine engine(*store, sop_, clock_);
+      return connect::ReceiveHook(*store, engine, sop_, delivery,
+                                  clock_.NowMicros(), options_.hooks);
+    }();
+    stores_.Give(std::move(store));
+    return report;
   }
 
   // The feed of `token`, on a store connection of the pool.

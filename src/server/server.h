@@ -10,6 +10,17 @@
 //                        Modified when If-None-Match names that ETag; 404
 //                        {"error": {"code": "not_found", "message"}} for a
 //                        token unknown, revoked or malformed alike.
+//   POST /hooks/side/NAME  a delivery to inbound hook NAME
+//                        (docs/side-paths/webhook.md): verified by its
+//                        Standard Webhooks headers and imported by
+//                        connect::ReceiveHook; 200 {"messages_read",
+//                        "events", "review_queue", "ignored",
+//                        "already_imported", "events_written"}; 401 for a
+//                        missing, stale or wrong signature, 400 naming the
+//                        message and field a body gets wrong, 404 for a
+//                        hook unknown or revoked alike, 409 when another
+//                        import of the same messages won (send it again),
+//                        413 for a body too big.
 //   GET /healthz         200 {"status": "ok"} while the server runs.
 // Anything else is a 404 with the same JSON error. Errors are JSON
 // {"error": {"code", "message"}}, the code being the status code's
@@ -24,6 +35,7 @@
 #include <ostream>
 #include <string>
 
+#include "connect/hook.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "engine/calendar_feeds.h"
@@ -49,6 +61,9 @@ struct ServerOptions {
   // The days each feed covers around the day of the request (default 30
   // back, 365 ahead).
   engine::FeedWindow feed_window;
+  // How deliveries to inbound hooks are matched and checked: the
+  // workspace's connect.yaml, the signature's tolerance, the largest body.
+  connect::HookSettings hooks;
   // Default null: the system clock. Not owned; must outlive the server.
   const Clock* clock = nullptr;
   // Default null: no log. One line per request: method, path (with any

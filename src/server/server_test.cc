@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connect/hook.h"
+#include "core/webhook_signature.h"
 #include "engine/calendar_feeds.h"
 #include "engine/test_util.h"
 
@@ -191,6 +193,72 @@ TEST_F(ServerTest, TheLogNeverHoldsATokenOrItsHash) {
   EXPECT_THAT(log, HasSubstr("GET /healthz 200"));
   EXPECT_THAT(log, Not(HasSubstr(feed_.token)));
   EXPECT_THAT(log, Not(HasSubstr(feed_.feed.token_hash)));
+}
+
+// POST /hooks/side/NAME: a delivery signed with the hook's secret.
+httplib::Result PostHook(httplib::Client& client, const std::string& name,
+                         const std::string& secret, const std::string& body,
+                         int64_t at_s) {
+  const std::string signature = *SignWebhook(secret, "msg_1", at_s, body);
+  const httplib::Headers headers = {{"webhook-id", "msg_1"},
+                                    {"webhook-timestamp", std::to_string(at_s)},
+                                    {"webhook-signature", signature}};
+  return client.Post("/hooks/side/" + name, headers, body, "application/json");
+}
+
+TEST_F(ServerTest, AHookImportsSignedDeliveriesAndRefusesTheRest) {
+  Result<store::SideHook> hook = connect::AddHook(
+      *store_, engine::ExampleSop(), "asana",
+      engine::ExampleSop().people.front().id, "test", clock_.NowMicros());
+  ASSERT_TRUE(hook.ok()) << hook.status().ToString();
+  const int64_t now_s = clock_.NowMicros() / 1'000'000;
+  const std::string body =
+      R"({"messages": [{"id": "t-1", "time": "2026-01-05T09:00:00+07:00",
+          "sender": "bot@tool.example", "text": "moved", "kind": "system"},
+         {"id": "t-2", "time": "2026-01-05T09:01:00+07:00",
+          "sender": "bot@tool.example", "text": "hello"}]})";
+  httplib::Result res = PostHook(*client_, "asana", hook->secret, body, now_s);
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200) << res->body;
+  const nlohmann::json counts = nlohmann::json::parse(res->body);
+  EXPECT_EQ(counts["messages_read"], 2);
+  EXPECT_EQ(counts["ignored"], 2);
+  EXPECT_EQ(store_->SideMessages({})->size(), 2u);
+
+  // Sent again: accepted, nothing new.
+  res = PostHook(*client_, "asana", hook->secret, body, now_s);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["already_imported"], 2);
+
+  const auto error_of = [](const httplib::Result& r) {
+    return nlohmann::json::parse(r->body)["error"];
+  };
+  res = PostHook(*client_, "asana", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                 body, now_s);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(error_of(res)["code"], "unauthenticated");
+  res = PostHook(*client_, "asana", hook->secret, body, now_s - 3600);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  res = PostHook(*client_, "jira", hook->secret, body, now_s);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(error_of(res)["code"], "not_found");
+  res = PostHook(*client_, "ASANA", hook->secret, body, now_s);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  res = PostHook(*client_, "asana", hook->secret, R"([{"id": "t-3"}])", now_s);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_THAT(error_of(res)["message"].get<std::string>(),
+              HasSubstr("message 1 (id \"t-3\"): no \"time\""));
+  EXPECT_EQ(store_->SideMessages({})->size(), 2u);
+  // A body over the limit is refused before it is read.
+  res = PostHook(*client_, "asana", hook->secret, std::string(5 << 20, ' '),
+                 now_s);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
 }
 
 TEST_F(ServerTest, SecondServerOnATakenPortIsRefused) {

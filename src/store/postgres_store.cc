@@ -300,6 +300,18 @@ CREATE TABLE side_rules (
   PRIMARY KEY (kind, key)
 );
 )sql"},
+    // Each tracker row's last status, and inbound webhooks
+    // (docs/side-paths.md); the rows come from the messages kept so far,
+    // the latest of each row winning.
+    {LIVESOP_SIDE_MIGRATION_11_TABLES R"sql(
+INSERT INTO side_tracker_rows (conversation, row_key, status, time_us, hash)
+SELECT DISTINCT ON (conversation, detail::jsonb ->> 'row_key')
+       conversation, detail::jsonb ->> 'row_key',
+       COALESCE(detail::jsonb ->> 'status', ''), time_us, hash
+FROM side_messages
+WHERE source = 'sheet' AND COALESCE(detail::jsonb ->> 'row_key', '') <> ''
+ORDER BY conversation, detail::jsonb ->> 'row_key', time_us DESC, hash DESC;
+)sql"},
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -521,6 +533,28 @@ class PostgresStore final : public Store, public RawStore, private SqlExecutor {
   Result<std::vector<SideRule>> SideRules() override {
     LIVESOP_RETURN_IF_ERROR(EnsureConnected());
     return internal::QuerySideRules(*this);
+  }
+  Result<std::vector<TrackerRow>> TrackerRows(
+      const std::string& conversation) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QueryTrackerRows(*this, conversation);
+  }
+  Status AddSideHook(const SideHook& hook) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::InsertSideHook(*this, hook);
+  }
+  Result<std::vector<SideHook>> SideHooks() override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QuerySideHooks(*this);
+  }
+  Result<SideHook> FindSideHook(const std::string& name) override {
+    LIVESOP_RETURN_IF_ERROR(EnsureConnected());
+    return internal::QuerySideHook(*this, name);
+  }
+  Result<SideHook> RevokeSideHook(const std::string& name,
+                                  int64_t now_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::UpdateSideHookRevoked(*this, name, now_us);
   }
   Status Scan(const EventFilter& filter,
               const std::function<Status(const Event&)>& visit) override;

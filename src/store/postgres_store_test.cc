@@ -650,7 +650,8 @@ TEST_F(PostgresStoreTest, OlderDatabaseGainsSopVersionsKeepingItsHistory) {
   sql.Run("DROP TABLE sop_versions");
   sql.Run(
       "DROP TABLE notify_preferences, notify_cursors, webhook_endpoints, "
-      "deliveries, template_versions, side_messages, side_rules");
+      "deliveries, template_versions, side_messages, side_rules, "
+      "side_tracker_rows, side_hooks");
   sql.Run("DROP TABLE calendar_feeds");
   sql.Run("DELETE FROM livesop_schema WHERE version >= 4");
   auto store = Open();
@@ -665,6 +666,38 @@ TEST_F(PostgresStoreTest, OlderDatabaseGainsSopVersionsKeepingItsHistory) {
   sop.bundle = "{}";
   EXPECT_TRUE(store->PublishSop(sop).ok());
   EXPECT_EQ(sql.Run("SELECT count(*) FROM sop_versions"), "1");
+}
+
+TEST_F(PostgresStoreTest, MigrationElevenFillsTrackerRowsFromTheMessages) {
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+  }
+  // Back to schema version 10, with tracker rows read before migration 11.
+  Sql sql(url_);
+  sql.Run("DROP TABLE side_tracker_rows, side_hooks");
+  sql.Run("DELETE FROM livesop_schema WHERE version >= 11");
+  const auto row = [&](const std::string& hash, int64_t time,
+                       const std::string& detail) {
+    sql.Run("INSERT INTO side_messages VALUES ('" + hash +
+            "', 'sheet', 'f.csv', 'f.csv:2', 'Tracker', '', '', " +
+            std::to_string(time) +
+            ", 0, 'UTC', 'x', 'ignored', 'unchanged', '', '', '', 0, '" +
+            detail + "', 0, 'dina', '', '', 0)");
+  };
+  row(std::string(64, '1'), 100, R"({"row_key":"CMP-1","status":"Brief"})");
+  row(std::string(64, '2'), 200, R"({"row_key":"CMP-1","status":"Approved"})");
+  row(std::string(64, '3'), 150, R"({"row_key":"CMP-2","status":"Brief"})");
+  row(std::string(64, '4'), 300, R"({"person":"x"})");
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion().value(), CurrentSchemaVersion());
+  Result<std::vector<TrackerRow>> rows = store->TrackerRows("Tracker");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].status, "Approved");
+  EXPECT_EQ((*rows)[0].time_us, 200);
+  EXPECT_EQ((*rows)[1].row_key, "CMP-2");
 }
 
 TEST_F(PostgresStoreTest, NewerSchemaOnFreshDatabaseCreatesNothing) {

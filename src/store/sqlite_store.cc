@@ -339,6 +339,20 @@ CREATE TABLE side_rules (
   PRIMARY KEY (kind, key)
 );
 )sql"},
+      // Each tracker row's last status, and inbound webhooks
+      // (docs/side-paths.md); the rows come from the messages kept so far,
+      // the latest of each row winning.
+      {LIVESOP_SIDE_MIGRATION_11_TABLES R"sql(
+INSERT INTO side_tracker_rows (conversation, row_key, status, time_us, hash)
+SELECT conversation, json_extract(detail, '$.row_key'),
+       COALESCE(json_extract(detail, '$.status'), ''), time_us, hash
+FROM side_messages
+WHERE source = 'sheet' AND json_valid(detail)
+  AND COALESCE(json_extract(detail, '$.row_key'), '') <> ''
+ORDER BY time_us, hash
+ON CONFLICT (conversation, row_key) DO UPDATE SET status = excluded.status,
+  time_us = excluded.time_us, hash = excluded.hash;
+)sql"},
   };
   return migrations;
 }
@@ -625,6 +639,25 @@ class SqliteStore final : public Store, public RawStore, private SqlExecutor {
   }
   Result<std::vector<SideRule>> SideRules() override {
     return internal::QuerySideRules(*this);
+  }
+  Result<std::vector<TrackerRow>> TrackerRows(
+      const std::string& conversation) override {
+    return internal::QueryTrackerRows(*this, conversation);
+  }
+  Status AddSideHook(const SideHook& hook) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::InsertSideHook(*this, hook);
+  }
+  Result<std::vector<SideHook>> SideHooks() override {
+    return internal::QuerySideHooks(*this);
+  }
+  Result<SideHook> FindSideHook(const std::string& name) override {
+    return internal::QuerySideHook(*this, name);
+  }
+  Result<SideHook> RevokeSideHook(const std::string& name,
+                                  int64_t now_us) override {
+    LIVESOP_RETURN_IF_ERROR(Writable());
+    return internal::UpdateSideHookRevoked(*this, name, now_us);
   }
 
   Result<std::vector<CampaignRecord>> Campaigns(

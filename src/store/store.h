@@ -349,6 +349,35 @@ struct SideRule {
   friend bool operator==(const SideRule&, const SideRule&) = default;
 };
 
+// A tracker row's last status the store knows (sheets whose status column
+// is followed, docs/side-paths/sheet.md): a row is known by its tracker
+// (the messages' conversation) and its key; the status of its latest
+// export wins.
+struct TrackerRow {
+  std::string conversation;
+  std::string row_key;
+  std::string status;
+  int64_t time_us = 0;  // the export's time
+  std::string hash;     // the message that read it
+
+  friend bool operator==(const TrackerRow&, const TrackerRow&) = default;
+};
+
+// An inbound webhook (docs/side-paths/webhook.md): another tool posts
+// messages to `livesop serve` at /hooks/side/NAME, signed with `secret` as
+// Standard Webhooks sign. Not an event: access plumbing, kept beside the
+// events and backed up with them.
+struct SideHook {
+  std::string name;    // 1-40 of a-z, 0-9 and '-': the URL's last part
+  std::string secret;  // "whsec_" and base64, as notify makes them
+  std::string actor;   // the person its imports are recorded by
+  std::string created_by;
+  int64_t created_us = 0;
+  int64_t revoked_us = 0;  // when it was revoked; 0: live
+
+  friend bool operator==(const SideHook&, const SideHook&) = default;
+};
+
 // One side-path write, all or nothing: the campaigns' events, the messages
 // read, the review decisions settled and the rules remembered.
 struct SidePathWrite {
@@ -361,6 +390,9 @@ struct SidePathWrite {
   std::vector<SideMessage> updates;
   // Rules, replacing the rule of the same kind and key.
   std::vector<SideRule> rules;
+  // Tracker rows read, each replacing the one of its tracker and key
+  // unless that one is from a later export.
+  std::vector<TrackerRow> tracker_rows;
 };
 
 // Which side messages a listing returns, by time then hash; empty fields
@@ -561,6 +593,22 @@ class Store {
   // NotFound for none, InvalidArgument when several match.
   virtual Result<SideMessage> SideMessageByHash(const std::string& prefix) = 0;
   virtual Result<std::vector<SideRule>> SideRules() = 0;
+  // Every row of tracker `conversation` with its last known status, by key.
+  virtual Result<std::vector<TrackerRow>> TrackerRows(
+      const std::string& conversation) = 0;
+
+  // Inbound webhooks. AddSideHook: AlreadyExists for a name taken (revoked
+  // ones too: a name, once its URL was handed out, is not given again);
+  // InvalidArgument for a malformed name, secret or actor.
+  virtual Status AddSideHook(const SideHook& hook) = 0;
+  // Every hook, revoked ones too, by name.
+  virtual Result<std::vector<SideHook>> SideHooks() = 0;
+  // NotFound for an unknown name (revoked ones are found).
+  virtual Result<SideHook> FindSideHook(const std::string& name) = 0;
+  // Revokes hook `name` at `now_us` for good and returns it as it is now;
+  // a hook revoked before keeps its first time. NotFound for none.
+  virtual Result<SideHook> RevokeSideHook(const std::string& name,
+                                          int64_t now_us) = 0;
 
   // The highest position written, 0 for an empty store.
   virtual Result<int64_t> LastPosition() = 0;

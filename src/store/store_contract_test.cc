@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -1029,6 +1030,87 @@ TEST_P(StoreContractTest, SidePathsKeepEachMessageOnceWithItsEvents) {
             StatusCode::kInvalidArgument);
 }
 
+TEST_P(StoreContractTest, KnownSideMessagesAnswersForAnyNumberOfHashes) {
+  SidePathWrite write;
+  std::vector<std::string> asked;
+  for (int i = 0; i < 600; ++i) {
+    const std::string hash = HashOf(campaign_ + std::to_string(i), 'a');
+    asked.push_back(hash);
+    if (i % 3 == 0) write.inserts.push_back(SideOf(hash, "ignored", i));
+  }
+  for (SideMessage& m : write.inserts) m.reason = "chat";
+  ASSERT_TRUE(store_->WriteSidePath(write).ok());
+  Result<std::vector<std::string>> known = store_->KnownSideMessages(asked);
+  ASSERT_TRUE(known.ok()) << known.status().ToString();
+  std::set<std::string> expected;
+  for (const SideMessage& m : write.inserts) expected.insert(m.hash);
+  EXPECT_EQ(std::set<std::string>(known->begin(), known->end()), expected);
+  EXPECT_TRUE(store_->KnownSideMessages({})->empty());
+}
+
+TEST_P(StoreContractTest, TrackerRowsKeepTheLatestExportsStatus) {
+  const std::string tracker = "tracker " + campaign_;
+  SidePathWrite first;
+  first.tracker_rows = {{tracker, "CMP-1", "Brief", 1000, HashOf("t1", '1')},
+                        {tracker, "CMP-2", "Brief", 1000, HashOf("t2", '1')}};
+  ASSERT_TRUE(store_->WriteSidePath(first).ok());
+  SidePathWrite later;
+  later.tracker_rows = {
+      {tracker, "CMP-1", "Approved", 2000, HashOf("t1", '2')}};
+  ASSERT_TRUE(store_->WriteSidePath(later).ok());
+  // An older export imported last changes nothing.
+  SidePathWrite older;
+  older.tracker_rows = {{tracker, "CMP-1", "Draft", 500, HashOf("t1", '3')}};
+  ASSERT_TRUE(store_->WriteSidePath(older).ok());
+  Result<std::vector<TrackerRow>> rows = store_->TrackerRows(tracker);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0], (TrackerRow{tracker, "CMP-1", "Approved", 2000,
+                                    HashOf("t1", '2')}));
+  EXPECT_EQ((*rows)[1].status, "Brief");
+  EXPECT_TRUE(store_->TrackerRows("another " + tracker)->empty());
+  SidePathWrite keyless;
+  keyless.tracker_rows = {{tracker, "", "Brief", 1, HashOf("t3", '1')}};
+  EXPECT_EQ(store_->WriteSidePath(keyless).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, SideHooksAreAddedFoundAndRevokedForGood) {
+  std::string name = "hook-" + campaign_.substr(2);
+  std::transform(name.begin(), name.end(), name.begin(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
+  });
+  name = name.substr(0, 40);
+  SideHook hook{
+      name, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "dina", "dina", 1000, 0};
+  ASSERT_TRUE(store_->AddSideHook(hook).ok());
+  EXPECT_EQ(store_->AddSideHook(hook).code(), StatusCode::kAlreadyExists);
+  Result<SideHook> found = store_->FindSideHook(name);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(*found, hook);
+  Result<std::vector<SideHook>> all = store_->SideHooks();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(std::find(all->begin(), all->end(), hook) != all->end());
+  Result<SideHook> revoked = store_->RevokeSideHook(name, 2000);
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_EQ(revoked->revoked_us, 2000);
+  EXPECT_EQ(store_->RevokeSideHook(name, 3000)->revoked_us, 2000);
+  // A revoked name is not given again.
+  EXPECT_EQ(store_->AddSideHook(hook).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->FindSideHook("no-" + name.substr(0, 30)).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(
+      store_->RevokeSideHook("no-" + name.substr(0, 30), 1).status().code(),
+      StatusCode::kNotFound);
+  SideHook bad = hook;
+  bad.name = "Has Spaces";
+  EXPECT_EQ(store_->AddSideHook(bad).code(), StatusCode::kInvalidArgument);
+  bad = hook;
+  bad.name = name.substr(0, 30) + "-x";
+  bad.secret = "plain";
+  EXPECT_EQ(store_->AddSideHook(bad).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_P(StoreContractTest, TemplateLibraryKeepsApprovesAndRetiresVersions) {
   const std::string tpl = "tpl-" + campaign_;
   const std::vector<TemplateVersionRecord> seed = {
@@ -1731,6 +1813,44 @@ TEST_F(SqliteFileTest, NewerSchemaIsRefusedAndNothingChanges) {
   EXPECT_THAT(store.status().message(), HasSubstr("schema version 99"));
   EXPECT_THAT(store.status().message(), HasSubstr("upgrade livesop"));
   EXPECT_EQ(Contents(path), before);
+}
+
+TEST_F(SqliteFileTest, MigrationElevenFillsTrackerRowsFromTheMessages) {
+  const fs::path path = dir_ / "tracker.db";
+  {
+    auto store = OpenStore(path.string());
+    ASSERT_TRUE(store.ok());
+  }
+  // Back to schema version 10, with tracker rows read before migration 11.
+  const auto row = [](char digit, int time, const std::string& detail) {
+    return "INSERT INTO side_messages VALUES ('" + std::string(64, digit) +
+           "', 'sheet', 'f.csv', 'f.csv:2', 'Tracker', '', '', " +
+           std::to_string(time) +
+           ", 0, 'UTC', 'x', 'ignored', 'unchanged', '', '', '', 0, '" +
+           detail + "', 0, 'dina', '', '', 0);";
+  };
+  const fs::path script = dir_ / "downgrade.sql";
+  std::ofstream(script)
+      << "DROP TABLE side_tracker_rows; DROP TABLE "
+         "side_hooks; PRAGMA user_version=10;\n"
+      << row('1', 100, R"({"row_key":"CMP-1","status":"Brief"})")
+      << row('2', 200, R"({"row_key":"CMP-1","status":"Approved"})")
+      << row('3', 150, R"({"row_key":"CMP-2","status":"Brief"})")
+      << row('4', 300, R"({"person":"x"})") << row('5', 50, "{") << "\n";
+  const std::string command =
+      "sqlite3 '" + path.string() + "' < '" + script.string() + "' 2>/dev/null";
+  if (std::system(command.c_str()) != 0) {
+    GTEST_SKIP() << "the sqlite3 shell is not installed";
+  }
+  auto store = OpenStore(path.string());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->SchemaVersion().value(), CurrentSchemaVersion());
+  Result<std::vector<TrackerRow>> rows = (*store)->TrackerRows("Tracker");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].status, "Approved");
+  EXPECT_EQ((*rows)[0].time_us, 200);
+  EXPECT_EQ((*rows)[1].row_key, "CMP-2");
 }
 
 TEST_F(SqliteFileTest, AnotherProgramsDatabaseIsRefused) {

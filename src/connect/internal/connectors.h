@@ -10,6 +10,7 @@ namespace livesop::connect::internal {
 const Connector& EmailConnector();     // email.cc
 const Connector& SheetConnector();     // sheet.cc
 const Connector& SlackConnector();     // slack.cc
+const Connector& WebhookConnector();   // webhook.cc
 const Connector& WhatsAppConnector();  // whatsapp.cc
 
 }  // namespace livesop::connect::internal

@@ -109,4 +109,50 @@ Result<std::vector<ZipMember>> ReadZip(std::string_view name,
   return members;
 }
 
+Result<std::string> WriteZip(const std::vector<ZipMember>& members) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
+  if (buffer == nullptr) {
+    const std::string text = ZipErrorText(&error);
+    zip_error_fini(&error);
+    return InternalError("writing a zip: " + text);
+  }
+  zip_source_keep(buffer);
+  const auto fail = [&](const std::string& text) {
+    zip_source_free(buffer);
+    zip_error_fini(&error);
+    return InternalError("writing a zip: " + text);
+  };
+  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
+  if (archive == nullptr) return fail(ZipErrorText(&error));
+  for (const ZipMember& member : members) {
+    zip_source_t* source =
+        zip_source_buffer(archive, member.bytes.data(), member.bytes.size(), 0);
+    if (source == nullptr ||
+        zip_file_add(archive, member.name.c_str(), source,
+                     ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8) < 0) {
+      if (source != nullptr) zip_source_free(source);
+      const std::string text = zip_strerror(archive);
+      zip_discard(archive);
+      return fail(member.name + ": " + text);
+    }
+  }
+  if (zip_close(archive) != 0) {
+    const std::string text = zip_strerror(archive);
+    zip_discard(archive);
+    return fail(text);
+  }
+  std::string bytes;
+  if (zip_source_open(buffer) != 0) return fail("cannot reopen the buffer");
+  zip_source_seek(buffer, 0, SEEK_END);
+  bytes.resize(static_cast<size_t>(zip_source_tell(buffer)));
+  zip_source_seek(buffer, 0, SEEK_SET);
+  zip_source_read(buffer, bytes.data(), bytes.size());
+  zip_source_close(buffer);
+  zip_source_free(buffer);
+  zip_error_fini(&error);
+  return bytes;
+}
+
 }  // namespace livesop::connect::internal

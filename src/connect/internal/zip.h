@@ -32,6 +32,11 @@ Result<std::vector<ZipMember>> ReadZip(std::string_view name,
                                        std::string_view bytes,
                                        int64_t max_bytes);
 
+// `members` written into a zip archive in memory, deflated (tests,
+// benchmarks and fuzz seeds make exports with it). Internal when libzip
+// fails.
+Result<std::string> WriteZip(const std::vector<ZipMember>& members);
+
 }  // namespace livesop::connect::internal
 
 #endif  // LIVESOP_CONNECT_INTERNAL_ZIP_H_

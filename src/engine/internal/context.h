@@ -15,6 +15,12 @@
 
 namespace livesop::engine {
 
+// Approvals and reviews: the steps someone decides on.
+inline bool IsDecided(const sop::Step& step) {
+  return step.type == sop::StepType::kApproval ||
+         step.type == sop::StepType::kReview;
+}
+
 struct Engine::Context {
   CampaignState state;
   std::vector<store::Event> events;

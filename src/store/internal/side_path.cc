@@ -27,8 +27,8 @@ constexpr const char* kUpsertRule =
     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
     "value = excluded.value, created_by = excluded.created_by, "
     "created_us = excluded.created_us";
-constexpr const char* kSelectOne =
-    "SELECT hash FROM side_messages WHERE hash = ?";
+constexpr const char* kSelectIn =
+    "SELECT hash FROM side_messages WHERE hash IN (";
 constexpr const char* kSelect =
     "SELECT " LIVESOP_SIDE_COLUMNS
     " FROM side_messages WHERE (? = '' OR outcome = ?) AND (? = '' OR "
@@ -42,6 +42,33 @@ constexpr const char* kSelectRules =
     "BY kind, key";
 
 #undef LIVESOP_SIDE_COLUMNS
+
+// A row of a later export is not replaced by one of an earlier export
+// imported after it.
+constexpr const char* kUpsertTrackerRow =
+    "INSERT INTO side_tracker_rows (conversation, row_key, status, time_us, "
+    "hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT (conversation, row_key) DO "
+    "UPDATE SET status = excluded.status, time_us = excluded.time_us, hash = "
+    "excluded.hash WHERE excluded.time_us >= side_tracker_rows.time_us";
+constexpr const char* kSelectTrackerRows =
+    "SELECT conversation, row_key, status, time_us, hash FROM "
+    "side_tracker_rows WHERE conversation = ? ORDER BY row_key";
+constexpr const char* kSelectAllTrackerRows =
+    "SELECT conversation, row_key, status, time_us, hash FROM "
+    "side_tracker_rows ORDER BY conversation, row_key";
+
+#define LIVESOP_HOOK_COLUMNS \
+  "name, secret, actor, created_by, created_us, revoked_us"
+constexpr const char* kInsertHook =
+    "INSERT INTO side_hooks (" LIVESOP_HOOK_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING name";
+constexpr const char* kSelectHooks =
+    "SELECT " LIVESOP_HOOK_COLUMNS " FROM side_hooks ORDER BY name";
+constexpr const char* kSelectHook =
+    "SELECT " LIVESOP_HOOK_COLUMNS " FROM side_hooks WHERE name = ?";
+constexpr const char* kRevokeHook =
+    "UPDATE side_hooks SET revoked_us = ? WHERE name = ? AND revoked_us = 0";
+#undef LIVESOP_HOOK_COLUMNS
 
 constexpr const char* kOutcomes[] = {"event", "review", "ignored"};
 constexpr const char* kRuleKinds[] = {"sender", "conversation",
@@ -153,6 +180,14 @@ Status ValidateSidePathWrite(const SidePathWrite& write) {
   for (const SideMessage& m : write.updates) {
     LIVESOP_RETURN_IF_ERROR(ValidateMessage(m));
   }
+  for (const TrackerRow& row : write.tracker_rows) {
+    if (row.conversation.empty() || row.row_key.empty() ||
+        (row.conversation + row.row_key + row.status + row.hash).find('\0') !=
+            std::string::npos) {
+      return InvalidArgumentError(
+          "a tracker row needs a tracker and a key, without NUL");
+    }
+  }
   for (const SideRule& rule : write.rules) {
     if (std::find(std::begin(kRuleKinds), std::end(kRuleKinds), rule.kind) ==
         std::end(kRuleKinds)) {
@@ -198,15 +233,33 @@ Status WriteSideRecords(SqlExecutor& sql, const SidePathWrite& write) {
         kUpsertRule,
         {rule.kind, rule.key, rule.value, rule.created_by, rule.created_us}));
   }
+  for (const TrackerRow& row : write.tracker_rows) {
+    LIVESOP_RETURN_IF_ERROR(sql.Execute(
+        kUpsertTrackerRow,
+        {row.conversation, row.row_key, row.status, row.time_us, row.hash}));
+  }
   return OkStatus();
 }
 
 Result<std::vector<std::string>> QueryKnownSideMessages(
     SqlExecutor& sql, const std::vector<std::string>& hashes) {
+  // kBatch hashes a query, the last batch padded with its last hash: one
+  // statement, built once, since executors cache statements by address.
+  constexpr size_t kBatch = 256;
+  static const std::string kQuery = [] {
+    std::string query = kSelectIn;
+    for (size_t i = 0; i < kBatch; ++i) query += i == 0 ? "?" : ", ?";
+    return query + ")";
+  }();
   std::vector<std::string> known;
-  for (const std::string& hash : hashes) {
+  for (size_t at = 0; at < hashes.size(); at += kBatch) {
+    SqlParams params;
+    params.reserve(kBatch);
+    for (size_t i = 0; i < kBatch; ++i) {
+      params.emplace_back(hashes[std::min(at + i, hashes.size() - 1)]);
+    }
     LIVESOP_RETURN_IF_ERROR(
-        sql.Query(kSelectOne, {hash}, [&](const SqlRow& row) {
+        sql.Query(kQuery.c_str(), params, [&](const SqlRow& row) {
           known.push_back(row.Text(0));
           return OkStatus();
         }));
@@ -268,6 +321,104 @@ Result<std::vector<SideRule>> QuerySideRules(SqlExecutor& sql) {
   return rules;
 }
 
+namespace {
+
+TrackerRow ReadTrackerRow(const SqlRow& row) {
+  return {row.Text(0), row.Text(1), row.Text(2), row.Int(3), row.Text(4)};
+}
+
+SideHook ReadHook(const SqlRow& row) {
+  return {row.Text(0), row.Text(1), row.Text(2),
+          row.Text(3), row.Int(4),  row.Int(5)};
+}
+
+bool IsHookName(const std::string& name) {
+  return !name.empty() && name.size() <= 40 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+         });
+}
+
+}  // namespace
+
+Result<std::vector<TrackerRow>> QueryTrackerRows(
+    SqlExecutor& sql, const std::string& conversation) {
+  std::vector<TrackerRow> rows;
+  LIVESOP_RETURN_IF_ERROR(
+      sql.Query(kSelectTrackerRows, {conversation}, [&](const SqlRow& row) {
+        rows.push_back(ReadTrackerRow(row));
+        return OkStatus();
+      }));
+  return rows;
+}
+
+Status InsertSideHook(SqlExecutor& sql, const SideHook& hook) {
+  if (!IsHookName(hook.name)) {
+    return InvalidArgumentError(
+        "\"" + hook.name +
+        "\" is not a hook name: use 1-40 of a-z, 0-9 and '-' (it is the "
+        "last part of the hook's URL)");
+  }
+  if (!hook.secret.starts_with("whsec_") || hook.secret.size() < 16 ||
+      hook.secret.find('\0') != std::string::npos) {
+    return InvalidArgumentError("hook " + hook.name +
+                                ": the secret must be \"whsec_\" and base64");
+  }
+  if (hook.actor.empty() ||
+      (hook.actor + hook.created_by).find('\0') != std::string::npos) {
+    return InvalidArgumentError("hook " + hook.name +
+                                " needs the person its imports are by");
+  }
+  bool inserted = false;
+  LIVESOP_RETURN_IF_ERROR(
+      sql.Query(kInsertHook,
+                {hook.name, hook.secret, hook.actor, hook.created_by,
+                 hook.created_us, hook.revoked_us},
+                [&](const SqlRow&) {
+                  inserted = true;
+                  return OkStatus();
+                }));
+  if (!inserted) {
+    return AlreadyExistsError("there is a hook named " + hook.name +
+                              " already; choose another name");
+  }
+  return OkStatus();
+}
+
+Result<std::vector<SideHook>> QuerySideHooks(SqlExecutor& sql) {
+  std::vector<SideHook> hooks;
+  LIVESOP_RETURN_IF_ERROR(sql.Query(kSelectHooks, {}, [&](const SqlRow& row) {
+    hooks.push_back(ReadHook(row));
+    return OkStatus();
+  }));
+  return hooks;
+}
+
+Result<SideHook> QuerySideHook(SqlExecutor& sql, const std::string& name) {
+  std::vector<SideHook> found;
+  LIVESOP_RETURN_IF_ERROR(
+      sql.Query(kSelectHook, {name}, [&](const SqlRow& row) {
+        found.push_back(ReadHook(row));
+        return OkStatus();
+      }));
+  if (found.empty()) {
+    return NotFoundError("no hook " + name +
+                         "; `livesop connect hook list` lists them");
+  }
+  return found.front();
+}
+
+Result<SideHook> UpdateSideHookRevoked(SqlExecutor& sql,
+                                       const std::string& name,
+                                       int64_t now_us) {
+  if (now_us <= 0) {
+    return InvalidArgumentError("revoking hook " + name +
+                                " needs a time after 1970");
+  }
+  LIVESOP_RETURN_IF_ERROR(sql.Execute(kRevokeHook, {now_us, name}));
+  return QuerySideHook(sql, name);
+}
+
 Status CopySideTables(SqlExecutor& from, SqlExecutor& to) {
   Status status =
       from.Query(kSelect, {"", "", "", "", "", "", int64_t{0}},
@@ -281,6 +432,16 @@ Status CopySideTables(SqlExecutor& from, SqlExecutor& to) {
     LIVESOP_RETURN_IF_ERROR(to.Execute(
         kUpsertRule,
         {rule.kind, rule.key, rule.value, rule.created_by, rule.created_us}));
+  }
+  LIVESOP_RETURN_IF_ERROR(
+      from.Query(kSelectAllTrackerRows, {}, [&](const SqlRow& row) -> Status {
+        const TrackerRow r = ReadTrackerRow(row);
+        return to.Execute(kUpsertTrackerRow, {r.conversation, r.row_key,
+                                              r.status, r.time_us, r.hash});
+      }));
+  LIVESOP_ASSIGN_OR_RETURN(std::vector<SideHook> hooks, QuerySideHooks(from));
+  for (const SideHook& hook : hooks) {
+    LIVESOP_RETURN_IF_ERROR(InsertSideHook(to, hook));
   }
   return OkStatus();
 }

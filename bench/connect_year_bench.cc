@@ -11,9 +11,13 @@
 // --help). Each run imports them all into a copy of the same store.
 //
 //   connect_year_bench [--runs R] [--scale F] [--sop FILE] [--dir DIR]
-//                      [--only SOURCE]
+//                      [--only SOURCE] [--work-percent P]
 //     --scale F multiplies every message count (default 1); --only imports
-//     one source's files alone (for profiling).
+//     one source's files alone (for profiling); --work-percent P makes P %
+//     of the chat and mail lines about work (briefs, approvals, changes,
+//     launches, questions and negations about them), the rest everyday
+//     chatter (default 25: about one message in six then carries an
+//     activity; 100 is the stress case, more than half).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -110,12 +114,17 @@ int main(int argc, char** argv) {
   std::string sop_path = "examples/marketing-ops/sop.yaml";
   fs::path dir = fs::temp_directory_path() / "livesop-connect-year-bench";
   std::string only;  // one source alone, for profiling
+  // The share of chat and mail lines about work; the rest is chatter.
+  int work_percent = 25;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--runs") == 0) runs = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--scale") == 0) scale = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--sop") == 0) sop_path = argv[i + 1];
     if (std::strcmp(argv[i], "--dir") == 0) dir = argv[i + 1];
     if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
+    if (std::strcmp(argv[i], "--work-percent") == 0) {
+      work_percent = std::atoi(argv[i + 1]);
+    }
   }
   livesop::sop::LoadResult loaded = livesop::sop::LoadDefinition(sop_path);
   if (loaded.diagnostics.has_errors())
@@ -141,16 +150,16 @@ int main(int argc, char** argv) {
               "",
               count,
               {}};
-    WriteFile(file.path,
-              bench::MakeWhatsAppChat(count, people, campaigns, 365, 100 + g));
+    WriteFile(file.path, bench::MakeWhatsAppChat(count, people, campaigns, 365,
+                                                 100 + g, work_percent));
     files.push_back(file);
   }
   {
     const int count = scaled(110'000);
     File file{
         "slack", dir / "exports" / "sinarmart-slack-export.zip", "", count, {}};
-    WriteFile(file.path,
-              bench::MakeSlackExport(count, 6, people, campaigns, 365, 7));
+    WriteFile(file.path, bench::MakeSlackExport(count, 6, people, campaigns,
+                                                365, 7, work_percent));
     files.push_back(file);
   }
   for (int month = 1; month <= 12; ++month) {
@@ -158,8 +167,8 @@ int main(int argc, char** argv) {
     char name[32];
     std::snprintf(name, sizeof name, "marketing-2026-%02d.mbox", month);
     File file{"email", dir / "exports" / name, "", count, {}};
-    WriteFile(file.path,
-              bench::MakeMbox(count, month, people, campaigns, 200 + month));
+    WriteFile(file.path, bench::MakeMbox(count, month, people, campaigns,
+                                         200 + month, work_percent));
     files.push_back(file);
   }
   for (int week = 0; week < 52; ++week) {

@@ -41,6 +41,22 @@ constexpr const char* kSaid[] = {
     "acc {C}",
 };
 
+// Everyday chatter, in English and Indonesian: no activity in any.
+constexpr const char* kChatter[] = {
+    "noted",
+    "thanks all",
+    "see you at the standup",
+    "file di drive ya",
+    "nanti saya cek",
+    "on my way",
+    "who has the latest deck?",
+    "meeting moved to 2pm",
+    "haha",
+    "sorry, in a call",
+    "makan siang di mana?",
+    "printer lantai 3 rusak lagi",
+};
+
 std::mt19937 Random(uint32_t seed) { return std::mt19937(seed); }
 
 size_t Pick(std::mt19937& random, size_t n) {
@@ -81,8 +97,13 @@ std::vector<SideCampaign> MakeSideCampaigns(int count) {
   return campaigns;
 }
 
-std::string SideLine(uint32_t pick, const SideCampaign& campaign) {
-  std::string text = kSaid[pick % std::size(kSaid)];
+std::string SideLine(uint32_t pick, const SideCampaign& campaign,
+                     int work_percent) {
+  // The low bits pick the kind of line, the rest the line.
+  if (static_cast<int>(pick % 100) >= work_percent) {
+    return kChatter[(pick / 100) % std::size(kChatter)];
+  }
+  std::string text = kSaid[(pick / 100) % std::size(kSaid)];
   for (const auto& [mark, value] :
        {std::pair<std::string_view, const std::string&>{"{C}", campaign.id},
         {"{T}", campaign.title}}) {
@@ -94,7 +115,7 @@ std::string SideLine(uint32_t pick, const SideCampaign& campaign) {
 
 std::string MakeWhatsAppChat(int count, const std::vector<SidePerson>& people,
                              const std::vector<SideCampaign>& campaigns,
-                             int days, uint32_t seed) {
+                             int days, uint32_t seed, int work_percent) {
   std::mt19937 random = Random(seed);
   std::string chat;
   chat.reserve(static_cast<size_t>(count) * 64);
@@ -110,7 +131,8 @@ std::string MakeWhatsAppChat(int count, const std::vector<SidePerson>& people,
     const SidePerson& who = people[Pick(random, people.size())];
     chat += who.phone.empty() ? who.name : who.phone;
     chat += ": ";
-    chat += SideLine(random(), campaigns[Pick(random, campaigns.size())]);
+    chat += SideLine(random(), campaigns[Pick(random, campaigns.size())],
+                     work_percent);
     chat += '\n';
   }
   return chat;
@@ -119,7 +141,7 @@ std::string MakeWhatsAppChat(int count, const std::vector<SidePerson>& people,
 std::string MakeSlackExport(int count, int channels,
                             const std::vector<SidePerson>& people,
                             const std::vector<SideCampaign>& campaigns,
-                            int days, uint32_t seed) {
+                            int days, uint32_t seed, int work_percent) {
   using Json = nlohmann::json;
   std::mt19937 random = Random(seed);
   std::vector<connect::internal::ZipMember> members;
@@ -165,7 +187,8 @@ std::string MakeSlackExport(int count, int channels,
             {"user", who.slack},
             {"ts", ts},
             {"text",
-             SideLine(random(), campaigns[Pick(random, campaigns.size())])}};
+             SideLine(random(), campaigns[Pick(random, campaigns.size())],
+                      work_percent)}};
         if (!roots.empty() && Pick(random, 10) < 3) {
           message["thread_ts"] = roots[Pick(random, roots.size())];
         } else {
@@ -196,8 +219,8 @@ std::string MakeSlackExport(int count, int channels,
 
 std::string MakeMbox(int count, int month,
                      const std::vector<SidePerson>& people,
-                     const std::vector<SideCampaign>& campaigns,
-                     uint32_t seed) {
+                     const std::vector<SideCampaign>& campaigns, uint32_t seed,
+                     int work_percent) {
   std::mt19937 random = Random(seed);
   std::tm first{};
   first.tm_year = 126;
@@ -226,7 +249,8 @@ std::string MakeMbox(int count, int month,
     mbox += "Message-ID: " + id + "\n";
     if (reply) mbox += "In-Reply-To: " + previous + "\n";
     mbox += "Content-Type: text/plain; charset=utf-8\n\n";
-    mbox += SideLine(random(), campaign) + "\n\nRegards,\n" + who.name + "\n\n";
+    mbox += SideLine(random(), campaign, work_percent) + "\n\nRegards,\n" +
+            who.name + "\n\n";
     previous = id;
   }
   return mbox;

@@ -25,9 +25,12 @@ struct SidePerson {
 // `count` campaigns with titles made of marketing words.
 std::vector<SideCampaign> MakeSideCampaigns(int count);
 
-// Something a team member writes: work about `campaign` (a brief sent, an
-// approval, a change request, a negation, a question) or chat.
-std::string SideLine(uint32_t pick, const SideCampaign& campaign);
+// Something a team member writes: with `work_percent` % chance a line
+// about work (a brief sent, an approval, a change request, a negation, a
+// question about `campaign`, and some chat among them), else everyday
+// chatter ("noted", "meeting moved to 2pm").
+std::string SideLine(uint32_t pick, const SideCampaign& campaign,
+                     int work_percent);
 
 // A WhatsApp chat of `count` lines among `people` about `campaigns`, as
 // Android's English export writes it (day/month/year, 24 hours), spread
@@ -35,20 +38,21 @@ std::string SideLine(uint32_t pick, const SideCampaign& campaign);
 // when they have one, else as their name.
 std::string MakeWhatsAppChat(int count, const std::vector<SidePerson>& people,
                              const std::vector<SideCampaign>& campaigns,
-                             int days, uint32_t seed);
+                             int days, uint32_t seed, int work_percent = 100);
 
 // A Slack workspace export (a zip) with `channels` channels and `count`
 // messages over `days` days of 2026: threads, ✅ reactions, edits.
 std::string MakeSlackExport(int count, int channels,
                             const std::vector<SidePerson>& people,
                             const std::vector<SideCampaign>& campaigns,
-                            int days, uint32_t seed);
+                            int days, uint32_t seed, int work_percent = 100);
 
 // An mbox of `count` messages in threads of about four, in `month` (1-12)
 // of 2026, subjects naming campaigns, replies by In-Reply-To.
 std::string MakeMbox(int count, int month,
                      const std::vector<SidePerson>& people,
-                     const std::vector<SideCampaign>& campaigns, uint32_t seed);
+                     const std::vector<SideCampaign>& campaigns, uint32_t seed,
+                     int work_percent = 100);
 
 // A tracker's CSV export in week `week` (0-51) of 2026: one row per campaign
 // started by then (campaign i starts in week i * 52 / campaigns.size()),

@@ -242,16 +242,28 @@ Status Engine::HoldEarly(Context& context, int node, Verdict verdict,
 Status Engine::MayApprove(const Context& context, const sop::Step& step,
                           const std::string& person,
                           const ApprovalInputs* facts) const {
-  std::vector<std::string> roles;
-  if (step.type == sop::StepType::kReview) {
-    roles = {step.role};
-  } else {
-    LIVESOP_ASSIGN_OR_RETURN(ApprovalPlan plan,
-                             PlanFor(context.state, step, facts));
-    for (const ApproverGroup& group : plan.groups) {
-      roles.insert(roles.end(), group.roles.begin(), group.roles.end());
-    }
+  std::vector<std::string> found;
+  const std::vector<std::string>* kept = nullptr;
+  if (context.decider_roles != nullptr) {
+    const auto it = context.decider_roles->find(step.id);
+    if (it != context.decider_roles->end()) kept = &it->second;
   }
+  if (kept == nullptr) {
+    if (step.type == sop::StepType::kReview) {
+      found = {step.role};
+    } else {
+      LIVESOP_ASSIGN_OR_RETURN(ApprovalPlan plan,
+                               PlanFor(context.state, step, facts));
+      for (const ApproverGroup& group : plan.groups) {
+        found.insert(found.end(), group.roles.begin(), group.roles.end());
+      }
+    }
+    kept = context.decider_roles != nullptr
+               ? &context.decider_roles->emplace(step.id, std::move(found))
+                      .first->second
+               : &found;
+  }
+  const std::vector<std::string>& roles = *kept;
   for (const std::string& role : roles) {
     if (Holds(person, role)) return OkStatus();
   }

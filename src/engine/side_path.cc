@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/engine.h"
@@ -38,11 +39,15 @@ std::string Engine::NextDecisionOf(const Context& context,
     }
     const int node = graph.Find(step.id);
     if (node >= 0 && context.state.flow.active.count(node) > 0) continue;
-    if (!facts.has_value()) {
+    const bool known = context.decider_roles != nullptr &&
+                       context.decider_roles->count(step.id) > 0;
+    if (!known && !facts.has_value()) {
       facts = ApprovalFacts(Pinned(context.state), context.state.campaign_type,
                             *context.state.values);
     }
-    if (MayApprove(context, step, person, &*facts).ok()) return step.id;
+    if (MayApprove(context, step, person, facts ? &*facts : nullptr).ok()) {
+      return step.id;
+    }
   }
   return "";
 }
@@ -113,10 +118,13 @@ Result<std::vector<SideOutcome>> Engine::RecordSidePath(
     std::vector<SideOutcome> outcomes(entries.size());
     std::vector<Context> contexts;
     contexts.reserve(by_campaign.size());
+    std::vector<std::unordered_map<std::string, std::vector<std::string>>>
+        deciders(by_campaign.size());
     std::vector<store::AppendRequest> requests;
     std::set<std::string> wrote;  // campaigns with events to append
     for (const auto& [campaign, indexes] : by_campaign) {
       Context& context = contexts.emplace_back();
+      context.decider_roles = &deciders[contexts.size() - 1];
       context.command = "record side path";
       context.now = clock_.NowMicros();
       context.state.campaign = campaign;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,6 +40,11 @@ struct Engine::Context {
   std::string resource;
   int64_t time_us = 0;
   std::string source;
+  // While set (side paths), MayApprove keeps the roles deciding each
+  // approval or review here, by step: a campaign's facts do not change
+  // while side entries are recorded on it.
+  std::unordered_map<std::string, std::vector<std::string>>* decider_roles =
+      nullptr;
 
   // Clears the marks above for its lifetime: what a departure leads to
   // (the next steps' tasks, approvers no longer asked) is ordinary work.

@@ -203,7 +203,17 @@ Status ValidateSidePathWrite(const SidePathWrite& write) {
 }
 
 Status WriteSideRecords(SqlExecutor& sql, const SidePathWrite& write) {
-  for (const SideMessage& m : write.inserts) {
+  // In the order of their hashes, the table's key: each insert then lands
+  // next to the last one in the key's index rather than on a random page.
+  std::vector<const SideMessage*> inserts;
+  inserts.reserve(write.inserts.size());
+  for (const SideMessage& m : write.inserts) inserts.push_back(&m);
+  std::sort(inserts.begin(), inserts.end(),
+            [](const SideMessage* a, const SideMessage* b) {
+              return a->hash < b->hash;
+            });
+  for (const SideMessage* insert : inserts) {
+    const SideMessage& m = *insert;
     bool inserted = false;
     LIVESOP_RETURN_IF_ERROR(
         sql.Query(kInsert, InsertParams(m), [&](const SqlRow&) {

@@ -166,8 +166,9 @@ void PrintImport(const connect::ImportReport& report,
 }
 
 // Reads every file first, so that one that cannot be read imports nothing;
-// then imports each in its own transaction, one engine keeping the
-// campaigns it loaded from file to file.
+// then imports each in its own transaction (connect::ImportAll: one engine
+// keeping the campaigns it loaded, the next file matched while one is
+// written).
 int RunImportSide(const std::string& source, const ConnectArgs& args) {
   const std::string command = "import " + source;
   const connect::Connector* connector = connect::FindConnector(source);
@@ -212,26 +213,26 @@ int RunImportSide(const std::string& source, const ConnectArgs& args) {
   connect::ImportReport report;
   report.source = source;
   report.dry_run = args.dry_run;
-  std::vector<connect::ImportReport> files;
-  for (const connect::Export& exported : exports) {
-    Result<connect::ImportReport> imported = connect::ImportMessages(
-        *session.store, *session.engine, session.sop, exported, options);
-    if (!imported.ok()) {
-      Status status = imported.status();
-      if (!files.empty() && !args.dry_run) {
-        status =
-            Status(status.code(), exported.file + ": " + status.message() +
-                                      "; nothing of it was imported (the " +
-                                      std::to_string(files.size()) +
-                                      " files before it were)");
-      }
-      return Fail(command, status, args.common.json);
+  connect::ImportAllResult imported = connect::ImportAll(
+      *session.store, *session.engine, session.sop, exports, options);
+  if (!imported.status.ok()) {
+    Status status = imported.status;
+    const size_t done = imported.reports.size();
+    if (done > 0 && !args.dry_run) {
+      status = Status(status.code(),
+                      exports[done].file + ": " + status.message() +
+                          "; nothing of it was imported (the " +
+                          std::to_string(done) + " files before it were)");
     }
-    connect::ImportReport counts = *imported;
+    return Fail(command, status, args.common.json);
+  }
+  std::vector<connect::ImportReport> files;
+  for (connect::ImportReport& file : imported.reports) {
+    connect::ImportReport counts = file;
     counts.messages.clear();
     counts.unknown_senders.clear();
     files.push_back(std::move(counts));
-    Merge(report, *std::move(imported));
+    Merge(report, std::move(file));
   }
 
   if (!args.common.json) {
@@ -290,7 +291,7 @@ int RunReviewList(const ConnectArgs& args) {
     for (const store::SideMessage& m : *messages) {
       list.push_back({{"id", m.hash},
                       {"source", m.source},
-                      {"where", m.location},
+                      {"where", connect::WhereKept(m)},
                       {"conversation", m.conversation},
                       {"time", TimeJson(m.time_us)},
                       {"sender", m.sender},

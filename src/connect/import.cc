@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -59,7 +60,9 @@ store::SideMessage RecordOf(const Message& message, const std::string& hash,
   record.hash = hash;
   record.source = message.source;
   record.file = message.file;
-  record.location = WhereRead(message);
+  // Where in the file, as WhereRead appends it to the file's name
+  // (":42", " general/2026-03-02.json"): the name is kept once, in `file`.
+  record.location = WhereRead(message).substr(message.file.size());
   record.conversation = message.conversation;
   record.sender = message.sender;
   record.sender_name = message.sender_name;
@@ -92,13 +95,24 @@ Json EvidenceOf(const Message& message, const Match& match,
   return evidence;
 }
 
+// What matching found, kept with the message: only what it found (most
+// messages read are chatter, and every byte is kept for each of them).
 Json DetailOf(const Match& match) {
-  Json detail = {{"campaign_basis", match.campaign_basis},
-                 {"campaign_confidence", match.campaign_confidence},
-                 {"person_basis", match.person_basis},
-                 {"person_confidence", match.person_confidence},
-                 {"activity_confidence", match.activity.confidence},
-                 {"phrase", match.activity.phrase}};
+  Json detail = Json::object();
+  if (!match.campaign_basis.empty()) {
+    detail["campaign_basis"] = match.campaign_basis;
+    detail["campaign_confidence"] = match.campaign_confidence;
+  }
+  if (!match.person_basis.empty()) {
+    detail["person_basis"] = match.person_basis;
+    detail["person_confidence"] = match.person_confidence;
+  }
+  if (match.activity.confidence > 0) {
+    detail["activity_confidence"] = match.activity.confidence;
+  }
+  if (!match.activity.phrase.empty()) {
+    detail["phrase"] = match.activity.phrase;
+  }
   if (!match.other_campaigns.empty()) {
     detail["other_campaigns"] = match.other_campaigns;
   }
@@ -195,10 +209,123 @@ Result<std::unordered_map<std::string, std::string>> LastStatuses(
 
 }  // namespace
 
-Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
-                                    const sop::Definition& sop,
-                                    const Export& exported,
-                                    const ImportOptions& options) {
+std::string WhereKept(const store::SideMessage& message) {
+  // Imports before the file's name was kept once wrote it into the
+  // location too.
+  if (message.location.starts_with(message.file)) return message.location;
+  return message.file + message.location;
+}
+
+namespace {
+
+// What an import works out without the store, so that the next file of a
+// command can be matched while this one is written: each message's
+// evidence hash, its match, and the people its reactions' senders are.
+struct Matched {
+  std::vector<std::string> hashes;
+  std::vector<Match> matches;
+  // By message, reaction and sender: the person, or empty.
+  std::vector<std::vector<std::vector<std::string>>> reactors;
+  // What the store keeps of each message, as far as its match tells.
+  std::vector<store::SideMessage> records;
+};
+
+// The match's part of the kept message.
+void FillRecord(const Match& match, store::SideMessage& record) {
+  record.campaign = match.campaign;
+  record.person = match.person;
+  record.activity = match.activity.activity == Activity::kNone
+                        ? ""
+                        : std::string(ActivityName(match.activity.activity));
+  record.confidence_per_mille = PerMille(match.Confidence());
+  record.detail = DetailOf(match).dump();
+}
+
+// The campaigns and remembered rules matching reads, from the store once
+// for every file of a command.
+struct MatchInputs {
+  std::vector<KnownCampaign> campaigns;
+  std::vector<Rule> rules;
+};
+
+Result<MatchInputs> ReadMatchInputs(store::Store& store) {
+  MatchInputs inputs;
+  LIVESOP_ASSIGN_OR_RETURN(std::vector<store::CampaignRecord> records,
+                           store.Campaigns({}));
+  inputs.campaigns.reserve(records.size());
+  for (const store::CampaignRecord& r : records) {
+    inputs.campaigns.push_back(
+        {r.campaign, r.title, r.campaign_type, r.first_event_us, r.closed_us});
+  }
+  LIVESOP_ASSIGN_OR_RETURN(std::vector<store::SideRule> stored_rules,
+                           store.SideRules());
+  for (const store::SideRule& r : stored_rules) {
+    inputs.rules.push_back({r.kind, r.key, r.value});
+  }
+  return inputs;
+}
+
+// A tracker row as matching reads it: its status as the text, its campaign
+// and person cells as fields.
+Message TrackerRowMessage(const Message& message,
+                          const TrackerColumns& columns) {
+  const auto cell = [&](const std::string& column) {
+    auto it = message.fields.find(column);
+    return it == message.fields.end() ? std::string() : it->second;
+  };
+  Message row = message;
+  row.text = cell(columns.status);
+  row.fields = {{"campaign", cell(columns.campaign)},
+                {"person", cell(columns.person)}};
+  return row;
+}
+
+Matched MatchExport(const sop::Definition& sop, const MatchInputs& inputs,
+                    const Export& exported, const ImportOptions& options) {
+  Matched out;
+  // Evidence hashes, two identical messages in one export told apart.
+  out.hashes.reserve(exported.messages.size());
+  std::unordered_map<std::string, int> seen;
+  for (const Message& message : exported.messages) {
+    std::string first = EvidenceHash(message, 0);
+    const int occurrence = seen[first]++;
+    out.hashes.push_back(occurrence == 0 ? std::move(first)
+                                         : EvidenceHash(message, occurrence));
+  }
+  Matcher matcher(sop, inputs.campaigns, options.config, inputs.rules,
+                  exported.members);
+  const bool tracker = exported.source == "sheet";
+  const TrackerColumns columns = TrackerColumnsOf(options.settings);
+  out.matches.reserve(exported.messages.size());
+  out.records.reserve(exported.messages.size());
+  out.reactors.resize(exported.messages.size());
+  for (size_t i = 0; i < exported.messages.size(); ++i) {
+    const Message& message = exported.messages[i];
+    out.matches.push_back(
+        tracker && message.kind == MessageKind::kText
+            ? matcher.MatchMessage(TrackerRowMessage(message, columns))
+            : matcher.MatchMessage(message));
+    store::SideMessage& record =
+        out.records.emplace_back(RecordOf(message, out.hashes[i], options));
+    FillRecord(out.matches.back(), record);
+    for (const Reaction& reaction : message.reactions) {
+      std::vector<std::string>& people = out.reactors[i].emplace_back();
+      for (const std::string& sender : reaction.senders) {
+        double sure = 0;
+        std::string basis;
+        people.push_back(matcher.PersonOf(sender, "", &sure, &basis));
+      }
+    }
+  }
+  return out;
+}
+
+// Records `exported`, matched already, in the store through `engine`.
+Result<ImportReport> RecordMatched(store::Store& store, engine::Engine& engine,
+                                   const sop::Definition& sop,
+                                   const Export& exported,
+                                   const ImportOptions& options,
+                                   Matched matched) {
   if (sop.FindPerson(options.actor) == nullptr) {
     return InvalidArgumentError(
         "\"" + options.actor +
@@ -209,37 +336,11 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
   report.file = exported.file;
   report.dry_run = options.dry_run;
   report.messages_read = static_cast<int64_t>(exported.messages.size());
-
-  // Evidence hashes, two identical messages in one export told apart.
-  std::vector<std::string> hashes;
-  hashes.reserve(exported.messages.size());
-  std::unordered_map<std::string, int> seen;
-  for (const Message& message : exported.messages) {
-    std::string first = EvidenceHash(message, 0);
-    const int occurrence = seen[first]++;
-    hashes.push_back(occurrence == 0 ? std::move(first)
-                                     : EvidenceHash(message, occurrence));
-  }
+  const std::vector<std::string>& hashes = matched.hashes;
   LIVESOP_ASSIGN_OR_RETURN(std::vector<std::string> known_list,
                            store.KnownSideMessages(hashes));
   const std::unordered_set<std::string> known(known_list.begin(),
                                               known_list.end());
-
-  LIVESOP_ASSIGN_OR_RETURN(std::vector<store::CampaignRecord> records,
-                           store.Campaigns({}));
-  std::vector<KnownCampaign> campaigns;
-  campaigns.reserve(records.size());
-  for (const store::CampaignRecord& r : records) {
-    campaigns.push_back(
-        {r.campaign, r.title, r.campaign_type, r.first_event_us, r.closed_us});
-  }
-  LIVESOP_ASSIGN_OR_RETURN(std::vector<store::SideRule> stored_rules,
-                           store.SideRules());
-  std::vector<Rule> rules;
-  for (const store::SideRule& r : stored_rules) {
-    rules.push_back({r.kind, r.key, r.value});
-  }
-  Matcher matcher(sop, campaigns, options.config, rules, exported.members);
 
   std::vector<store::SideMessage> inserts;
   std::vector<store::TrackerRow> tracker_rows;
@@ -281,13 +382,7 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
           previous != last.end() && previous->second == status;
       if (!key.empty()) last[key] = status;
       tracked = {{"row_key", key}, {"status", status}};
-      // Matching reads the row's status as its text, its campaign and
-      // person cells as fields.
-      Message row = message;
-      row.text = status;
-      row.fields = {{"campaign", cell(columns.campaign)},
-                    {"person", cell(columns.person)}};
-      match = matcher.MatchMessage(row);
+      match = matched.matches[i];
       if (key.empty()) {
         match.activity = {Activity::kNone, 0, columns.key + " is empty",
                           "no key"};
@@ -297,7 +392,7 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
         match.activity = {Activity::kStatusChanged, 1.0, status, ""};
       }
     } else {
-      match = matcher.MatchMessage(message);
+      match = matched.matches[i];
     }
     ImportedMessage& item = report.messages[i];
     item.hash = hashes[i];
@@ -325,28 +420,26 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
           {message.conversation, tracked.value("row_key", ""),
            tracked.value("status", ""), message.time_us, hashes[i]});
     }
-    store::SideMessage record = RecordOf(message, hashes[i], options);
-    record.campaign = match.campaign;
-    record.person = match.person;
-    record.activity = match.activity.activity == Activity::kNone
-                          ? ""
-                          : std::string(ActivityName(match.activity.activity));
-    record.confidence_per_mille = PerMille(match.Confidence());
-    Json detail = DetailOf(match);
-    if (!tracked.is_null()) detail.update(tracked);
-    record.detail = detail.dump();
+    // Made while matching; a tracker row's again, with its key and status
+    // and what its status change makes of the match.
+    store::SideMessage record = std::move(matched.records[i]);
+    if (!tracked.is_null()) {
+      FillRecord(match, record);
+      Json detail = DetailOf(match);
+      detail.update(tracked);
+      record.detail = detail.dump();
+    }
 
     // Reactions (a ✅ on a request): each approving person's own decision.
     std::vector<engine::SideEntry> reactions;
     if (message.kind == MessageKind::kText && !match.campaign.empty() &&
         match.other_campaigns.empty()) {
-      for (const Reaction& reaction : message.reactions) {
+      for (size_t r = 0; r < message.reactions.size(); ++r) {
+        const Reaction& reaction = message.reactions[r];
         if (ReactionActivity(reaction.name) != Activity::kApproval) continue;
-        for (const std::string& sender : reaction.senders) {
-          double sure = 0;
-          std::string basis;
-          const std::string person =
-              matcher.PersonOf(sender, "", &sure, &basis);
+        for (size_t k = 0; k < reaction.senders.size(); ++k) {
+          const std::string& sender = reaction.senders[k];
+          const std::string& person = matched.reactors[i][r][k];
           if (person.empty()) {
             ++report.unknown_senders[sender];
             continue;
@@ -479,6 +572,48 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
   return report;
 }
 
+}  // namespace
+
+Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
+                                    const sop::Definition& sop,
+                                    const Export& exported,
+                                    const ImportOptions& options) {
+  LIVESOP_ASSIGN_OR_RETURN(const MatchInputs inputs, ReadMatchInputs(store));
+  return RecordMatched(store, engine, sop, exported, options,
+                       MatchExport(sop, inputs, exported, options));
+}
+
+ImportAllResult ImportAll(store::Store& store, engine::Engine& engine,
+                          const sop::Definition& sop,
+                          const std::vector<Export>& exports,
+                          const ImportOptions& options) {
+  ImportAllResult result;
+  if (exports.empty()) return result;
+  Result<MatchInputs> inputs = ReadMatchInputs(store);
+  if (!inputs.ok()) {
+    result.status = inputs.status();
+    return result;
+  }
+  const auto match = [&](size_t i) {
+    return std::async(std::launch::async, [&, i] {
+      return MatchExport(sop, *inputs, exports[i], options);
+    });
+  };
+  std::future<Matched> next = match(0);
+  for (size_t i = 0; i < exports.size(); ++i) {
+    Matched matched = next.get();
+    if (i + 1 < exports.size()) next = match(i + 1);
+    Result<ImportReport> report = RecordMatched(store, engine, sop, exports[i],
+                                                options, std::move(matched));
+    if (!report.ok()) {
+      result.status = report.status();
+      return result;  // `next`, still matching, is waited for first
+    }
+    result.reports.push_back(*std::move(report));
+  }
+  return result;
+}
+
 Result<store::SideMessage> SettleReview(
     store::Store& store, engine::Engine& engine, const sop::Definition& sop,
     const std::string& hash, const ReviewDecision& decision, int64_t now_us) {
@@ -548,7 +683,7 @@ Result<store::SideMessage> SettleReview(
   entry.occurred_us = message.time_us;
   entry.text = message.text;
   entry.evidence = {{"hash", message.hash},
-                    {"where", message.location},
+                    {"where", WhereKept(message)},
                     {"sender", message.sender},
                     {"conversation", message.conversation},
                     {"zone", message.zone},

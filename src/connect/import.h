@@ -80,6 +80,27 @@ Result<ImportReport> ImportMessages(store::Store& store, engine::Engine& engine,
                                     const Export& exported,
                                     const ImportOptions& options);
 
+// Where a message kept by the store was read, for people: its file and
+// the place in it ("chat.txt:42").
+std::string WhereKept(const store::SideMessage& message);
+
+// What ImportAll did: the reports of the files imported, in order, and
+// OK, or the error of the file that failed (the files before it stay
+// imported; nothing of the failing one is).
+struct ImportAllResult {
+  std::vector<ImportReport> reports;
+  Status status;
+};
+
+// Imports `exports` (of one source) in order, each as ImportMessages does
+// in its own transaction, with one engine; while one file is written, the
+// next is matched on another thread (matching reads nothing a write
+// changes: the campaigns and remembered rules are read once, first).
+ImportAllResult ImportAll(store::Store& store, engine::Engine& engine,
+                          const sop::Definition& sop,
+                          const std::vector<Export>& exports,
+                          const ImportOptions& options);
+
 // How a person settles a message of the review queue.
 struct ReviewDecision {
   std::string actor;  // who decides (a person of the SOP)

@@ -158,6 +158,47 @@ TEST_F(ImportTest, ImportingAgainOrAnOverlappingExportAddsNothing) {
   EXPECT_EQ(EventsOf("CMP-0142", "side_activity").size(), 2u);
 }
 
+TEST_F(ImportTest, SeveralFilesImportInOrderEachOnce) {
+  ReadOptions read;
+  read.time_zone = "Asia/Jakarta";
+  read.date_order = "dmy";
+  read.conversation = "Launch";
+  std::vector<Export> exports;
+  for (const std::string& text :
+       {Chat(), Chat() + "09/01/2026, 11:00 - " + NameOf(owner_) +
+                    ": key visual for IG is final, artwork done\n"}) {
+    Result<Export> exported =
+        FindConnector("whatsapp")
+            ->Parse("WhatsApp Chat with Launch.txt", text, read);
+    ASSERT_TRUE(exported.ok()) << exported.status().ToString();
+    exports.push_back(*exported);
+  }
+  ImportOptions options;
+  options.actor = owner_;
+  options.now_us = clock_.NowMicros();
+  ImportAllResult all =
+      ImportAll(*store_, *engine_, ExampleSop(), exports, options);
+  ASSERT_TRUE(all.status.ok()) << all.status.ToString();
+  ASSERT_EQ(all.reports.size(), 2u);
+  EXPECT_EQ(all.reports[0].events, 2);
+  // The second export repeats the first: matched while the first was
+  // written, its repeated messages are still found imported.
+  EXPECT_EQ(all.reports[1].already_imported, 5);
+  EXPECT_EQ(all.reports[1].events, 1);
+  EXPECT_EQ(EventsOf("CMP-0142", "side_activity").size(), 2u);
+
+  // An importer who is no person imports nothing.
+  Export changed = exports[0];
+  changed.messages[1].text += " again";
+  std::vector<Export> more = {changed, exports[1]};
+  ImportOptions nobody = options;
+  nobody.actor = "nobody";
+  ImportAllResult failed =
+      ImportAll(*store_, *engine_, ExampleSop(), more, nobody);
+  EXPECT_EQ(failed.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(failed.reports.empty());
+}
+
 TEST_F(ImportTest, ADryRunWritesNothing) {
   const std::string path = Write("WhatsApp Chat with Launch.txt", Chat());
   const int64_t version = *store_->CampaignVersion("CMP-0142");

@@ -1,13 +1,13 @@
 #include "engine/calendar_feeds.h"
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <unordered_map>
 #include <utility>
 
 #include "core/text.h"
+#include "core/webhook_signature.h"
 #include "engine/facts.h"
 
 namespace livesop::engine {
@@ -18,17 +18,6 @@ constexpr size_t kTokenBytes = 32;
 // base64url of 32 bytes without padding: 43 characters.
 constexpr size_t kTokenLength = 43;
 constexpr const char* kNoSuchFeed = "no such calendar feed";
-
-Result<std::string> RandomBytes(size_t n) {
-  std::string bytes(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()),
-                 static_cast<int>(n)) != 1) {
-    return InternalError(
-        "the random number source (OpenSSL RAND_bytes) failed; no calendar "
-        "feed was made");
-  }
-  return bytes;
-}
 
 // RFC 4648 section 5: URL- and file-name-safe, without padding, so the
 // token goes into a path as it is.

@@ -307,10 +307,12 @@ struct CalendarFeed {
 // is accounted for: in a campaign's history, in the review queue, or
 // ignored with a reason. Not an event itself: the events it led to are.
 struct SideMessage {
-  std::string hash;          // the evidence hash: 64 hex digits, the key
-  std::string source;        // "whatsapp", "slack", "email", "sheet", ...
-  std::string file;          // the export it was read from
-  std::string location;      // where in it: "chat.txt:42", "message 3"
+  std::string hash;    // the evidence hash: 64 hex digits, the key
+  std::string source;  // "whatsapp", "slack", "email", "sheet", ...
+  std::string file;    // the export it was read from
+  // Where in it, as appended to the file's name: ":42", " message 3"
+  // (older imports wrote the whole "chat.txt:42").
+  std::string location;
   std::string conversation;  // chat, channel, subject, tracker
   std::string sender;        // as the source names them
   std::string sender_name;

@@ -218,6 +218,24 @@ run mine conformance review.xes --model "${sop}" --process nope
 expect_eq "sop unknown process exit" "${code}" 2
 expect_contains "sop unknown process message" "${out}" "--process nope"
 
+# --- drift: the development logs of ../shared/data/drift ---------------------
+drift="${source_dir}/../shared/data/drift"
+run drift "${drift}/ceravolo/sudden_trace_noise10_1000_sw.xes.gz" \
+  "${drift}/ceravolo/sudden_trace_noise0_1000_pl.xes.gz" --csv
+expect_eq "drift csv exit" "${code}" 0
+expect_eq "drift csv: the swap found at the switch, nothing in the other" \
+  "$(grep -v '^livesop\|^reading\|^looking' <<<"${out}" | tr '\n' ' ')" \
+  "log,change_point_trace_index sudden_trace_noise10_1000_sw,446 sudden_trace_noise0_1000_pl, "
+run_json drift "${drift}/ceravolo/sudden_trace_noise0_1000_re.xes.gz" --json
+expect_eq "drift json: the change point and what changed first" \
+  "$(py '[(p["trace_index"], p["p_value"] <= 0.03, len(p["relations"]) > 0) for p in d["logs"][0]["change_points"]]' <<<"${out}")" \
+  "[(446, True, True)]"
+run drift "${drift}/ceravolo/sudden_trace_noise0_1000_re.xes.gz"
+expect_contains "drift text says after which trace" "${out}" "after trace 446"
+run drift missing.xes
+expect_eq "drift on a missing log exit" "${code}" 1
+expect_contains "it names the file" "${out}" "missing.xes"
+
 # --- bad input ----------------------------------------------------------------
 printf '<log>\n<trace>\n<string key="concept:name" value="1"/>\n' >broken.xes
 run mine stats broken.xes

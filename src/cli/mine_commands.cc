@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -15,8 +17,10 @@
 #include "cli/exit_codes.h"
 #include "core/diagnostic.h"
 #include "core/text.h"
+#include "core/time.h"
 #include "mining/alignments.h"
 #include "mining/dfg.h"
+#include "mining/drift.h"
 #include "mining/heuristics.h"
 #include "mining/inductive.h"
 #include "mining/json.h"
@@ -60,6 +64,9 @@ struct MineArgs {
   double activities = 1;
   double paths = 1;
   std::string dot;
+  // drift
+  std::vector<std::string> logs;
+  bool csv = false;
 };
 
 void PrintError(const char* command, const Status& status) {
@@ -724,6 +731,94 @@ int RunConformance(const MineArgs& args) {
   return kExitOk;
 }
 
+// A log's name in drift's CSV: the file's name without its folder and its
+// .xes/.xes.gz/.csv ending (the scorer's `log` column); a store's URL as
+// given.
+std::string LogName(const std::string& log) {
+  if (IsStoreLog(log)) return log;
+  std::string name = std::filesystem::path(log).filename().string();
+  for (const char* ending : {".gz", ".xes", ".csv"}) {
+    if (name.ends_with(ending)) name.resize(name.size() - strlen(ending));
+  }
+  return name;
+}
+
+int RunDrift(const MineArgs& args) {
+  Json logs = Json::array();
+  if (args.csv) std::cout << "log,change_point_trace_index\n";
+  for (const std::string& path : args.logs) {
+    Progress progress;
+    Result<eventlog::EventLog> log =
+        LoadLog(path, args.classifier, args.sort_by_time, progress, args.steps);
+    if (!log.ok()) {
+      PrintError("drift", log.status());
+      return kExitInvalid;
+    }
+    progress.Begin("looking for change points");
+    Result<std::vector<mining::ChangePoint>> found = mining::DetectDrift(*log);
+    progress.End(found.ok() ? std::to_string(found->size()) + " found"
+                            : "failed");
+    if (!found.ok()) {
+      PrintError("drift", found.status());
+      return kExitInvalid;
+    }
+    const std::string name = LogName(path);
+    if (args.csv) {
+      if (found->empty()) std::cout << name << ",\n";
+      for (const mining::ChangePoint& point : *found) {
+        std::cout << name << "," << point.trace_index << "\n";
+      }
+      continue;
+    }
+    Json points = Json::array();
+    for (const mining::ChangePoint& point : *found) {
+      Json relations = Json::array();
+      for (const mining::DriftRelation& r : point.relations) {
+        relations.push_back({{"from", r.from},
+                             {"to", r.to},
+                             {"before", r.before},
+                             {"after", r.after},
+                             {"chi_square", r.chi_square}});
+      }
+      points.push_back({{"trace_index", point.trace_index},
+                        {"time", point.time_us == eventlog::kNoTime
+                                     ? Json(nullptr)
+                                     : Json(FormatTimestamp(point.time_us))},
+                        {"statistic", point.statistic},
+                        {"p_value", point.p_value},
+                        {"relations", relations}});
+    }
+    if (args.json) {
+      logs.push_back({{"log", name},
+                      {"traces", log->num_cases()},
+                      {"change_points", points}});
+      continue;
+    }
+    std::cout << name << ": " << log->num_cases() << " traces, "
+              << found->size()
+              << (found->size() == 1 ? " change point\n" : " change points\n");
+    for (const mining::ChangePoint& point : *found) {
+      std::cout << "  after trace " << point.trace_index;
+      if (point.time_us != eventlog::kNoTime) {
+        std::cout << " (" << FormatTimestamp(point.time_us) << ")";
+      }
+      std::printf(
+          ", p = %.3f; what changed (share of traces before → after):\n",
+          point.p_value);
+      std::fflush(stdout);
+      for (size_t i = 0; i < point.relations.size() && i < 5; ++i) {
+        const mining::DriftRelation& r = point.relations[i];
+        std::printf("    %s → %s  %3.0f%% → %3.0f%%\n",
+                    r.from.empty() ? "(start)" : r.from.c_str(),
+                    r.to.empty() ? "(end)" : r.to.c_str(), 100 * r.before,
+                    100 * r.after);
+      }
+    }
+  }
+  if (args.json) std::cout << Json({{"logs", logs}}).dump(2) << "\n";
+  return kExitOk;
+}
+
 void AddLogOptions(CLI::App* command, MineArgs& args) {
   command
       ->add_option("LOG", args.log,
@@ -830,7 +925,29 @@ std::function<int()> AddMineCommands(CLI::App& app) {
         "Exit codes: 0 done, 1 the log or model cannot be read (the message "
         "names file and line), 2 usage or an output file cannot be written.");
   }
+  CLI::App* drift = app.add_subcommand(
+      "drift",
+      "Where a log's behaviour changes: change points in its traces' "
+      "directly-follows relations, each with what changed (docs/drift.md)");
+  drift
+      ->add_option("LOG", args->logs,
+                   "XES (.xes, .xes.gz) or CSV files, or a store (a SQLite "
+                   "file, sqlite:PATH or postgresql://…); traces in file "
+                   "order")
+      ->required();
+  drift->add_option("--classifier", args->classifier,
+                    "Event attributes naming an activity, joined by '+' "
+                    "(default: concept:name)");
+  drift->add_flag("--json", args->json, "Print JSON");
+  drift->add_flag("--csv", args->csv,
+                  "Print log,change_point_trace_index, one row a change "
+                  "point (an empty index for a log with none)");
+  drift->add_flag("--steps", args->steps,
+                  "A store only: each campaign as its path through the SOP's "
+                  "steps");
+
   return [=]() -> int {
+    if (drift->parsed()) return RunDrift(*args);
     if (stats->parsed()) return RunStats(*args);
     if (variants->parsed()) return RunVariants(*args);
     if (map->parsed()) return RunMap(*args);

@@ -142,7 +142,7 @@ Json ReadValuesFile(const std::string& path, int* exit) {
   Json values;
   try {
     values = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     std::cerr << where << ": not valid JSON: " << e.what() << "\n";
     *exit = kExitInvalid;
     return nullptr;

@@ -126,6 +126,11 @@ Result<Json> ParseDocument(const std::string& where, std::string_view bytes) {
     return InvalidArgumentError(where + " " +
                                 JsonErrorText(bytes, error.byte, error.what()) +
                                 "; the export is damaged: export it again");
+  } catch (const nlohmann::json::exception&) {
+    return InvalidArgumentError(
+        where +
+        ": a number is out of range; the export is damaged: export it "
+        "again");
   }
 }
 

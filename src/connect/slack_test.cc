@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connect/connector.h"
+#include "connect/internal/zip.h"
 #include "connect/message.h"
 #include "core/status.h"
 #include "core/time.h"
@@ -534,6 +535,19 @@ TEST(SlackConnectorTest, BrokenDayFileNamesMemberAndLine) {
   ASSERT_FALSE(read.ok());
   EXPECT_THAT(read.status().message(),
               HasSubstr(alone.string() + " line 8, column 14: not valid JSON"));
+}
+
+TEST(SlackConnectorTest, NumberOutOfRangeInUsersJsonIsAnError) {
+  Result<std::string> zip = internal::WriteZip(
+      {{"users.json", R"([{"id": "U1", "name": "ana", "tz_offset": 1e999}])"},
+       {"general/2026-03-02.json", R"([{"ts": "1772442000.000100",
+          "user": "U1", "text": "hi"}])"}});
+  ASSERT_TRUE(zip.ok()) << zip.status().message();
+  Result<Export> read = Slack().Parse("export.zip", *zip, {});
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(read.status().message(),
+              HasSubstr("users.json: a number is out of range"));
 }
 
 TEST(SlackConnectorTest, MessageWithoutTsIsAnError) {

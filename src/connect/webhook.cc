@@ -364,6 +364,12 @@ class WebhookConnectorImpl final : public Connector {
           std::string(name) + ": not JSON (at byte " +
           std::to_string(error.byte) +
           "); send UTF-8 JSON as docs/side-paths/webhook.md shows");
+    } catch (const Json::exception&) {
+      // Parsed, but a value does not fit (a number such as 1e999).
+      return InvalidArgumentError(
+          std::string(name) +
+          ": a number is out of range; send numbers as JSON doubles or "
+          "strings as docs/side-paths/webhook.md shows");
     }
     Export out;
     out.source = std::string(kSource);

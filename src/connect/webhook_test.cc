@@ -79,6 +79,11 @@ TEST(WebhookConnectorTest, ABadBodyIsRefusedNamingTheMessageAndField) {
     return read.status().message();
   };
   EXPECT_THAT(error("{not json"), HasSubstr("delivery.json: not JSON"));
+  // Well-formed JSON whose number does not fit a double.
+  EXPECT_THAT(error(" 777e777"),
+              HasSubstr("delivery.json: a number is out of range"));
+  EXPECT_THAT(error(Message(R"(, "fields": {"budget": 1e999})")),
+              HasSubstr("a number is out of range"));
   EXPECT_THAT(error("42"), HasSubstr("a message, an array of messages"));
   EXPECT_THAT(error(R"({"messages": {}})"), HasSubstr("must be an array"));
   EXPECT_THAT(error("[" + Message() + R"(, {"time": "2026-03-02T09:15:00Z",

@@ -23,6 +23,7 @@
 #include "cli/mine_commands.h"
 #include "cli/notify_commands.h"
 #include "cli/report_commands.h"
+#include "cli/audit_commands.h"
 #include "cli/results_commands.h"
 #include "cli/serve_command.h"
 #include "cli/sop_commands.h"
@@ -276,6 +277,8 @@ int main(int argc, char** argv) {
       livesop::cli::AddResultsCommands(app);
   const std::function<int()> run_report_command =
       livesop::cli::AddReportCommand(app);
+  const std::function<int()> run_audit_command =
+      livesop::cli::AddAuditCommand(app);
   // After the store and notify commands: it adds to their `import` and
   // `inbox`.
   const std::function<int()> run_connect_command =
@@ -310,6 +313,7 @@ int main(int argc, char** argv) {
     if (const int code = run_doc_command(); code >= 0) return code;
     if (const int code = run_results_command(); code >= 0) return code;
     if (const int code = run_report_command(); code >= 0) return code;
+    if (const int code = run_audit_command(); code >= 0) return code;
   } catch (const std::exception& e) {
     std::cerr << "livesop: internal error: " << e.what() << "\n";
     return kExitUsage;

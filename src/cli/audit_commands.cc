@@ -1,0 +1,310 @@
+#include "cli/audit_commands.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/exit_codes.h"
+#include "cli/store_commands.h"
+#include "cli/workflow.h"
+#include "core/time.h"
+#include "insight/audit.h"
+#include "insight/history.h"
+#include "insight/json.h"
+
+namespace livesop::cli {
+namespace {
+
+struct AuditArgs {
+  WorkflowArgs common;  // --db, --sop, --json
+  std::string from;
+  std::string to;
+  std::vector<std::string> types;
+  int64_t min_count = 3;
+  double min_share = 0.2;
+};
+
+std::string Percent(double share) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
+  return text;
+}
+
+std::string Fixed(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", value);
+  return text;
+}
+
+std::string Date(int64_t us) {
+  return us == 0 ? "-" : FormatTimestamp(us).substr(0, 10);
+}
+
+// "a, b, c and 4 more".
+std::string Listed(const std::vector<std::string>& items, size_t show = 6) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < show; ++i) {
+    if (i > 0) out += ", ";
+    out += items[i];
+  }
+  if (items.size() > show) {
+    out += " and " + std::to_string(items.size() - show) + " more";
+  }
+  return out;
+}
+
+std::string PeopleText(const std::vector<insight::PersonShare>& people,
+                       size_t show = 3) {
+  std::string out;
+  for (size_t i = 0; i < people.size() && i < show; ++i) {
+    if (i > 0) out += ", ";
+    out += people[i].person + " " + Percent(people[i].share) + " (" +
+           std::to_string(people[i].count) + ")";
+  }
+  return out.empty() ? "nobody" : out;
+}
+
+void PrintProcess(const insight::ProcessAudit& p, std::ostream& out) {
+  out << "\n" << p.name << " [" << p.process << "], " << p.category << "\n";
+  out << "  " << p.campaigns << " campaigns (" << p.completed
+      << " completed) of " << Listed(p.campaign_types) << "; "
+      << Percent(p.on_path_share) << " on the documented path; median cycle "
+      << (p.completed > 0 ? Fixed(p.median_cycle_days) + " days" : "-") << "\n";
+  out << "  time in decisions " << Percent(p.decision_wait_share)
+      << ", decisions through side paths " << Percent(p.informal_share)
+      << ", deadlines missed " << Percent(p.breach_share)
+      << ", campaigns with rework " << Percent(p.rework_share) << "\n";
+  out << "  Maturity " << p.maturity.level << " (" << p.maturity.name << ")";
+  std::vector<std::string> unmet;
+  for (const insight::Criterion& c : p.maturity.criteria) {
+    if (!c.met && c.level == p.maturity.level + 1) unmet.push_back(c.text);
+  }
+  if (!unmet.empty()) {
+    out << "; for level " << p.maturity.level + 1 << ": ";
+    for (size_t i = 0; i < unmet.size(); ++i) {
+      out << (i > 0 ? "; " : "") << unmet[i];
+    }
+  }
+  out << "\n";
+  if (p.findings.empty()) {
+    out << "  No findings.\n";
+  } else {
+    out << "  Findings:\n";
+    for (const insight::Finding& f : p.findings) {
+      out << "    " << insight::FindingKindName(f.kind) << " / " << f.code
+          << ": " << f.summary << "\n";
+      if (!f.people.empty()) {
+        out << "      people: " << Listed(f.people, 4) << "\n";
+      }
+      out << "      campaigns: " << Listed(f.campaigns) << "\n";
+    }
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"STEP", "TYPE", "SLA", "VISITS", "MEDIAN H", "P90 H", "BREACHED",
+       "SKIPPED", "SIDE PATH", "REPEATED"}};
+  for (const insight::StepFigures& s : p.steps) {
+    rows.push_back(
+        {s.step, s.type, s.sla.empty() ? "-" : s.sla, std::to_string(s.visits),
+         Fixed(s.median_hours), Fixed(s.p90_hours),
+         std::to_string(s.breached) + "/" + std::to_string(s.with_due),
+         std::to_string(s.skipped), std::to_string(s.off_system),
+         std::to_string(s.repeated)});
+  }
+  out << "  Steps:\n";
+  PrintTable(rows, out, "    ");
+}
+
+void PrintAnswers(const insight::Answers& a, std::ostream& out) {
+  out << "\nThe six questions\n";
+  const insight::InformalCounts& i = a.informal;
+  out << "  1. Informal work: " << Percent(i.informal_share) << " of work ("
+      << i.informal_items << " of " << i.work_items
+      << " steps, decisions and side-path activities) went through side "
+         "paths; "
+      << Percent(i.informal_decision_share) << " of decisions ("
+      << i.informal_decisions << " of " << i.decisions << ").";
+  if (!i.by_source.empty()) {
+    out << " By source:";
+    for (const auto& [source, n] : i.by_source)
+      out << " " << source << " " << n;
+    out << ".";
+  }
+  out << "\n";
+  for (const insight::InformalCounts& t : a.informal_by_type) {
+    out << "     " << t.campaign_type << ": " << Percent(t.informal_share)
+        << " of work, " << Percent(t.informal_decision_share)
+        << " of decisions (" << t.campaigns << " campaigns)\n";
+  }
+  out << "  2. Under pressure: " << a.pressured
+      << " urgent or expedited campaigns, "
+      << Percent(a.pressured_on_path_share)
+      << " on the documented path (the others " << Percent(a.calm_on_path_share)
+      << "); their departures by: " << PeopleText(a.pressure_people) << "\n";
+  out << "  3. Control is lost first at: ";
+  if (a.first_departures.empty()) {
+    out << "nowhere (no departures)";
+  }
+  for (size_t n = 0; n < a.first_departures.size() && n < 3; ++n) {
+    const insight::StepCount& s = a.first_departures[n];
+    out << (n > 0 ? "; " : "") << s.process << "/"
+        << (s.step.empty() ? "(the campaign)" : s.step) << " "
+        << Percent(s.share) << " (" << s.campaigns << ")";
+  }
+  out << "\n";
+  out << "  4. Undocumented coordination: " << a.coordinated << " campaigns ("
+      << Percent(a.coordinated_share)
+      << ") needed a side path, an informal approval or an ad-hoc step; "
+      << Percent(a.off_system_event_share)
+      << " of events came through side paths\n";
+  out << "  5. Holding together: " << Percent(a.on_path_share)
+      << " of campaigns on the documented path; " << a.exceptions
+      << " exceptions, handled by " << PeopleText(a.exception_people)
+      << "; bus factor " << a.bus_factor << "\n";
+  out << "  6. SOP versions:\n";
+  for (const insight::VersionLife& v : a.versions) {
+    out << "     " << (v.version.empty() ? "(none)" : v.version) << " from "
+        << Date(v.published_us) << ": " << v.campaigns << " campaigns, "
+        << Percent(v.on_path_share) << " on its path; "
+        << (v.days_real >= 0 ? "its path stopped being the real one after " +
+                                   std::to_string(v.days_real) + " days"
+                             : "its path is still the real one after " +
+                                   std::to_string(v.observed_days) + " days")
+        << "\n";
+  }
+}
+
+Result<int64_t> DateArg(const std::string& text, const std::string& option) {
+  if (text.empty()) return int64_t{0};
+  Result<int64_t> at = ParseTimestamp(text);
+  if (!at.ok() || text.size() != 10) {
+    return InvalidArgumentError(option + " \"" + text +
+                                "\" is not a date: write YYYY-MM-DD");
+  }
+  return *at;
+}
+
+int RunAudit(const AuditArgs& args) {
+  const std::string command = "audit";
+  const WorkflowArgs& a = args.common;
+  Result<int64_t> from = DateArg(args.from, "--from");
+  if (!from.ok()) return UsageError(command, from.status().message());
+  Result<int64_t> to = DateArg(args.to, "--to");
+  if (!to.ok()) return UsageError(command, to.status().message());
+  if (*from != 0 && *to != 0 && *to < *from) {
+    return UsageError(command,
+                      "--to " + args.to + " is before --from " + args.from);
+  }
+  if (args.min_share < 0 || args.min_share > 1) {
+    return UsageError(command, "--min-share must be between 0 and 1");
+  }
+  Session session;
+  if (const int code = OpenSession(a, command, true, session);
+      code != kExitOk) {
+    return code;
+  }
+  for (const std::string& type : args.types) {
+    bool known = false;
+    for (const sop::CampaignType& t : session.sop.campaign_types) {
+      if (t.id == type) known = true;
+    }
+    if (!known) {
+      return Fail(command,
+                  InvalidArgumentError("unknown campaign type \"" + type +
+                                       "\"; `livesop sop show` lists them"),
+                  a.json);
+    }
+  }
+  insight::HistoryFilter filter;
+  filter.from_us = *from;
+  filter.until_us = *to != 0 ? *to + int64_t{24} * 3600 * 1'000'000 : 0;
+  filter.campaign_types = args.types;
+  Result<insight::History> history =
+      insight::ReadHistory(*session.store, filter);
+  if (!history.ok()) return Fail(command, history.status(), a.json);
+
+  std::map<std::string, const sop::Definition*> versions;
+  for (const auto& pinned : session.pinned) {
+    versions[pinned->sop.version] = pinned.get();
+  }
+  insight::AuditOptions options;
+  options.min_count = args.min_count;
+  options.min_share = args.min_share;
+  Result<std::vector<store::SopVersionRecord>> published =
+      session.store->SopVersions();
+  if (!published.ok()) return Fail(command, published.status(), a.json);
+  for (const store::SopVersionRecord& v : *published) {
+    options.published_us[v.version] = v.published_us;
+  }
+  const insight::Audit audit =
+      insight::RunAudit(*history, session.sop, versions, options);
+
+  if (a.json) {
+    std::cout << insight::AuditToJson(audit).dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "Audit of " << audit.campaigns << " campaigns (" << audit.events
+            << " events), " << Date(audit.from_us) << " to "
+            << Date(audit.until_us) << "\n";
+  if (audit.campaigns == 0) {
+    std::cout << "\nNo campaign in the store"
+              << (args.from.empty() && args.to.empty() && args.types.empty()
+                      ? ""
+                      : " matches the selection")
+              << ": nothing to audit.\n";
+    return kExitOk;
+  }
+  for (const insight::ProcessAudit& p : audit.processes) {
+    PrintProcess(p, std::cout);
+  }
+  PrintAnswers(audit.answers, std::cout);
+  return kExitOk;
+}
+
+}  // namespace
+
+std::function<int()> AddAuditCommand(CLI::App& app) {
+  auto args = std::make_shared<AuditArgs>();
+  AuditArgs& a = *args;
+  CLI::App* audit = app.add_subcommand(
+      "audit",
+      "Audit the history against the SOP: friction, redundancy, handoff "
+      "failures and gaps per process with their evidence, the six "
+      "diagnostic questions, maturity (docs/audit.md)");
+  AddDb(audit, a.common.db);
+  audit
+      ->add_option("--sop", a.common.sop,
+                   "The root YAML file of the SOP; default from LIVESOP_SOP, "
+                   "else the latest published")
+      ->envname("LIVESOP_SOP");
+  audit->add_option("--from", a.from,
+                    "Only campaigns that started on or after this date, "
+                    "YYYY-MM-DD (UTC)");
+  audit->add_option("--to", a.to,
+                    "Only campaigns that started on or before this date, "
+                    "YYYY-MM-DD (UTC), included");
+  audit->add_option("--type", a.types,
+                    "Only campaigns of this type (repeatable)");
+  audit
+      ->add_option("--min-count", a.min_count,
+                   "Fewest cases behind a finding (default 3)")
+      ->check(CLI::PositiveNumber);
+  audit->add_option("--min-share", a.min_share,
+                    "Smallest share of cases that makes a finding, 0 to 1 "
+                    "(default 0.2)");
+  audit->add_flag("--json", a.common.json,
+                  "Print the audit as one JSON object (docs/audit.md)");
+  audit->footer(
+      "Exit codes: 0 done (also for an empty history), 1 refused (an "
+      "unknown campaign type), 2 usage error (a malformed date, --to before "
+      "--from, no SOP), 3 the store failed.");
+  return [args, audit]() -> int {
+    if (audit->parsed()) return RunAudit(*args);
+    return -1;
+  };
+}
+
+}  // namespace livesop::cli

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End-to-end tests of `livesop audit`: a workspace from `livesop init`, its
+# SOP published, the audit of the empty store, then four campaigns (three
+# with their plan skipped by the Marketing Ops lead, one approved on
+# WhatsApp at its completeness check, one run as written) audited as text
+# and JSON, narrowed by type and period, and bad input.
+#
+#   tests/cli_audit_test.sh BUILD/livesop SOURCE_DIR
+#
+# Prints one line per failure and, last, "N passed, M failed"; exits 1
+# when anything failed.
+set -uo pipefail
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 LIVESOP_BINARY SOURCE_DIR" >&2
+  exit 2
+fi
+livesop="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+source_dir="$(cd "$2" && pwd)"
+# shellcheck source=tests/lib.sh
+source "${source_dir}/tests/lib.sh"
+
+work_dir="$(mktemp -d "${TMPDIR:-/tmp}/livesop-cli-audit-test.XXXXXX")"
+trap 'rm -rf "${work_dir}"' EXIT
+cd "${work_dir}" || exit 2
+unset LIVESOP_DB LIVESOP_SOP
+
+run init ws
+expect_eq "init exit" "${code}" 0
+run sop publish ws/sop.yaml --db store.db --as ops --note "audit test"
+expect_eq "sop publish exit" "${code}" 0
+db=(--db store.db)
+
+# --- the empty store ----------------------------------------------------------
+run audit "${db[@]}"
+expect_eq "audit of an empty store exit" "${code}" 0
+expect_contains "an empty store says so" "${out}" \
+  "No campaign in the store: nothing to audit."
+run_json audit "${db[@]}" --json
+expect_eq "empty --json exit" "${code}" 0
+expect_eq "empty --json has no process" \
+  "$(py '(d["campaigns"], d["processes"], d["answers"]["holding_together"]["bus_factor"])' <<<"${out}")" \
+  "(0, [], 0)"
+
+# --- four campaigns -------------------------------------------------------------
+read -r today launch to <<<"$(python3 -c '
+import datetime
+t = datetime.date.today()
+l = t + datetime.timedelta(days=150)
+while l.weekday() > 4: l += datetime.timedelta(days=1)
+print(t, l, l + datetime.timedelta(days=30))')"
+write_request request.json "${today}" "${launch}" "${to}"
+for id in a1 a2 a3 a4; do
+  run campaign submit "${db[@]}" --type product-launch --title "Audit ${id}" \
+    --id "${id}" --values request.json --as intan-permata
+  expect_eq "submit ${id} exit" "${code}" 0
+done
+for id in a1 a2 a3; do
+  run deviate skip "${id}" plan --reason "Brief agreed in the kickoff" \
+    --as sari-kusuma "${db[@]}"
+  expect_eq "skip ${id} exit" "${code}" 0
+  run task approve "${id}" internal-review --as bayu-setiawan "${db[@]}"
+  expect_eq "internal review ${id} exit" "${code}" 0
+done
+run task complete a1 submit-request --as intan-permata "${db[@]}"
+expect_eq "submit request exit" "${code}" 0
+run deviate approve a1 completeness-check --approver dimas-saputra \
+  --channel whatsapp --reason "Dimas said ok in the team chat" \
+  --as intan-permata "${db[@]}"
+expect_eq "informal approval exit" "${code}" 0
+run task complete a4 plan --as intan-permata "${db[@]}"
+expect_eq "a4 plan exit" "${code}" 0
+
+# --- the audit as text ------------------------------------------------------------
+run audit "${db[@]}"
+expect_eq "audit exit" "${code}" 0
+expect_matches "the header counts the campaigns" "${out}" \
+  "^Audit of 4 campaigns \([0-9]+ events\), ${today} to ${today}$"
+expect_contains "the process with its category" "${out}" \
+  "[campaign-delivery], revenue-facing"
+expect_contains "a quarter on the documented path" "${out}" \
+  "25% on the documented path"
+expect_contains "the skipped plan is a gap" "${out}" \
+  "gap / skipped-step: Plan the campaign and write the brief (plan) was skipped in 3 of 4 visits (75%)."
+expect_contains "the skips name who skipped" "${out}" "people: sari-kusuma"
+expect_contains "and the campaigns" "${out}" "campaigns: a1, a2, a3"
+expect_matches "the plan step's row" "${out}" \
+  "^    plan +task +5d +4 +[0-9.]+ +[0-9.]+ +0/[0-9]+ +3 +0 +0$"
+expect_contains "question 1 counts the WhatsApp decision" "${out}" \
+  "By source: whatsapp 1."
+expect_contains "question 3: control is lost first at the plan" "${out}" \
+  "3. Control is lost first at: campaign-delivery/plan 100% (3)"
+expect_contains "question 5: the lead handles most exceptions" "${out}" \
+  "handled by sari-kusuma 75% (3), dimas-saputra 25% (1); bus factor 1"
+expect_contains "maturity level 1 with what level 2 needs" "${out}" \
+  "Maturity 1 (Initial); for level 2: at least half the campaigns on the documented path (25%)"
+
+# --- JSON -------------------------------------------------------------------------
+run_json audit "${db[@]}" --json
+expect_eq "--json exit" "${code}" 0
+expect_eq "--json process figures" \
+  "$(py '[(p["process"], p["category"], p["campaigns"], p["on_path"], p["maturity"]["level"]) for p in d["processes"]]' <<<"${out}")" \
+  "[('campaign-delivery', 'revenue-facing', 4, 1, 1)]"
+expect_eq "--json finding with evidence" \
+  "$(py '[(f["code"], f["step"], f["count"], f["people"], f["campaigns"], len(f["evidence"]) == 3) for f in d["processes"][0]["findings"]]' <<<"${out}")" \
+  "[('skipped-step', 'plan', 3, ['sari-kusuma'], ['a1', 'a2', 'a3'], True)]"
+expect_eq "--json informal work" \
+  "$(py '(d["answers"]["informal_work"]["all"]["informal_decisions"], d["answers"]["informal_work"]["all"]["by_source"])' <<<"${out}")" \
+  "(1, {'whatsapp': 1})"
+expect_eq "--json the version's life" \
+  "$(py '[(v["version"], v["campaigns"], v["on_path_share"], v["days_real"]) for v in d["answers"]["sop_versions"]]' <<<"${out}")" \
+  "[('1.0.0', 4, 0.25, -1)]"
+expect_eq "--json evidence points at events" \
+  "$(py 'd["processes"][0]["findings"][0]["evidence"][0]["campaign"]' <<<"${out}")" "a1"
+
+# --- narrowing --------------------------------------------------------------------
+run_json audit "${db[@]}" --json --type seasonal
+expect_eq "--type seasonal exit" "${code}" 0
+expect_eq "--type seasonal has no campaign" \
+  "$(py 'd["campaigns"]' <<<"${out}")" "0"
+run_json audit "${db[@]}" --json --from "${to}"
+expect_eq "--from after every campaign" "$(py 'd["campaigns"]' <<<"${out}")" "0"
+run_json audit "${db[@]}" --json --to "${today}" --min-count 4
+expect_eq "--min-count 4 leaves no finding" \
+  "$(py '(d["campaigns"], d["processes"][0]["findings"])' <<<"${out}")" "(4, [])"
+
+# --- bad input --------------------------------------------------------------------
+run audit "${db[@]}" --from 2026-13-01
+expect_eq "a malformed date exit" "${code}" 2
+expect_contains "a malformed date is named" "${out}" \
+  "--from \"2026-13-01\" is not a date: write YYYY-MM-DD"
+run audit "${db[@]}" --from 2026-05-01 --to 2026-04-01
+expect_eq "--to before --from exit" "${code}" 2
+expect_contains "--to before --from is named" "${out}" \
+  "--to 2026-04-01 is before --from 2026-05-01"
+run audit "${db[@]}" --type launch
+expect_eq "an unknown type exit" "${code}" 1
+expect_contains "an unknown type is named" "${out}" \
+  "unknown campaign type \"launch\""
+run audit "${db[@]}" --min-share 2
+expect_eq "--min-share out of range exit" "${code}" 2
+run audit --db missing-dir/none.db
+expect_true "a store that cannot be opened fails" test "${code}" -ne 0
+
+finish

@@ -94,6 +94,9 @@ expect_contains "question 5: the lead handles most exceptions" "${out}" \
   "handled by sari-kusuma 75% (3), dimas-saputra 25% (1); bus factor 1"
 expect_contains "maturity level 1 with what level 2 needs" "${out}" \
   "Maturity 1 (Initial); for level 2: at least half the campaigns on the documented path (25%)"
+expect_contains "drift: too few campaigns for a change" "${out}" \
+  "  product-launch: campaigns on the documented path 25% of 4, no change"
+expect_contains "drift: no change point" "${out}" "  No change point."
 
 # --- JSON -------------------------------------------------------------------------
 run_json audit "${db[@]}" --json
@@ -110,6 +113,9 @@ expect_eq "--json informal work" \
 expect_eq "--json the version's life" \
   "$(py '[(v["version"], v["campaigns"], v["on_path_share"], v["days_real"]) for v in d["answers"]["sop_versions"]]' <<<"${out}")" \
   "[('1.0.0', 4, 0.25, -1)]"
+expect_eq "--json drift series of the type" \
+  "$(py '[(r["campaign_type"], r["measure"], r["cases"], r["rate"], r["changes"], [w["campaigns"] for w in r["weeks"]]) for r in d["drift"]]' <<<"${out}")" \
+  "[('product-launch', 'on_path', 4, 0.25, [], [4])]"
 expect_eq "--json evidence points at events" \
   "$(py 'd["processes"][0]["findings"][0]["evidence"][0]["campaign"]' <<<"${out}")" "a1"
 

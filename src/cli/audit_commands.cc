@@ -177,6 +177,31 @@ void PrintAnswers(const insight::Answers& a, std::ostream& out) {
   }
 }
 
+void PrintDrift(const std::vector<insight::RateSeries>& drift,
+                std::ostream& out) {
+  out << "\nDrift of the documented path\n";
+  bool any = false;
+  for (const insight::RateSeries& r : drift) {
+    const std::string what =
+        r.step.empty() ? r.campaign_type + ": campaigns on the documented path"
+                       : r.campaign_type + " / " + r.step + ": done as written";
+    if (r.changes.empty()) {
+      out << "  " << what << " " << Percent(r.rate) << " of " << r.cases
+          << ", no change\n";
+      continue;
+    }
+    any = true;
+    out << "  " << what << " (" << r.cases << "):";
+    for (const insight::RateChange& c : r.changes) {
+      out << " " << Percent(c.before) << " → " << Percent(c.after) << " from "
+          << Date(c.time_us) << " (" << c.first.campaign << ", p "
+          << Fixed(c.p_value * 100) << "%);";
+    }
+    out << "\n";
+  }
+  if (!any) out << "  No change point.\n";
+}
+
 Result<int64_t> DateArg(const std::string& text, const std::string& option) {
   if (text.empty()) return int64_t{0};
   Result<int64_t> at = ParseTimestamp(text);
@@ -261,6 +286,7 @@ int RunAudit(const AuditArgs& args) {
     PrintProcess(p, std::cout);
   }
   PrintAnswers(audit.answers, std::cout);
+  PrintDrift(audit.drift, std::cout);
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "engine/report.h"
+#include "insight/internal/rate_change.h"
 
 namespace livesop::insight {
 namespace {
@@ -678,6 +679,113 @@ Answers Answer(const History& history,
   return a;
 }
 
+// A visit done as the SOP says: not skipped, not done early, not settled
+// through a side path.
+bool AsWritten(const StepVisit& v) {
+  return v.outcome != "skipped" && v.deviation.empty() &&
+         !IsOffSystem(v.source);
+}
+
+// One case of a rate: when, whether, and where to find it.
+struct RateCase {
+  int64_t time_us = 0;
+  bool yes = false;
+  EventRef ref;
+};
+
+RateSeries SeriesOf(std::vector<RateCase> cases, const AuditOptions& options) {
+  std::stable_sort(cases.begin(), cases.end(),
+                   [](const RateCase& a, const RateCase& b) {
+                     return a.time_us < b.time_us;
+                   });
+  RateSeries series;
+  series.cases = static_cast<int64_t>(cases.size());
+  std::vector<bool> yes;
+  yes.reserve(cases.size());
+  int64_t count = 0;
+  for (const RateCase& c : cases) {
+    yes.push_back(c.yes);
+    count += c.yes ? 1 : 0;
+  }
+  series.rate = Share(count, series.cases);
+  internal::RateChangeOptions rate_options;
+  rate_options.min_segment = options.drift_min_segment;
+  rate_options.min_effect = options.drift_min_effect;
+  const std::vector<internal::RateCut> cuts =
+      internal::FindRateChanges(yes, rate_options);
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    const internal::RateCut& cut = cuts[i];
+    const int64_t begin = i == 0 ? 0 : cuts[i - 1].index + 1;
+    const int64_t end =
+        i + 1 < cuts.size() ? cuts[i + 1].index + 1 : series.cases;
+    const RateCase& first = cases[cut.index + 1];
+    series.changes.push_back({first.time_us, first.ref, cut.before, cut.after,
+                              cut.index + 1 - begin, end - cut.index - 1,
+                              cut.p_value});
+  }
+  return series;
+}
+
+std::vector<RateSeries> Drift(
+    const History& history,
+    const std::map<std::string, const sop::Process*>& type_process,
+    const AuditOptions& options) {
+  std::map<std::string, std::vector<RateCase>> campaigns;  // by type
+  std::map<std::string, std::map<int64_t, WeekShare>> weeks;
+  std::map<std::pair<std::string, std::string>, std::vector<RateCase>> steps;
+  for (const CampaignHistory& c : history.campaigns) {
+    campaigns[c.type].push_back(
+        {c.created_us, c.on_path(), {c.id, 0, c.created_us}});
+    WeekShare& w = weeks[c.type][WeekOf(c.created_us)];
+    w.week_us = WeekOf(c.created_us);
+    ++w.campaigns;
+    if (c.on_path()) ++w.on_path;
+    for (const StepVisit& v : c.visits) {
+      if (v.open() || v.outcome == "cancelled" || v.adhoc) continue;
+      steps[{c.type, v.step}].push_back({v.end_us, AsWritten(v), v.end});
+    }
+  }
+  std::vector<RateSeries> out;
+  for (auto& [type, cases] : campaigns) {
+    RateSeries series = SeriesOf(std::move(cases), options);
+    series.campaign_type = type;
+    auto process = type_process.find(type);
+    if (process != type_process.end()) series.process = process->second->id;
+    for (const auto& [week, w] : weeks[type]) series.weeks.push_back(w);
+    out.push_back(std::move(series));
+  }
+  // Steps in the SOP's order within each type; steps the SOP does not have
+  // (imported logs) after them, by id.
+  for (const auto& [type, unused] : weeks) {
+    auto process = type_process.find(type);
+    std::vector<std::string> order;
+    if (process != type_process.end()) {
+      for (const sop::Step& step : process->second->steps) {
+        order.push_back(step.id);
+      }
+    }
+    for (const auto& [key, cases] : steps) {
+      if (key.first == type &&
+          std::find(order.begin(), order.end(), key.second) == order.end()) {
+        order.push_back(key.second);
+      }
+    }
+    for (const std::string& step : order) {
+      auto it = steps.find({type, step});
+      if (it == steps.end()) continue;
+      RateSeries series = SeriesOf(std::move(it->second), options);
+      if (series.changes.empty()) continue;
+      series.campaign_type = type;
+      if (process != type_process.end()) {
+        series.process = process->second->id;
+      }
+      series.step = step;
+      out.push_back(std::move(series));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* FindingKindName(FindingKind kind) {
@@ -705,6 +813,7 @@ Audit RunAudit(const History& history, const sop::Definition& current,
 
   std::map<std::string, ProcessGather> gathers;  // by process id
   std::map<std::string, std::string> type_process;
+  std::map<std::string, const sop::Process*> type_processes;
   std::map<std::string, std::set<std::string>> versions_used;
   for (const CampaignHistory& c : history.campaigns) {
     auto version = versions.find(c.sop_version);
@@ -720,6 +829,7 @@ Audit RunAudit(const History& history, const sop::Definition& current,
         type != nullptr ? sop.FindProcess(type->process) : nullptr;
     if (process == nullptr) continue;
     type_process[c.type] = process->id;
+    type_processes[c.type] = process;
     ProcessGather& g = gathers[process->id];
     // The latest version's process names the steps.
     if (g.process == nullptr || &sop == &current) g.process = process;
@@ -802,6 +912,7 @@ Audit RunAudit(const History& history, const sop::Definition& current,
                      return a.process < b.process;
                    });
   audit.answers = Answer(history, type_process, options);
+  audit.drift = Drift(history, type_processes, options);
   return audit;
 }
 

@@ -172,12 +172,43 @@ struct Answers {
   std::vector<VersionLife> versions;
 };
 
+// Where a rate changed over time (drift of the documented path).
+struct RateChange {
+  int64_t time_us = 0;  // when the first case after the change happened
+  EventRef first;       // that case: its campaign and event
+  double before = 0;    // the rate before, since the previous change
+  double after = 0;     // the rate after, up to the next change
+  int64_t cases_before = 0;
+  int64_t cases_after = 0;
+  double p_value = 0;  // of the permutation test
+};
+
+// A rate over the history in time order: of a campaign type's campaigns,
+// the share on the documented path (`step` empty); of a step's visits in
+// campaigns of the type, the share done as written (not skipped, not done
+// early, not settled through a side path).
+struct RateSeries {
+  std::string campaign_type;
+  std::string process;
+  std::string step;
+  int64_t cases = 0;
+  double rate = 0;
+  std::vector<WeekShare> weeks;  // campaign types only: campaigns per week
+  std::vector<RateChange> changes;
+};
+
 struct AuditOptions {
   // Fewest cases behind a finding (default 3): below it, nothing is said.
   int64_t min_count = 3;
   // Smallest share that makes a finding (default 0.2): a fifth of the
   // visits breached, skipped, repeated, ...
   double min_share = 0.2;
+  // Drift of the documented path: cases on each side of a change at
+  // least (default 8), and the smallest change of a rate reported (default
+  // 0.2: twenty percentage points). Significance is fixed: a seeded
+  // permutation test at 1%.
+  int64_t drift_min_segment = 8;
+  double drift_min_effect = 0.2;
   // When each SOP version was published (store::SopVersionRecord), for
   // question 6; a version missing here starts at its first campaign.
   std::map<std::string, int64_t> published_us;
@@ -190,6 +221,9 @@ struct Audit {
   int64_t until_us = 0;
   std::vector<ProcessAudit> processes;  // revenue-facing first, then by id
   Answers answers;
+  // Every campaign type's series, then the steps' series that changed
+  // (by type, then step in the SOP's order).
+  std::vector<RateSeries> drift;
 };
 
 // Audits `history` against the SOP: each campaign is read with the version

@@ -198,7 +198,28 @@ TEST_F(AuditTest, FindsTheStepPeopleStartedSkippingWhoSkipsItAndSinceWhen) {
   EXPECT_LE(std::abs(life.days_real - planted_days), 7)
       << "found " << life.days_real << " days, planted " << planted_days;
 
-  // Half the campaigns departed: level 1, and the rubric says why.
+  // Drift: the type's campaigns left the documented path with campaign
+  // 12, and peer-review stopped being done as written at the first skip.
+  ASSERT_FALSE(audit.drift.empty());
+  const RateSeries& type = audit.drift[0];
+  EXPECT_EQ(type.campaign_type, "product-launch");
+  EXPECT_EQ(type.step, "");
+  EXPECT_EQ(type.cases, plan.campaigns);
+  ASSERT_EQ(type.changes.size(), 1u);
+  EXPECT_EQ(type.changes[0].first.campaign, "C112");
+  EXPECT_DOUBLE_EQ(type.changes[0].before, 1.0);
+  EXPECT_DOUBLE_EQ(type.changes[0].after, 0.0);
+  EXPECT_EQ(type.changes[0].cases_before, 12);
+  ASSERT_EQ(audit.drift.size(), 2u) << "only peer-review changed";
+  const RateSeries& step = audit.drift[1];
+  EXPECT_EQ(step.step, "peer-review");
+  ASSERT_EQ(step.changes.size(), 1u);
+  EXPECT_EQ(step.changes[0].time_us, truth.skip_start_us);
+  EXPECT_EQ(step.changes[0].first.campaign, truth.skipped.front());
+  EXPECT_EQ(step.changes[0].cases_after,
+            static_cast<int64_t>(truth.skipped.size()));
+
+  // Most campaigns departed: level 1, and the rubric says why.
   EXPECT_EQ(p->maturity.level, 1);
   EXPECT_THAT(p->maturity.criteria,
               Contains(testing::AllOf(Field(&Criterion::level, 2),

@@ -157,6 +157,38 @@ Json AnswersToJson(const Answers& a) {
           {"sop_versions", versions}};
 }
 
+Json DriftToJson(const std::vector<RateSeries>& drift) {
+  Json out = Json::array();
+  for (const RateSeries& r : drift) {
+    Json weeks = Json::array();
+    for (const WeekShare& w : r.weeks) {
+      weeks.push_back({{"week", Time(w.week_us).substr(0, 10)},
+                       {"campaigns", w.campaigns},
+                       {"on_path", w.on_path}});
+    }
+    Json changes = Json::array();
+    for (const RateChange& c : r.changes) {
+      changes.push_back({{"time", Time(c.time_us)},
+                         {"first", RefToJson(c.first)},
+                         {"before", Round(c.before, 1e-4)},
+                         {"after", Round(c.after, 1e-4)},
+                         {"cases_before", c.cases_before},
+                         {"cases_after", c.cases_after},
+                         {"p_value", Round(c.p_value, 1e-4)}});
+    }
+    Json series = {{"campaign_type", r.campaign_type},
+                   {"process", r.process},
+                   {"step", r.step},
+                   {"measure", r.step.empty() ? "on_path" : "as_written"},
+                   {"cases", r.cases},
+                   {"rate", Round(r.rate, 1e-4)},
+                   {"changes", changes}};
+    if (r.step.empty()) series["weeks"] = weeks;
+    out.push_back(std::move(series));
+  }
+  return out;
+}
+
 }  // namespace
 
 Json AuditToJson(const Audit& audit) {
@@ -169,7 +201,8 @@ Json AuditToJson(const Audit& audit) {
           {"from", Time(audit.from_us)},
           {"until", Time(audit.until_us)},
           {"processes", processes},
-          {"answers", AnswersToJson(audit.answers)}};
+          {"answers", AnswersToJson(audit.answers)},
+          {"drift", DriftToJson(audit.drift)}};
 }
 
 }  // namespace livesop::insight

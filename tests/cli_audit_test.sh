@@ -70,6 +70,22 @@ run deviate approve a1 completeness-check --approver dimas-saputra \
 expect_eq "informal approval exit" "${code}" 0
 run task complete a4 plan --as intan-permata "${db[@]}"
 expect_eq "a4 plan exit" "${code}" 0
+# a4 runs as written to its campaign approval, where the brand manager's
+# word comes by email.
+run task approve a4 internal-review --as bayu-setiawan "${db[@]}"
+expect_eq "a4 internal review exit" "${code}" 0
+run task complete a4 submit-request --as intan-permata "${db[@]}"
+expect_eq "a4 submit request exit" "${code}" 0
+run task approve a4 completeness-check --as dimas-saputra "${db[@]}"
+expect_eq "a4 completeness check exit" "${code}" 0
+run deviate approve a4 campaign-approval --approver larasati-putri \
+  --channel email --reason "Larasati approved by email" --as intan-permata \
+  "${db[@]}"
+expect_eq "a4 informal campaign approval exit" "${code}" 0
+for who in bayu-setiawan hendra-gunawan stefanus-tan; do
+  run task approve a4 campaign-approval --as "${who}" "${db[@]}"
+  expect_eq "a4 campaign approval by ${who} exit" "${code}" 0
+done
 
 # --- the audit as text ------------------------------------------------------------
 run audit "${db[@]}"
@@ -78,44 +94,53 @@ expect_matches "the header counts the campaigns" "${out}" \
   "^Audit of 4 campaigns \([0-9]+ events\), ${today} to ${today}$"
 expect_contains "the process with its category" "${out}" \
   "[campaign-delivery], revenue-facing"
-expect_contains "a quarter on the documented path" "${out}" \
-  "25% on the documented path"
+expect_contains "none on the documented path" "${out}" \
+  "0% on the documented path"
 expect_contains "the skipped plan is a gap" "${out}" \
   "gap / skipped-step: Plan the campaign and write the brief (plan) was skipped in 3 of 4 visits (75%)."
 expect_contains "the skips name who skipped" "${out}" "people: sari-kusuma"
 expect_contains "and the campaigns" "${out}" "campaigns: a1, a2, a3"
 expect_matches "the plan step's row" "${out}" \
   "^    plan +task +5d +4 +[0-9.]+ +[0-9.]+ +0/[0-9]+ +3 +0 +0$"
-expect_contains "question 1 counts the WhatsApp decision" "${out}" \
-  "By source: whatsapp 1."
+expect_contains "question 1 counts the WhatsApp and email decisions" "${out}" \
+  "By source: email 1 whatsapp 1."
 expect_contains "question 3: control is lost first at the plan" "${out}" \
-  "3. Control is lost first at: campaign-delivery/plan 100% (3)"
+  "3. Control is lost first at: campaign-delivery/plan 75% (3); campaign-delivery/campaign-approval 25% (1)"
 expect_contains "question 5: the lead handles most exceptions" "${out}" \
-  "handled by sari-kusuma 75% (3), dimas-saputra 25% (1); bus factor 1"
+  "handled by sari-kusuma 60% (3), dimas-saputra 20% (1), larasati-putri 20% (1); bus factor 1"
 expect_contains "maturity level 1 with what level 2 needs" "${out}" \
-  "Maturity 1 (Initial); for level 2: at least half the campaigns on the documented path (25%)"
+  "Maturity 1 (Initial); for level 2: at least half the campaigns on the documented path (0%)"
 expect_contains "drift: too few campaigns for a change" "${out}" \
-  "  product-launch: campaigns on the documented path 25% of 4, no change"
+  "  product-launch: campaigns on the documented path 0% of 4, no change"
 expect_contains "drift: no change point" "${out}" "  No change point."
+
+expect_contains "the matrix table" "${out}" "The approval matrix against who decided"
+expect_matches "the brand manager's approval came by email" "${out}" \
+  "^  campaign-approval +product-launch +small +brand-manager +1 +1 +0 +1 +0 +0 +0 +larasati-putri 1 +-$"
+expect_matches "the campaign lead decided in livesop" "${out}" \
+  "^  campaign-approval +product-launch +small +campaign-lead +1 +1 +1 +0 +0 +0 +0 +bayu-setiawan 1 +-$"
 
 # --- JSON -------------------------------------------------------------------------
 run_json audit "${db[@]}" --json
 expect_eq "--json exit" "${code}" 0
 expect_eq "--json process figures" \
   "$(py '[(p["process"], p["category"], p["campaigns"], p["on_path"], p["maturity"]["level"]) for p in d["processes"]]' <<<"${out}")" \
-  "[('campaign-delivery', 'revenue-facing', 4, 1, 1)]"
+  "[('campaign-delivery', 'revenue-facing', 4, 0, 1)]"
 expect_eq "--json finding with evidence" \
   "$(py '[(f["code"], f["step"], f["count"], f["people"], f["campaigns"], len(f["evidence"]) == 3) for f in d["processes"][0]["findings"]]' <<<"${out}")" \
   "[('skipped-step', 'plan', 3, ['sari-kusuma'], ['a1', 'a2', 'a3'], True)]"
 expect_eq "--json informal work" \
   "$(py '(d["answers"]["informal_work"]["all"]["informal_decisions"], d["answers"]["informal_work"]["all"]["by_source"])' <<<"${out}")" \
-  "(1, {'whatsapp': 1})"
+  "(2, {'email': 1, 'whatsapp': 1})"
 expect_eq "--json the version's life" \
   "$(py '[(v["version"], v["campaigns"], v["on_path_share"], v["days_real"]) for v in d["answers"]["sop_versions"]]' <<<"${out}")" \
-  "[('1.0.0', 4, 0.25, -1)]"
+  "[('1.0.0', 4, 0.0, -1)]"
 expect_eq "--json drift series of the type" \
   "$(py '[(r["campaign_type"], r["measure"], r["cases"], r["rate"], r["changes"], [w["campaigns"] for w in r["weeks"]]) for r in d["drift"]]' <<<"${out}")" \
-  "[('product-launch', 'on_path', 4, 0.25, [], [4])]"
+  "[('product-launch', 'on_path', 4, 0.0, [], [4])]"
+expect_eq "--json the matrix" \
+  "$(py 'sorted((c["role"], c["rule"], c["named"], c["decided"], c["informal"]) for c in d["matrix"])' <<<"${out}")" \
+  "[('brand-manager', 'brand-fit', 1, 0, 1), ('campaign-lead', 'small-budget', 1, 1, 0), ('crm-specialist', 'email-consent', 1, 1, 0), ('product-marketing-manager', 'product-accuracy', 1, 1, 0)]"
 expect_eq "--json evidence points at events" \
   "$(py 'd["processes"][0]["findings"][0]["evidence"][0]["campaign"]' <<<"${out}")" "a1"
 

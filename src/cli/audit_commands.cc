@@ -155,7 +155,8 @@ void PrintAnswers(const insight::Answers& a, std::ostream& out) {
         << Percent(s.share) << " (" << s.campaigns << ")";
   }
   out << "\n";
-  out << "  4. Undocumented coordination: " << a.coordinated << " campaigns ("
+  out << "  4. Undocumented coordination: " << a.coordinated
+      << (a.coordinated == 1 ? " campaign (" : " campaigns (")
       << Percent(a.coordinated_share)
       << ") needed a side path, an informal approval or an ad-hoc step; "
       << Percent(a.off_system_event_share)
@@ -200,6 +201,36 @@ void PrintDrift(const std::vector<insight::RateSeries>& drift,
     out << "\n";
   }
   if (!any) out << "  No change point.\n";
+}
+
+void PrintMatrix(const std::vector<insight::MatrixCell>& cells,
+                 std::ostream& out) {
+  if (cells.empty()) return;
+  out << "\nThe approval matrix against who decided\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"STEP", "TYPE", "BAND", "ROLE", "NAMED", "REQUIRED", "IN LIVESOP",
+       "SIDE PATH", "OTHERS", "SKIPPED", "WITHOUT", "DECIDED BY", "CHANGES"}};
+  for (const insight::MatrixCell& c : cells) {
+    std::string deciders;
+    for (size_t i = 0; i < c.deciders.size() && i < 2; ++i) {
+      deciders += (i > 0 ? ", " : "") + c.deciders[i].person + " " +
+                  std::to_string(c.deciders[i].count);
+    }
+    std::string changes;
+    for (const insight::RateChange& change : c.changes) {
+      changes += (changes.empty() ? "" : "; ") + Percent(change.before) +
+                 " → " + Percent(change.after) + " from " +
+                 Date(change.time_us);
+    }
+    rows.push_back(
+        {c.step, c.campaign_type, c.budget_band.empty() ? "-" : c.budget_band,
+         c.role, std::to_string(c.named), std::to_string(c.required),
+         std::to_string(c.decided), std::to_string(c.informal),
+         std::to_string(c.by_others), std::to_string(c.skipped),
+         std::to_string(c.without), deciders.empty() ? "-" : deciders,
+         changes.empty() ? "-" : changes});
+  }
+  PrintTable(rows, out, "  ");
 }
 
 Result<int64_t> DateArg(const std::string& text, const std::string& option) {
@@ -287,6 +318,7 @@ int RunAudit(const AuditArgs& args) {
   }
   PrintAnswers(audit.answers, std::cout);
   PrintDrift(audit.drift, std::cout);
+  PrintMatrix(audit.matrix, std::cout);
   return kExitOk;
 }
 

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
 
+#include "engine/facts.h"
 #include "engine/report.h"
 #include "insight/internal/rate_change.h"
 
@@ -447,7 +449,10 @@ void JudgeFindings(ProcessGather& g, const AuditOptions& options,
     f.share = Share(f.count, campaigns);
     out.findings.push_back(std::move(f));
   }
-  std::stable_sort(out.findings.begin(), out.findings.end(),
+}
+
+void SortFindings(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(),
                    [](const Finding& a, const Finding& b) {
                      if (a.kind != b.kind) return a.kind < b.kind;
                      return a.count * a.share > b.count * b.share;
@@ -786,6 +791,127 @@ std::vector<RateSeries> Drift(
   return out;
 }
 
+struct CampaignReading {
+  const CampaignHistory* campaign = nullptr;
+  const sop::Definition* sop = nullptr;
+  const sop::Process* process = nullptr;
+};
+
+struct MatrixGather {
+  MatrixCell cell;
+  std::map<std::string, int64_t> deciders;
+  std::vector<RateCase> cases;
+  std::vector<std::pair<EventRef, std::string>> departed;  // ref, person
+};
+
+bool Holds(const sop::Definition& sop, const std::string& person,
+           const std::string& role) {
+  const sop::Person* p = sop.FindPerson(person);
+  return p != nullptr &&
+         std::find(p->roles.begin(), p->roles.end(), role) != p->roles.end();
+}
+
+// The matrix against the decisions, and a finding wherever the roles it
+// names for every approval of a group were passed by.
+std::vector<MatrixCell> MatrixDrift(const std::vector<CampaignReading>& read,
+                                    const AuditOptions& options,
+                                    std::vector<ProcessAudit>& processes) {
+  using Key = std::tuple<std::string, std::string, std::string, std::string,
+                         std::string>;
+  std::map<Key, MatrixGather> cells;
+  for (const CampaignReading& r : read) {
+    const CampaignHistory& c = *r.campaign;
+    nlohmann::json values = nlohmann::json::parse(c.values, nullptr, false);
+    if (!values.is_object()) values = nlohmann::json::object();
+    const engine::ApprovalInputs facts =
+        engine::ApprovalFacts(*r.sop, c.type, values);
+    for (const StepVisit& v : c.visits) {
+      if (v.named.empty() || v.open() || v.outcome == "cancelled") continue;
+      for (const NamedGroup& group : v.named) {
+        for (const std::string& role : group.roles) {
+          MatrixGather& g =
+              cells[{r.process->id, v.step, c.type, facts.budget_band, role}];
+          MatrixCell& cell = g.cell;
+          if (cell.role.empty()) {
+            cell.process = r.process->id;
+            cell.step = v.step;
+            cell.campaign_type = c.type;
+            cell.budget_band = facts.budget_band;
+            cell.role = role;
+          }
+          cell.rule = group.rule;
+          ++cell.named;
+          const bool required =
+              group.needed == static_cast<int>(group.roles.size());
+          if (required) ++cell.required;
+          const Decision* decision = nullptr;
+          for (const Decision& d : c.decisions) {
+            if (d.step == v.step && d.visit == v.visit && d.role == role) {
+              decision = &d;
+            }
+          }
+          bool in_livesop = false;
+          if (decision == nullptr) {
+            if (v.outcome == "skipped") {
+              ++cell.skipped;
+              if (required) g.departed.emplace_back(v.end, v.by);
+            } else {
+              ++cell.without;
+            }
+          } else {
+            ++g.deciders[decision->approver];
+            if (decision->deviation == "informal_approval" ||
+                IsOffSystem(decision->source)) {
+              ++cell.informal;
+              if (required)
+                g.departed.emplace_back(decision->at, decision->approver);
+            } else if (!Holds(*r.sop, decision->approver, role)) {
+              ++cell.by_others;
+              if (required)
+                g.departed.emplace_back(decision->at, decision->approver);
+            } else {
+              ++cell.decided;
+              in_livesop = true;
+            }
+          }
+          if (required) g.cases.push_back({v.end_us, in_livesop, v.end});
+        }
+      }
+    }
+  }
+  std::vector<MatrixCell> out;
+  for (auto& [key, g] : cells) {
+    MatrixCell& cell = g.cell;
+    cell.deciders = Ranked(g.deciders, cell.named);
+    const int64_t passed = static_cast<int64_t>(g.departed.size());
+    if (passed >= options.min_count &&
+        Share(passed, cell.required) >= options.min_share) {
+      FindingBuilder b(FindingKind::kGap, "matrix-bypassed", cell.process,
+                       cell.step);
+      for (const auto& [ref, person] : g.departed) b.Case(ref, person);
+      Finding f = b.Done(
+          cell.required,
+          "The matrix names " + cell.role + " for " + cell.step + " (" +
+              cell.campaign_type +
+              (cell.budget_band.empty() ? ""
+                                        : ", " + cell.budget_band + " budget") +
+              "); of " + std::to_string(cell.required) +
+              " approvals that needed them, " + std::to_string(cell.decided) +
+              " were decided by a holder in livesop, " +
+              std::to_string(cell.informal) + " through a side path, " +
+              std::to_string(cell.by_others) + " by someone else, " +
+              std::to_string(cell.skipped) + " skipped.");
+      for (ProcessAudit& p : processes) {
+        if (p.process == cell.process) p.findings.push_back(std::move(f));
+      }
+    }
+    RateSeries series = SeriesOf(std::move(g.cases), options);
+    cell.changes = std::move(series.changes);
+    out.push_back(std::move(cell));
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* FindingKindName(FindingKind kind) {
@@ -814,6 +940,8 @@ Audit RunAudit(const History& history, const sop::Definition& current,
   std::map<std::string, ProcessGather> gathers;  // by process id
   std::map<std::string, std::string> type_process;
   std::map<std::string, const sop::Process*> type_processes;
+  std::vector<CampaignReading> readings;
+  std::map<std::string, bool> sla_covered;  // by process
   std::map<std::string, std::set<std::string>> versions_used;
   for (const CampaignHistory& c : history.campaigns) {
     auto version = versions.find(c.sop_version);
@@ -830,6 +958,7 @@ Audit RunAudit(const History& history, const sop::Definition& current,
     if (process == nullptr) continue;
     type_process[c.type] = process->id;
     type_processes[c.type] = process;
+    readings.push_back({&c, &sop, process});
     ProcessGather& g = gathers[process->id];
     // The latest version's process names the steps.
     if (g.process == nullptr || &sop == &current) g.process = process;
@@ -894,13 +1023,7 @@ Audit RunAudit(const History& history, const sop::Definition& current,
     p.breach_share = Share(g.breached, g.with_due);
     p.rework_share = Share(g.reworked_campaigns, p.campaigns);
     JudgeFindings(g, options, p);
-    bool has_gap = false;
-    for (const Finding& f : p.findings) {
-      if (f.kind == FindingKind::kGap) has_gap = true;
-    }
-    p.maturity =
-        Assess(p, static_cast<int>(versions_used[id].size()),
-               work_steps > 0 && 5 * with_sla >= 4 * work_steps, has_gap);
+    sla_covered[id] = work_steps > 0 && 5 * with_sla >= 4 * work_steps;
     audit.processes.push_back(std::move(p));
   }
   // Revenue-facing before efficiency-facing, as the seed prioritises them.
@@ -913,6 +1036,16 @@ Audit RunAudit(const History& history, const sop::Definition& current,
                    });
   audit.answers = Answer(history, type_process, options);
   audit.drift = Drift(history, type_processes, options);
+  audit.matrix = MatrixDrift(readings, options, audit.processes);
+  for (ProcessAudit& p : audit.processes) {
+    SortFindings(p.findings);
+    bool has_gap = false;
+    for (const Finding& f : p.findings) {
+      if (f.kind == FindingKind::kGap) has_gap = true;
+    }
+    p.maturity = Assess(p, static_cast<int>(versions_used[p.process].size()),
+                        sla_covered[p.process], has_gap);
+  }
   return audit;
 }
 

@@ -27,7 +27,8 @@ struct Finding {
   FindingKind kind = FindingKind::kFriction;
   // What was found, stable for tooling: sla-breaches, slow-step,
   // repeated-step, duplicate-approval, handoff-rework, ping-pong,
-  // skipped-step, side-path-step, ad-hoc-step, side-activity.
+  // skipped-step, side-path-step, ad-hoc-step, side-activity,
+  // matrix-bypassed.
   std::string code;
   std::string process;  // process id
   std::string step;     // step id (or the ad-hoc step's or activity's name)
@@ -197,6 +198,28 @@ struct RateSeries {
   std::vector<RateChange> changes;
 };
 
+// Who the approval matrix named against who decided: one row per
+// approval step, campaign type, budget band and role the matrix named.
+struct MatrixCell {
+  std::string process;
+  std::string step;
+  std::string campaign_type;
+  std::string budget_band;
+  std::string role;
+  std::string rule;       // the matrix rule that named the role (the last)
+  int64_t named = 0;      // approvals that ended and named the role
+  int64_t required = 0;   // of those, where every role of its group had to
+                          // decide (quorum all)
+  int64_t decided = 0;    // decided by a holder of the role, in livesop
+  int64_t informal = 0;   // decided through a side path
+  int64_t by_others = 0;  // decided by someone who does not hold the role
+                          // (a reassigned task)
+  int64_t skipped = 0;    // the approval was skipped before they decided
+  int64_t without = 0;    // it was settled without their decision
+  std::vector<PersonShare> deciders;  // who decided for the role
+  std::vector<RateChange> changes;    // of the share decided in livesop
+};
+
 struct AuditOptions {
   // Fewest cases behind a finding (default 3): below it, nothing is said.
   int64_t min_count = 3;
@@ -224,6 +247,8 @@ struct Audit {
   // Every campaign type's series, then the steps' series that changed
   // (by type, then step in the SOP's order).
   std::vector<RateSeries> drift;
+  // By process, step, campaign type, budget band and role.
+  std::vector<MatrixCell> matrix;
 };
 
 // Audits `history` against the SOP: each campaign is read with the version

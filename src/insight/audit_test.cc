@@ -38,6 +38,7 @@ struct Truth {
   int64_t decisions = 0;
   int64_t informal = 0;
   int64_t informal_campaigns = 0;
+  std::map<std::string, int64_t> informal_at;       // by step
   std::map<std::string, int> first_departure_step;  // campaigns per step
   int64_t skip_start_us = 0;
   std::vector<std::string> skipped;  // campaigns with peer-review skipped
@@ -115,6 +116,7 @@ class AuditTest : public engine::EngineFixture {
             {a.people.front(), "approved in the group", "ok!", "", "whatsapp"});
         ASSERT_TRUE(state.ok()) << state.status().ToString();
         ++truth.informal;
+        ++truth.informal_at[a.step];
         if (!informal_before) ++truth.informal_campaigns;
         informal_before = true;
         departed(a.step);
@@ -275,8 +277,30 @@ TEST_F(AuditTest, NamesTheWhatsAppApproverAndTheKeyPersonOfExpedites) {
   // Question 4: the campaigns with an informal approval needed a side path.
   EXPECT_EQ(audit.answers.coordinated, truth.informal_campaigns);
 
+  // The matrix names the brand manager for every campaign approval; a
+  // quarter of them came through WhatsApp.
+  const MatrixCell* brand_cell = nullptr;
+  for (const MatrixCell& cell : audit.matrix) {
+    if (cell.step == "campaign-approval" && cell.role == "brand-manager") {
+      brand_cell = &cell;
+    }
+  }
+  ASSERT_NE(brand_cell, nullptr);
+  EXPECT_EQ(brand_cell->campaign_type, "product-launch");
+  EXPECT_EQ(brand_cell->named, plan.campaigns);
+  EXPECT_EQ(brand_cell->required, plan.campaigns);
+  EXPECT_EQ(brand_cell->informal, truth.informal_at.at("campaign-approval"));
+  EXPECT_EQ(brand_cell->decided, plan.campaigns - brand_cell->informal);
+  ASSERT_FALSE(brand_cell->deciders.empty());
+  EXPECT_EQ(brand_cell->deciders[0].person, brand);
+
   const ProcessAudit* p = Delivery(audit);
   ASSERT_NE(p, nullptr);
+  const Finding* bypassed =
+      FindingOf(*p, "matrix-bypassed", "campaign-approval");
+  ASSERT_NE(bypassed, nullptr);
+  EXPECT_EQ(bypassed->count, truth.informal_at.at("campaign-approval"));
+  EXPECT_EQ(bypassed->people, std::vector<std::string>{brand});
   EXPECT_NEAR(p->informal_share,
               static_cast<double>(truth.informal) / truth.decisions, 1e-9);
 }

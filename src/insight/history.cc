@@ -20,12 +20,25 @@ bool PayloadNeeded(std::string_view type) {
          type == "task_completed" || type == "approval_decided" ||
          type == "task_skipped" || type == "step_finished" ||
          type == "notification_sent" || type == "side_activity" ||
-         type == "sla_breached";
+         type == "sla_breached" || type == "approval_requested";
 }
 
 std::string StringField(const Json& payload, const char* key) {
   auto it = payload.find(key);
   return it != payload.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// Payloads of imported events hold any text: a field of the wrong type is
+// as good as absent.
+int64_t IntField(const Json& object, const char* key, int64_t absent) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<int64_t>()
+                                                       : absent;
+}
+
+bool BoolField(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
 }
 
 // "document:version,…" of a decision's documents and assets.
@@ -176,6 +189,7 @@ struct HistoryBuilder::State {
       if (c.owner.empty()) c.owner = e.resource;
       auto values = payload.find("values");
       if (values != payload.end() && values->is_object()) {
+        c.values = values->dump();
         auto urgent = values->find("urgent");
         c.urgent =
             urgent != values->end() &&
@@ -212,8 +226,33 @@ struct HistoryBuilder::State {
       }
       if (b.open.count(step) != 0) return;  // another approver's task
       StepVisit& visit = Open(b, e, step, ref);
+      if (type == "approval_requested") {
+        auto groups = payload.find("groups");
+        if (groups != payload.end() && groups->is_array()) {
+          for (const Json& g : *groups) {
+            if (!g.is_object()) continue;
+            NamedGroup group;
+            group.rule = StringField(g, "rule");
+            auto roles = g.find("roles");
+            if (roles != g.end() && roles->is_array()) {
+              for (const Json& r : *roles) {
+                if (r.is_string()) group.roles.push_back(r.get<std::string>());
+              }
+            }
+            // The engine's quorum: 0 all, 1 any, 2 a count.
+            const int64_t quorum = IntField(g, "quorum", 0);
+            const int roles_named = static_cast<int>(group.roles.size());
+            group.needed = quorum == 1 ? std::min(1, roles_named)
+                           : quorum == 2
+                               ? static_cast<int>(std::min<int64_t>(
+                                     IntField(g, "count", 1), roles_named))
+                               : roles_named;
+            visit.named.push_back(std::move(group));
+          }
+        }
+      }
       if (type == "task_created") {
-        visit.adhoc = payload.value("adhoc", false);
+        visit.adhoc = BoolField(payload, "adhoc");
         auto due = payload.find("due_us");
         if (due != payload.end() && due->is_number_integer()) {
           visit.due_us = due->get<int64_t>();
@@ -237,6 +276,8 @@ struct HistoryBuilder::State {
       d.deviation = e.deviation;
       d.versions = VersionsOf(payload);
       d.settled = payload.contains("outcome");
+      auto open = b.open.find(step);
+      if (open != b.open.end()) d.visit = c.visits[open->second].visit;
       d.at = ref;
       c.decisions.push_back(std::move(d));
     }

@@ -26,6 +26,14 @@ struct EventRef {
   friend bool operator==(const EventRef&, const EventRef&) = default;
 };
 
+// A group of approvers an approval asked (`approval_requested`): the
+// matrix rule that named them and how many of them had to decide.
+struct NamedGroup {
+  std::string rule;
+  std::vector<std::string> roles;
+  int needed = 0;  // all of them, one, or the quorum's count
+};
+
 // One time a step was active in a campaign: from the event that made it
 // active (`task_created`, `approval_requested`) to the one that ended its
 // work (an event with an `outcome`, `task_skipped`), or to the campaign's
@@ -43,12 +51,13 @@ struct StepVisit {
   // passed by a departure), cancelled (the campaign ended first), or empty
   // while active.
   std::string outcome;
-  std::string by;         // who ended it (the deciding approver)
-  std::string source;     // the source of the event that ended it
-  std::string deviation;  // the departure that ended it, if one did
-  bool decided = false;   // ended by a decision (see Decision)
-  bool adhoc = false;     // an ad-hoc step, not the SOP's
-  bool breached = false;  // an SLA breach was recorded on it
+  std::string by;                 // who ended it (the deciding approver)
+  std::string source;             // the source of the event that ended it
+  std::string deviation;          // the departure that ended it, if one did
+  std::vector<NamedGroup> named;  // an approval's approvers, as asked
+  bool decided = false;           // ended by a decision (see Decision)
+  bool adhoc = false;             // an ad-hoc step, not the SOP's
+  bool breached = false;          // an SLA breach was recorded on it
   EventRef start;
   EventRef end;
 
@@ -67,6 +76,7 @@ struct Decision {
   // "document:version" joined by ","; empty when the campaign had none.
   std::string versions;
   bool settled = false;  // this decision decided the step
+  int visit = 0;         // the visit of the step it was given in; 0: none open
   EventRef at;
 };
 
@@ -105,6 +115,7 @@ struct CampaignHistory {
   bool expedited = false;             // a campaign_expedited departure
   std::vector<std::string> channels;  // the request's `channels`
   double budget = 0;                  // the request's `budget`, 0: none
+  std::string values;                 // the request's form values, as JSON text
   int64_t events = 0;
   int64_t off_system_events = 0;  // events whose source is a side path
 

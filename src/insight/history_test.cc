@@ -165,12 +165,29 @@ TEST(HistoryTest, APayloadThatIsNotJsonLosesOnlyItsFields) {
   Events log;
   log.Add("campaign_created", "", "{not json");
   log.Add("task_created", "plan", "[1, 2]");
+  // Imported events carry any text in their payloads.
+  log.Add("task_created", "brief", R"({"adhoc": "yes", "due_us": "soon"})");
+  log.Add("approval_requested", "approve",
+          R"({"groups": [{"roles": "brand", "quorum": "all"}, 7,
+                         {"roles": ["a", 3], "quorum": 2, "count": "x"}]})");
+  log.Add("approval_decided", "approve",
+          R"({"decision": 5, "outcome": ["approved"], "documents": "v2"})");
   const History history = log.Build();
   ASSERT_EQ(history.campaigns.size(), 1u);
   EXPECT_EQ(history.campaigns[0].title, "");
-  ASSERT_EQ(history.campaigns[0].visits.size(), 1u);
-  EXPECT_TRUE(history.campaigns[0].visits[0].open());
-  EXPECT_EQ(history.events, 2);
+  const CampaignHistory& c = history.campaigns[0];
+  ASSERT_EQ(c.visits.size(), 3u);
+  EXPECT_TRUE(c.visits[0].open());
+  EXPECT_FALSE(c.visits[1].adhoc);
+  EXPECT_EQ(c.visits[1].due_us, 0);
+  ASSERT_EQ(c.visits[2].named.size(), 2u);
+  EXPECT_TRUE(c.visits[2].named[0].roles.empty());
+  EXPECT_EQ(c.visits[2].named[1].roles, std::vector<std::string>{"a"});
+  EXPECT_EQ(c.visits[2].named[1].needed, 1);
+  ASSERT_EQ(c.decisions.size(), 1u);
+  EXPECT_EQ(c.decisions[0].decision, "");
+  EXPECT_EQ(c.decisions[0].versions, "");
+  EXPECT_EQ(history.events, 5);
 }
 
 TEST(HistoryTest, OffSystemSources) {

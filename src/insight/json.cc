@@ -157,6 +157,20 @@ Json AnswersToJson(const Answers& a) {
           {"sop_versions", versions}};
 }
 
+Json ChangesToJson(const std::vector<RateChange>& changes) {
+  Json out = Json::array();
+  for (const RateChange& c : changes) {
+    out.push_back({{"time", Time(c.time_us)},
+                   {"first", RefToJson(c.first)},
+                   {"before", Round(c.before, 1e-4)},
+                   {"after", Round(c.after, 1e-4)},
+                   {"cases_before", c.cases_before},
+                   {"cases_after", c.cases_after},
+                   {"p_value", Round(c.p_value, 1e-4)}});
+  }
+  return out;
+}
+
 Json DriftToJson(const std::vector<RateSeries>& drift) {
   Json out = Json::array();
   for (const RateSeries& r : drift) {
@@ -166,16 +180,7 @@ Json DriftToJson(const std::vector<RateSeries>& drift) {
                        {"campaigns", w.campaigns},
                        {"on_path", w.on_path}});
     }
-    Json changes = Json::array();
-    for (const RateChange& c : r.changes) {
-      changes.push_back({{"time", Time(c.time_us)},
-                         {"first", RefToJson(c.first)},
-                         {"before", Round(c.before, 1e-4)},
-                         {"after", Round(c.after, 1e-4)},
-                         {"cases_before", c.cases_before},
-                         {"cases_after", c.cases_after},
-                         {"p_value", Round(c.p_value, 1e-4)}});
-    }
+    Json changes = ChangesToJson(r.changes);
     Json series = {{"campaign_type", r.campaign_type},
                    {"process", r.process},
                    {"step", r.step},
@@ -185,6 +190,28 @@ Json DriftToJson(const std::vector<RateSeries>& drift) {
                    {"changes", changes}};
     if (r.step.empty()) series["weeks"] = weeks;
     out.push_back(std::move(series));
+  }
+  return out;
+}
+
+Json MatrixToJson(const std::vector<MatrixCell>& cells) {
+  Json out = Json::array();
+  for (const MatrixCell& c : cells) {
+    out.push_back({{"process", c.process},
+                   {"step", c.step},
+                   {"campaign_type", c.campaign_type},
+                   {"budget_band", c.budget_band},
+                   {"role", c.role},
+                   {"rule", c.rule},
+                   {"named", c.named},
+                   {"required", c.required},
+                   {"decided", c.decided},
+                   {"informal", c.informal},
+                   {"by_others", c.by_others},
+                   {"skipped", c.skipped},
+                   {"without", c.without},
+                   {"deciders", PeopleToJson(c.deciders)},
+                   {"changes", ChangesToJson(c.changes)}});
   }
   return out;
 }
@@ -202,7 +229,8 @@ Json AuditToJson(const Audit& audit) {
           {"until", Time(audit.until_us)},
           {"processes", processes},
           {"answers", AnswersToJson(audit.answers)},
-          {"drift", DriftToJson(audit.drift)}};
+          {"drift", DriftToJson(audit.drift)},
+          {"matrix", MatrixToJson(audit.matrix)}};
 }
 
 }  // namespace livesop::insight

@@ -901,9 +901,10 @@ std::vector<MatrixCell> MatrixDrift(const std::vector<CampaignReading>& read,
               std::to_string(cell.informal) + " through a side path, " +
               std::to_string(cell.by_others) + " by someone else, " +
               std::to_string(cell.skipped) + " skipped.");
-      for (ProcessAudit& p : processes) {
-        if (p.process == cell.process) p.findings.push_back(std::move(f));
-      }
+      auto process = std::find_if(
+          processes.begin(), processes.end(),
+          [&](const ProcessAudit& p) { return p.process == cell.process; });
+      if (process != processes.end()) process->findings.push_back(std::move(f));
     }
     RateSeries series = SeriesOf(std::move(g.cases), options);
     cell.changes = std::move(series.changes);

@@ -1,6 +1,8 @@
 #include "cli/audit_commands.h"
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -8,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include "cli/exit_codes.h"
 #include "cli/store_commands.h"
 #include "cli/workflow.h"
@@ -15,9 +18,13 @@
 #include "insight/audit.h"
 #include "insight/history.h"
 #include "insight/json.h"
+#include "insight/propose.h"
+#include "sop/loader.h"
 
 namespace livesop::cli {
 namespace {
+
+using Json = nlohmann::json;
 
 struct AuditArgs {
   WorkflowArgs common;  // --db, --sop, --json
@@ -322,6 +329,211 @@ int RunAudit(const AuditArgs& args) {
   return kExitOk;
 }
 
+struct ProposeArgs {
+  WorkflowArgs common;  // --db, --sop, --json, --as
+  std::string id;       // accept: the proposal
+  std::string out;      // accept: write the new SOP's files here
+  int64_t min_count = 5;
+};
+
+// The SOP proposals are made for, as a bundle (its files' text) and the
+// definition loaded from it, so that locations name the bundle's files:
+// the --sop file, else the latest published version.
+Result<std::pair<sop::Bundle, sop::Definition>> CurrentSop(
+    const std::string& path, store::Store& store) {
+  sop::Bundle bundle;
+  if (!path.empty()) {
+    LIVESOP_ASSIGN_OR_RETURN(bundle, sop::ReadBundle(path));
+  } else {
+    LIVESOP_ASSIGN_OR_RETURN(std::vector<store::SopVersionRecord> versions,
+                             store.SopVersions());
+    if (versions.empty()) {
+      return InvalidArgumentError(
+          "no SOP given and none published: pass --sop PATH, or publish one "
+          "with `livesop sop publish`");
+    }
+    LIVESOP_ASSIGN_OR_RETURN(store::SopVersionRecord latest,
+                             store.SopVersion(versions.back().version));
+    LIVESOP_ASSIGN_OR_RETURN(bundle, sop::BundleFromJson(latest.bundle));
+  }
+  sop::LoadResult loaded = sop::LoadDefinitionFromBundle(bundle);
+  if (loaded.io_failure || loaded.diagnostics.has_errors()) {
+    return FailedPreconditionError(
+        "the SOP does not load; `livesop check` lists its errors");
+  }
+  return std::make_pair(std::move(bundle), std::move(loaded.definition));
+}
+
+Json ProposalToJson(const insight::Proposal& p) {
+  Json edits = Json::array();
+  for (const insight::LineEdit& e : p.edits) {
+    edits.push_back({{"file", e.file},
+                     {"line", e.line},
+                     {"insert", e.insert},
+                     {"before", e.before},
+                     {"after", e.after}});
+  }
+  Json evidence = Json::array();
+  for (const insight::EventRef& ref : p.evidence) {
+    evidence.push_back({{"campaign", ref.campaign},
+                        {"position", ref.position},
+                        {"time", FormatTimestamp(ref.time_us)}});
+  }
+  return {{"id", p.id},           {"kind", p.kind},
+          {"title", p.title},     {"rationale", p.rationale},
+          {"effect", p.effect},   {"campaigns", p.campaigns},
+          {"evidence", evidence}, {"edits", edits},
+          {"diff", p.diff}};
+}
+
+// Writes `bundle`'s files under `dir`, each to a temporary file renamed
+// into place, so a failure leaves every file whole.
+Status WriteBundle(const sop::Bundle& bundle, const std::string& dir) {
+  namespace fs = std::filesystem;
+  for (const auto& [path, text] : bundle.files) {
+    const fs::path target = fs::path(dir) / path;
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    const fs::path temporary = target.string() + ".tmp";
+    {
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.close();
+      if (!out) {
+        return UnavailableError(temporary.string() +
+                                ": cannot be written; check the folder");
+      }
+    }
+    fs::rename(temporary, target, ec);
+    if (ec) {
+      return UnavailableError(target.string() + ": " + ec.message());
+    }
+  }
+  return OkStatus();
+}
+
+int RunPropose(const ProposeArgs& args, bool accept) {
+  const std::string command = accept ? "propose accept" : "propose";
+  const WorkflowArgs& a = args.common;
+  if (a.db.empty()) {
+    return UsageError(command, "--db is required (or LIVESOP_DB)");
+  }
+  if (accept && a.as.empty()) {
+    return UsageError(command, "say who accepts with --as PERSON");
+  }
+  Session session;
+  if (const int code = OpenSession(a, command, true, session);
+      code != kExitOk) {
+    return code;
+  }
+  auto current = CurrentSop(a.sop, *session.store);
+  if (!current.ok()) return Fail(command, current.status(), a.json);
+  const auto& [bundle, sop] = *current;
+  Result<insight::History> history = insight::ReadHistory(*session.store);
+  if (!history.ok()) return Fail(command, history.status(), a.json);
+  std::map<std::string, const sop::Definition*> versions;
+  for (const auto& pinned : session.pinned) {
+    versions[pinned->sop.version] = pinned.get();
+  }
+  const insight::Audit audit = insight::RunAudit(*history, sop, versions);
+  insight::ProposeOptions options;
+  options.min_count = args.min_count;
+  const std::vector<insight::Proposal> proposals =
+      insight::Propose(*history, audit, sop, bundle, options);
+
+  if (!accept) {
+    if (a.json) {
+      Json out = Json::array();
+      for (const insight::Proposal& p : proposals) {
+        out.push_back(ProposalToJson(p));
+      }
+      std::cout
+          << Json{{"sop_version", sop.sop.version}, {"proposals", out}}.dump(2)
+          << "\n";
+      return kExitOk;
+    }
+    std::cout << "Proposals for SOP " << sop.sop.id << " " << sop.sop.version
+              << " from " << history->campaigns.size()
+              << " campaigns: " << proposals.size() << "\n";
+    for (const insight::Proposal& p : proposals) {
+      std::cout << "\n"
+                << p.id << "\n  " << p.title << "\n  Why: " << p.rationale
+                << "\n  Effect: " << p.effect
+                << "\n  Campaigns: " << Listed(p.campaigns) << "\n"
+                << p.diff;
+    }
+    if (proposals.empty()) {
+      std::cout << "The history gives no reason to change the SOP.\n";
+    }
+    return kExitOk;
+  }
+
+  const insight::Proposal* chosen = nullptr;
+  std::vector<std::string> ids;
+  for (const insight::Proposal& p : proposals) {
+    ids.push_back(p.id);
+    if (p.id == args.id) chosen = &p;
+  }
+  if (chosen == nullptr) {
+    return Fail(command,
+                NotFoundError("no proposal " + args.id + " for SOP " +
+                              sop.sop.version + " (the proposals now: " +
+                              (ids.empty() ? std::string("none")
+                                           : Listed(ids, ids.size())) +
+                              ")"),
+                a.json);
+  }
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  Result<insight::Accepted> accepted = insight::AcceptProposal(
+      *chosen, sop, bundle, a.as, FormatTimestamp(now).substr(0, 10));
+  if (!accepted.ok()) return Fail(command, accepted.status(), a.json);
+  store::SopVersionRecord record;
+  record.version = accepted->version;
+  record.sop_id = sop.sop.id;
+  record.digest = sop::BundleDigest(accepted->bundle);
+  record.bundle = sop::BundleToJson(accepted->bundle);
+  record.published_by = a.as;
+  record.published_us = now;
+  record.note = "proposal " + chosen->id + ": " + chosen->title;
+  if (Result<store::SopVersionRecord> existing =
+          session.store->SopVersion(record.version);
+      existing.ok()) {
+    return Fail(command,
+                AlreadyExistsError("SOP version " + record.version +
+                                   " is published already; accept the "
+                                   "proposal on the latest version"),
+                a.json);
+  }
+  if (!args.out.empty()) {
+    if (Status written = WriteBundle(accepted->bundle, args.out);
+        !written.ok()) {
+      return Fail(command, written, a.json);
+    }
+  }
+  if (Status published = session.store->PublishSop(record); !published.ok()) {
+    return Fail(command, published, a.json);
+  }
+  if (a.json) {
+    std::cout << Json{{"ok", true},
+                      {"proposal", chosen->id},
+                      {"version", record.version},
+                      {"digest", record.digest},
+                      {"diff", accepted->diff},
+                      {"written_to", args.out}}
+                     .dump(2)
+              << "\n";
+    return kExitOk;
+  }
+  std::cout << a.as << " accepted " << chosen->id << ": SOP " << sop.sop.id
+            << " " << record.version << " published"
+            << (args.out.empty() ? "" : ", its files written to " + args.out)
+            << "\n"
+            << accepted->diff;
+  return kExitOk;
+}
+
 }  // namespace
 
 std::function<int()> AddAuditCommand(CLI::App& app) {
@@ -359,8 +571,61 @@ std::function<int()> AddAuditCommand(CLI::App& app) {
       "Exit codes: 0 done (also for an empty history), 1 refused (an "
       "unknown campaign type), 2 usage error (a malformed date, --to before "
       "--from, no SOP), 3 the store failed.");
-  return [args, audit]() -> int {
+
+  auto proposal_args = std::make_shared<ProposeArgs>();
+  ProposeArgs& p = *proposal_args;
+  CLI::App* propose = app.add_subcommand(
+      "propose",
+      "Proposals for the SOP's next version from the history: SLAs set to "
+      "the work they measure, approval rules to who decides, delegates to "
+      "who stands in; each with its evidence, expected effect and diff "
+      "(docs/proposals.md)");
+  // --db on `propose` and on `accept`: required by RunPropose, since a
+  // required option of `propose` would be asked of `accept` too.
+  const char* db_help =
+      "The store: a SQLite file (sqlite:PATH or a path) or a postgresql:// "
+      "URL; default from LIVESOP_DB";
+  propose->add_option("--db", p.common.db, db_help)->envname("LIVESOP_DB");
+  propose
+      ->add_option("--sop", p.common.sop,
+                   "The root YAML file of the SOP; default from LIVESOP_SOP, "
+                   "else the latest published")
+      ->envname("LIVESOP_SOP");
+  propose
+      ->add_option("--min-count", p.min_count,
+                   "Fewest cases behind a proposal (default 5)")
+      ->check(CLI::PositiveNumber);
+  propose->add_flag("--json", p.common.json, "Print JSON");
+  CLI::App* accept = propose->add_subcommand(
+      "accept",
+      "Accept a proposal as the SOP's owner: the SOP's next minor version "
+      "with the change and a changelog entry, published in the store");
+  accept->add_option("ID", p.id, "The proposal's id, as `propose` lists it")
+      ->required();
+  accept->add_option("--db", p.common.db, db_help)->envname("LIVESOP_DB");
+  accept
+      ->add_option("--sop", p.common.sop,
+                   "The root YAML file of the SOP; default from LIVESOP_SOP, "
+                   "else the latest published")
+      ->envname("LIVESOP_SOP");
+  accept
+      ->add_option("--min-count", p.min_count,
+                   "Fewest cases behind a proposal (default 5), as given "
+                   "to `propose`")
+      ->check(CLI::PositiveNumber);
+  accept->add_option("--as", p.common.as, "Who accepts: the SOP's owner")
+      ->required();
+  accept->add_option("-o,--out", p.out,
+                     "Also write the new version's files into this folder");
+  accept->add_flag("--json", p.common.json, "Print JSON");
+  propose->footer(
+      "Exit codes: 0 done, 1 refused (no such proposal, not the SOP's "
+      "owner, the SOP changed since), 2 usage error or no SOP, 3 the store "
+      "failed.");
+  return [args, audit, proposal_args, propose, accept]() -> int {
     if (audit->parsed()) return RunAudit(*args);
+    if (accept->parsed()) return RunPropose(*proposal_args, true);
+    if (propose->parsed()) return RunPropose(*proposal_args, false);
     return -1;
   };
 }

@@ -20,7 +20,8 @@ bool PayloadNeeded(std::string_view type) {
          type == "task_completed" || type == "approval_decided" ||
          type == "task_skipped" || type == "step_finished" ||
          type == "notification_sent" || type == "side_activity" ||
-         type == "sla_breached" || type == "approval_requested";
+         type == "sla_breached" || type == "approval_requested" ||
+         type == "task_assigned";
 }
 
 std::string StringField(const Json& payload, const char* key) {
@@ -174,11 +175,17 @@ struct HistoryBuilder::State {
             ? e.step
             : (payload.is_object() ? StringField(payload, "step") : "");
 
+    const bool type_is_assignment = e.type == "task_assigned";
     if (!e.deviation.empty()) {
       const std::string& kind = e.deviation;
       if (b.departed.emplace(kind, step, e.resource, e.time_us).second) {
-        c.departures.push_back(
-            {kind, step, e.resource, e.source, e.reason, ref});
+        Departure d{kind,   step, e.resource, e.source, e.reason,
+                    e.role, "",   "",         ref};
+        if (type_is_assignment) {
+          d.from = StringField(payload, "from");
+          d.to = StringField(payload, "assignee");
+        }
+        c.departures.push_back(std::move(d));
       }
     }
 

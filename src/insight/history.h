@@ -88,6 +88,11 @@ struct Departure {
   std::string actor;   // who departed (the approver of an informal approval)
   std::string source;  // where it happened
   std::string reason;
+  // A reassignment: the role whose task it was (approvals), the person it
+  // was taken from (when it was someone's) and given to.
+  std::string role;
+  std::string from;
+  std::string to;
   EventRef at;
 };
 

@@ -1,0 +1,223 @@
+#include "insight/propose.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "engine/test_util.h"
+#include "insight/audit.h"
+#include "insight/history.h"
+
+namespace livesop::insight {
+namespace {
+
+using testing::HasSubstr;
+
+constexpr int64_t kHour = int64_t{3600} * 1'000'000;
+constexpr int64_t kDay = 24 * kHour;
+
+class ProposeTest : public engine::EngineFixture {
+ protected:
+  static constexpr int64_t kStart = 1'767'225'600'000'000;  // 2026-01-01
+
+  void SetUp() override {
+    engine::EngineFixture::SetUp();
+    Result<sop::Bundle> bundle = sop::ReadBundle(
+        std::string(LIVESOP_SOURCE_DIR) + "/examples/marketing-ops/sop.yaml");
+    ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+    bundle_ = *bundle;
+    sop::LoadResult loaded = sop::LoadDefinitionFromBundle(bundle_);
+    ASSERT_FALSE(loaded.diagnostics.has_errors());
+    sop_ = loaded.definition;
+  }
+
+  // Campaign `i`: its plan done ten days late (the sweep records the
+  // breach), then run to its pre-launch checklist; with `reassign`, the
+  // brand manager's campaign approval goes to the product marketing
+  // manager, by the Marketing Ops lead.
+  void RunCampaign(int i, bool reassign) {
+    clock_.Set(kStart + i * 7 * kDay);
+    const std::string id = "P" + std::to_string(100 + i);
+    engine::SubmitCommand submit;
+    submit.campaign = id;
+    submit.campaign_type = "product-launch";
+    submit.title = "Launch " + std::to_string(i);
+    submit.actor = PersonFor("campaign-manager");
+    submit.values = ValidLaunch(submit.actor);
+    const int64_t now = clock_.NowMicros();
+    submit.values["brief_date"] = FormatTimestamp(now).substr(0, 10);
+    submit.values["launch_date"] =
+        FormatTimestamp(now + 120 * kDay).substr(0, 10);
+    submit.values["end_date"] = FormatTimestamp(now + 150 * kDay).substr(0, 10);
+    Result<engine::CampaignState> state = engine_->Submit(submit);
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    clock_.Advance(10 * kDay);
+    ASSERT_TRUE(engine_->Sweep().ok());
+    Result<engine::CampaignState> loaded = engine_->Load(id);
+    ASSERT_TRUE(loaded.ok());
+    engine::CampaignState s = *loaded;
+    bool reassigned = false;
+    for (int move = 0;
+         move < 300 && s.status == "active" && !IsActive(s, "pre-launch");
+         ++move) {
+      clock_.Advance(kHour);
+      if (reassign && !reassigned && IsActive(s, "campaign-approval")) {
+        reassigned = true;
+        Result<engine::CampaignState> next = engine_->Reassign(
+            id, "campaign-approval", "brand-manager", kStandIn,
+            {PersonFor("marketing-ops-lead"), "Larasati is at the shoot", "",
+             "", ""});
+        ASSERT_TRUE(next.ok()) << next.status().ToString();
+        s = *next;
+        continue;
+      }
+      s = Round(s);
+    }
+    ASSERT_TRUE(IsActive(s, "pre-launch")) << id;
+  }
+
+  std::vector<Proposal> Run(int campaigns, bool reassign) {
+    for (int i = 0; i < campaigns; ++i) {
+      RunCampaign(i, reassign);
+      if (HasFatalFailure()) return {};
+    }
+    Result<History> history = ReadHistory(*store_);
+    EXPECT_TRUE(history.ok());
+    history_ = *history;
+    audit_ = RunAudit(history_, sop_, {});
+    return Propose(history_, audit_, sop_, bundle_);
+  }
+
+  static const Proposal* Find(const std::vector<Proposal>& proposals,
+                              const std::string& id) {
+    for (const Proposal& p : proposals) {
+      if (p.id == id) return &p;
+    }
+    return nullptr;
+  }
+
+  static constexpr const char* kStandIn = "hendra-gunawan";
+  sop::Bundle bundle_;
+  sop::Definition sop_;
+  History history_;
+  Audit audit_;
+};
+
+TEST_F(ProposeTest, AnSlaMissedByHabitIsSetToWhatTheWorkTakes) {
+  const std::vector<Proposal> proposals = Run(6, false);
+  ASSERT_FALSE(HasFatalFailure());
+  const Proposal* sla = Find(proposals, "set-sla:campaign-delivery/plan");
+  ASSERT_NE(sla, nullptr);
+  EXPECT_EQ(sla->kind, "set-sla");
+  EXPECT_THAT(sla->title, HasSubstr("from 5d to "));
+  EXPECT_THAT(sla->rationale, HasSubstr("6 of 6 visits (100%) missed"));
+  EXPECT_EQ(sla->campaigns.size(), 6u);
+  ASSERT_EQ(sla->edits.size(), 1u);
+  EXPECT_EQ(sla->edits[0].file, "processes.yaml");
+  EXPECT_THAT(sla->edits[0].before, HasSubstr("sla: 5d"));
+  EXPECT_THAT(sla->diff,
+              HasSubstr("--- a/processes.yaml\n+++ b/processes.yaml\n"));
+  EXPECT_THAT(sla->diff, HasSubstr("\n-" + sla->edits[0].before + "\n"));
+  EXPECT_THAT(sla->diff, HasSubstr("\n+" + sla->edits[0].after + "\n"));
+
+  // The SOP's owner accepts it: the next version, with its log entry.
+  const std::string owner = PersonFor("head-of-marketing-ops");
+  Result<Accepted> accepted =
+      AcceptProposal(*sla, sop_, bundle_, owner, "2026-03-01");
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  EXPECT_EQ(accepted->version, "1.1.0");
+  const sop::LoadResult next = sop::LoadDefinitionFromBundle(accepted->bundle);
+  ASSERT_FALSE(next.diagnostics.has_errors());
+  EXPECT_EQ(next.definition.sop.version, "1.1.0");
+  ASSERT_FALSE(next.definition.changelog.empty());
+  EXPECT_EQ(next.definition.changelog.front().version, "1.1.0");
+  EXPECT_EQ(next.definition.changelog.front().author, owner);
+  EXPECT_THAT(next.definition.changelog.front().changes.at(0),
+              HasSubstr(sla->id));
+  const sop::Step* plan = nullptr;
+  for (const sop::Step& s :
+       next.definition.FindProcess("campaign-delivery")->steps) {
+    if (s.id == "plan") plan = &s;
+  }
+  ASSERT_NE(plan, nullptr);
+  ASSERT_TRUE(plan->sla.has_value());
+  EXPECT_GT(plan->sla->Minutes(), 5 * 8 * 60);
+  EXPECT_THAT(accepted->diff, HasSubstr("+  version: 1.1.0"));
+
+  // Nobody else may; and a proposal for lines that changed is refused.
+  Result<Accepted> refused = AcceptProposal(
+      *sla, sop_, bundle_, PersonFor("campaign-manager"), "2026-03-01");
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(refused.status().message(), HasSubstr("head-of-marketing-ops"));
+  sop::Bundle edited = bundle_;
+  std::string& text = edited.files.at("processes.yaml");
+  text.replace(text.find(sla->edits[0].before), sla->edits[0].before.size(),
+               "        sla: 6d");
+  Result<Accepted> stale =
+      AcceptProposal(*sla, sop_, edited, owner, "2026-03-01");
+  EXPECT_EQ(stale.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(stale.status().message(), HasSubstr("propose again"));
+}
+
+TEST_F(ProposeTest, AReassignmentHabitChangesTheMatrixAndAddsADelegate) {
+  const std::vector<Proposal> proposals = Run(6, true);
+  ASSERT_FALSE(HasFatalFailure());
+  const std::string brand = PersonFor("brand-manager");
+
+  const Proposal* approver = Find(
+      proposals, "change-approver:campaign-approval/brand-fit/brand-manager");
+  ASSERT_NE(approver, nullptr);
+  EXPECT_THAT(approver->title,
+              HasSubstr("approvals by product-marketing-manager instead of "
+                        "brand-manager"));
+  EXPECT_EQ(approver->campaigns.size(), 6u);
+  ASSERT_EQ(approver->edits.size(), 1u);
+  EXPECT_EQ(approver->edits[0].file, "approvals.yaml");
+  EXPECT_THAT(approver->edits[0].after,
+              HasSubstr("approvers: [product-marketing-manager]"));
+
+  const Proposal* delegate =
+      Find(proposals, "add-delegate:" + brand + "/" + kStandIn);
+  ASSERT_NE(delegate, nullptr);
+  EXPECT_EQ(delegate->campaigns.size(), 6u);
+  ASSERT_EQ(delegate->edits.size(), 1u);
+  EXPECT_EQ(delegate->edits[0].file, "organisation.yaml");
+
+  // Accepted, the person has the delegate and the rule the other role.
+  const std::string owner = PersonFor("head-of-marketing-ops");
+  Result<Accepted> accepted =
+      AcceptProposal(*delegate, sop_, bundle_, owner, "2026-03-01");
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  sop::LoadResult next = sop::LoadDefinitionFromBundle(accepted->bundle);
+  ASSERT_FALSE(next.diagnostics.has_errors());
+  EXPECT_THAT(next.definition.FindPerson(brand)->delegates,
+              testing::Contains(kStandIn));
+  accepted = AcceptProposal(*approver, sop_, bundle_, owner, "2026-03-01");
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  next = sop::LoadDefinitionFromBundle(accepted->bundle);
+  ASSERT_FALSE(next.diagnostics.has_errors());
+  const sop::ApprovalMatrix* matrix =
+      next.definition.FindMatrix("campaign-approval");
+  ASSERT_NE(matrix, nullptr);
+  EXPECT_EQ(matrix->rules.at(0).id, "brand-fit");
+  EXPECT_EQ(matrix->rules.at(0).approvers,
+            std::vector<std::string>{"product-marketing-manager"});
+}
+
+TEST_F(ProposeTest, AHistoryAsWrittenProposesNothing) {
+  for (int i = 0; i < 6; ++i) {
+    clock_.Set(kStart + i * kDay);
+    Result<engine::CampaignState> state = SubmitLaunch("Q" + std::to_string(i));
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+  }
+  Result<History> history = ReadHistory(*store_);
+  ASSERT_TRUE(history.ok());
+  const Audit audit = RunAudit(*history, sop_, {});
+  EXPECT_TRUE(Propose(*history, audit, sop_, bundle_).empty());
+}
+
+}  // namespace
+}  // namespace livesop::insight

@@ -8,7 +8,7 @@ packages=(
   clang clang-format clang-tidy libclang-rt-dev
   libgtest-dev libgmock-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  graphviz libgraphviz-dev
+  graphviz libgraphviz-dev gnuplot-nox
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libxml2-dev libpugixml-dev zlib1g-dev libcsv-dev libhowardhinnant-date-dev tzdata
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libical-dev

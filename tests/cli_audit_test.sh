@@ -144,6 +144,22 @@ expect_eq "--json the matrix" \
 expect_eq "--json evidence points at events" \
   "$(py 'd["processes"][0]["findings"][0]["evidence"][0]["campaign"]' <<<"${out}")" "a1"
 
+# --- the HTML report ------------------------------------------------------------------
+run audit "${db[@]}" --html report/audit.html
+expect_eq "--html exit" "${code}" 0
+expect_contains "--html says where" "${out}" "report written to report/audit.html"
+expect_true "the report is written" test -s report/audit.html
+html="$(cat report/audit.html 2>/dev/null)"
+expect_contains "the report has its findings" "${html}" "gap · skipped-step"
+expect_contains "the report links the evidence" "${html}" '<a href="#c0">a1</a>'
+expect_contains "the report has charts" "${html}" '<div class="chart"><svg'
+expect_contains "the report has process maps" "${html}" '<div class="map"><svg'
+expect_not_contains "the report runs no script" "${html}" "<script"
+expect_true "no temporary file is left" test ! -e report/audit.html.tmp
+run audit "${db[@]}" --html store.db/audit.html
+expect_eq "--html into a file's path exit" "${code}" 3
+expect_contains "--html names the path" "${out}" "store.db/audit.html"
+
 # --- narrowing --------------------------------------------------------------------
 run_json audit "${db[@]}" --json --type seasonal
 expect_eq "--type seasonal exit" "${code}" 0

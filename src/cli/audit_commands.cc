@@ -17,6 +17,7 @@
 #include "core/time.h"
 #include "insight/audit.h"
 #include "insight/history.h"
+#include "insight/html.h"
 #include "insight/json.h"
 #include "insight/propose.h"
 #include "sop/loader.h"
@@ -33,6 +34,7 @@ struct AuditArgs {
   std::vector<std::string> types;
   int64_t min_count = 3;
   double min_share = 0.2;
+  std::string html;  // write the HTML report here
 };
 
 std::string Percent(double share) {
@@ -250,6 +252,32 @@ Result<int64_t> DateArg(const std::string& text, const std::string& option) {
   return *at;
 }
 
+// Writes `bundle`'s files under `dir`, each to a temporary file renamed
+// into place, so a failure leaves every file whole.
+Status WriteBundle(const sop::Bundle& bundle, const std::string& dir) {
+  namespace fs = std::filesystem;
+  for (const auto& [path, text] : bundle.files) {
+    const fs::path target = fs::path(dir) / path;
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    const fs::path temporary = target.string() + ".tmp";
+    {
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.close();
+      if (!out) {
+        return UnavailableError(temporary.string() +
+                                ": cannot be written; check the folder");
+      }
+    }
+    fs::rename(temporary, target, ec);
+    if (ec) {
+      return UnavailableError(target.string() + ": " + ec.message());
+    }
+  }
+  return OkStatus();
+}
+
 int RunAudit(const AuditArgs& args) {
   const std::string command = "audit";
   const WorkflowArgs& a = args.common;
@@ -305,6 +333,21 @@ int RunAudit(const AuditArgs& args) {
   const insight::Audit audit =
       insight::RunAudit(*history, session.sop, versions, options);
 
+  if (!args.html.empty()) {
+    Result<std::string> html =
+        insight::AuditToHtml(audit, *history, session.sop);
+    if (!html.ok()) return Fail(command, html.status(), a.json);
+    sop::Bundle page;  // one file, written as WriteBundle writes
+    const std::filesystem::path target(args.html);
+    page.files[target.filename().string()] = *html;
+    const std::string dir = target.parent_path().empty()
+                                ? std::string(".")
+                                : target.parent_path().string();
+    if (Status written = WriteBundle(page, dir); !written.ok()) {
+      return Fail(command, written, a.json);
+    }
+    std::cerr << "livesop audit: report written to " << args.html << "\n";
+  }
   if (a.json) {
     std::cout << insight::AuditToJson(audit).dump(2) << "\n";
     return kExitOk;
@@ -384,32 +427,6 @@ Json ProposalToJson(const insight::Proposal& p) {
           {"effect", p.effect},   {"campaigns", p.campaigns},
           {"evidence", evidence}, {"edits", edits},
           {"diff", p.diff}};
-}
-
-// Writes `bundle`'s files under `dir`, each to a temporary file renamed
-// into place, so a failure leaves every file whole.
-Status WriteBundle(const sop::Bundle& bundle, const std::string& dir) {
-  namespace fs = std::filesystem;
-  for (const auto& [path, text] : bundle.files) {
-    const fs::path target = fs::path(dir) / path;
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    const fs::path temporary = target.string() + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out << text;
-      out.close();
-      if (!out) {
-        return UnavailableError(temporary.string() +
-                                ": cannot be written; check the folder");
-      }
-    }
-    fs::rename(temporary, target, ec);
-    if (ec) {
-      return UnavailableError(target.string() + ": " + ec.message());
-    }
-  }
-  return OkStatus();
 }
 
 int RunPropose(const ProposeArgs& args, bool accept) {
@@ -567,6 +584,9 @@ std::function<int()> AddAuditCommand(CLI::App& app) {
                     "(default 0.2)");
   audit->add_flag("--json", a.common.json,
                   "Print the audit as one JSON object (docs/audit.md)");
+  audit->add_option("--html", a.html,
+                    "Also write the audit as one self-contained HTML file, "
+                    "with charts, process maps and the evidence");
   audit->footer(
       "Exit codes: 0 done (also for an empty history), 1 refused (an "
       "unknown campaign type), 2 usage error (a malformed date, --to before "

@@ -213,29 +213,15 @@ void GatherCampaign(const CampaignHistory& c, ProcessGather& g) {
   // the visit started (one command appends both), so parallel branches do
   // not interleave. A handoff followed by changes requested or a rejection
   // failed; the same two people failing twice in one campaign is ping-pong.
-  std::vector<const StepVisit*> ended;
-  for (const StepVisit& v : c.visits) {
-    if (!v.open() && v.outcome != "cancelled" && !v.by.empty() &&
-        v.end.position > 0) {
-      ended.push_back(&v);
-    }
-  }
-  std::sort(ended.begin(), ended.end(),
-            [](const StepVisit* a, const StepVisit* b) {
-              return a->end.position < b->end.position;
-            });
   // Failed handoffs per (from, to) people: how many, and the last.
   std::map<std::pair<std::string, std::string>, std::pair<int, EventRef>>
       failed;
-  for (const StepVisit* v : ended) {
-    if (v->start.position == v->end.position) continue;  // nothing started it
-    auto after = std::lower_bound(ended.begin(), ended.end(), v->start.position,
-                                  [](const StepVisit* e, int64_t position) {
-                                    return e->end.position < position;
-                                  });
-    if (after == ended.begin()) continue;
-    const StepVisit* from = *(after - 1);
-    if (from->by == v->by) continue;
+  const std::vector<int> followed = FollowedVisits(c);
+  for (size_t i = 0; i < c.visits.size(); ++i) {
+    const StepVisit* v = &c.visits[i];
+    if (followed[i] < 0 || v->open() || v->outcome == "cancelled") continue;
+    const StepVisit* from = &c.visits[followed[i]];
+    if (from->by.empty() || v->by.empty() || from->by == v->by) continue;
     HandoffGather& h = g.handoffs[{from->step, v->step}];
     ++h.handoffs;
     if (v->outcome == "changes_requested" || v->outcome == "rejected") {

@@ -12,6 +12,7 @@
 #include "core/time.h"
 #include "engine/test_util.h"
 #include "insight/history.h"
+#include "insight/html.h"
 #include "insight/json.h"
 
 namespace livesop::insight {
@@ -32,6 +33,7 @@ struct Plan {
   int whatsapp_every = 0;   // the brand manager's word on WhatsApp, every n-th
   int expedite_every = 0;   // every n-th campaign expedited
   int ping_pong_until = 0;  // campaigns before it send the copy back twice
+  std::string title;        // every campaign's, when given
 };
 
 struct Truth {
@@ -59,7 +61,8 @@ class AuditTest : public engine::EngineFixture {
     engine::SubmitCommand submit;
     submit.campaign = id;
     submit.campaign_type = "product-launch";
-    submit.title = "Launch " + std::to_string(i);
+    submit.title =
+        plan.title.empty() ? "Launch " + std::to_string(i) : plan.title;
     submit.actor = kManagers[i % 3];
     submit.values = ValidLaunch(submit.actor);
     const int64_t now = clock_.NowMicros();
@@ -368,6 +371,39 @@ TEST_F(AuditTest, AProcessRunAsWrittenIsManagedWithoutGaps) {
   EXPECT_EQ(json["processes"][0]["process"], "campaign-delivery");
   EXPECT_EQ(json["processes"][0]["maturity"]["level"], 4);
   EXPECT_EQ(json["answers"]["holding_together"]["on_path_share"], 1.0);
+}
+
+TEST_F(AuditTest, TheHtmlReportShowsFindingsWithTheirEvidenceAndNoScript) {
+  Plan plan;
+  plan.campaigns = 20;
+  plan.skip_from = 8;
+  plan.title = "<script>alert('x')</script> & launch";
+  Truth truth;
+  const Audit audit = Run(plan, truth);
+  ASSERT_FALSE(HasFatalFailure());
+  Result<History> history = ReadHistory(*store_);
+  ASSERT_TRUE(history.ok());
+  Result<std::string> html = AuditToHtml(audit, *history, engine::ExampleSop());
+  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  // Campaign text never runs: escaped, and the page allows no script.
+  EXPECT_THAT(*html, Not(testing::HasSubstr("<script")));
+  EXPECT_THAT(*html, testing::HasSubstr(
+                         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; "
+                         "&amp; launch"));
+  EXPECT_THAT(*html, testing::HasSubstr("Content-Security-Policy"));
+  // The finding, linked to its campaigns in the appendix.
+  EXPECT_THAT(*html, testing::HasSubstr("gap · skipped-step"));
+  EXPECT_THAT(*html, testing::HasSubstr("<a href=\"#c0\">" +
+                                        truth.skipped.front() + "</a>"));
+  EXPECT_THAT(*html,
+              testing::HasSubstr("<h3 id=\"c0\">" + truth.skipped.front()));
+  EXPECT_THAT(*html, testing::HasSubstr("class=\"hit\""));
+  // Maturity, charts (gnuplot) and process maps (Graphviz).
+  EXPECT_THAT(*html, testing::HasSubstr("<h3>Maturity 1: Initial</h3>"));
+  EXPECT_THAT(*html, testing::HasSubstr("<div class=\"chart\"><svg"));
+  EXPECT_THAT(*html, testing::HasSubstr("<div class=\"map\"><svg"));
+  EXPECT_THAT(*html, testing::HasSubstr("<h3>As documented</h3>"));
+  EXPECT_THAT(*html, testing::HasSubstr("Steps whose practice changed"));
 }
 
 }  // namespace

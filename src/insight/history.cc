@@ -231,7 +231,14 @@ struct HistoryBuilder::State {
           StringField(payload, "timer") == "escalation") {
         return;
       }
-      if (b.open.count(step) != 0) return;  // another approver's task
+      if (auto open = b.open.find(step); open != b.open.end()) {
+        // Another approver's task: its deadline is the approval's.
+        StepVisit& visit = c.visits[open->second];
+        if (type == "task_created" && visit.due_us == 0) {
+          visit.due_us = IntField(payload, "due_us", 0);
+        }
+        return;
+      }
       StepVisit& visit = Open(b, e, step, ref);
       if (type == "approval_requested") {
         auto groups = payload.find("groups");
@@ -260,10 +267,7 @@ struct HistoryBuilder::State {
       }
       if (type == "task_created") {
         visit.adhoc = BoolField(payload, "adhoc");
-        auto due = payload.find("due_us");
-        if (due != payload.end() && due->is_number_integer()) {
-          visit.due_us = due->get<int64_t>();
-        }
+        visit.due_us = IntField(payload, "due_us", 0);
       }
     } else if (type == "sla_breached") {
       auto open = b.open.find(step);
@@ -326,6 +330,29 @@ History HistoryBuilder::Finish() {
                    });
   state_ = std::make_unique<State>();
   return out;
+}
+
+std::vector<int> FollowedVisits(const CampaignHistory& c) {
+  std::vector<int> ended;  // indexes of ended visits, by end position
+  for (size_t i = 0; i < c.visits.size(); ++i) {
+    const StepVisit& v = c.visits[i];
+    if (!v.open() && v.outcome != "cancelled" && v.end.position > 0) {
+      ended.push_back(static_cast<int>(i));
+    }
+  }
+  std::sort(ended.begin(), ended.end(), [&](int a, int b) {
+    return c.visits[a].end.position < c.visits[b].end.position;
+  });
+  std::vector<int> followed(c.visits.size(), -1);
+  for (size_t i = 0; i < c.visits.size(); ++i) {
+    const StepVisit& v = c.visits[i];
+    if (v.start.position == 0 || v.start.position == v.end.position) continue;
+    auto after = std::lower_bound(
+        ended.begin(), ended.end(), v.start.position,
+        [&](int e, int64_t at) { return c.visits[e].end.position < at; });
+    if (after != ended.begin()) followed[i] = *(after - 1);
+  }
+  return followed;
 }
 
 Result<History> ReadHistory(store::Store& store, const HistoryFilter& filter) {

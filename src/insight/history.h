@@ -172,6 +172,12 @@ class HistoryBuilder {
   std::unique_ptr<State> state_;
 };
 
+// For each visit of `c`, the index of the visit it followed: the ended
+// visit whose end was appended last before the visit started (one command
+// appends both, so parallel branches do not interleave); -1 for a visit
+// that followed none (the first step, a visit nothing started).
+std::vector<int> FollowedVisits(const CampaignHistory& c);
+
 // Which campaigns a history holds. Defaults: every one.
 struct HistoryFilter {
   // Campaigns whose first event is in [from_us, until_us); 0: no bound.

@@ -51,7 +51,7 @@ TEST(HistoryTest, VisitsRunFromTheStartToTheEventThatEndsTheWork) {
   log.Add("task_created", "plan", R"({"due_us": 99})");
   log.Add("task_completed", "plan", R"({"outcome": "done"})").resource = "ana";
   log.Add("approval_requested", "approve");
-  log.Add("task_created", "approve");  // a second approver's task
+  log.Add("task_created", "approve", R"({"due_us": 77})");  // an approver's
   log.Add("approval_decided", "approve", R"({"decision": "approve"})")
       .resource = "budi";
   log.Add("approval_decided", "approve",
@@ -81,6 +81,7 @@ TEST(HistoryTest, VisitsRunFromTheStartToTheEventThatEndsTheWork) {
   EXPECT_EQ(c.visits[1].outcome, "changes_requested");
   EXPECT_EQ(c.visits[1].by, "citra");
   EXPECT_EQ(c.visits[1].start.position, 4);
+  EXPECT_EQ(c.visits[1].due_us, 77);
   EXPECT_EQ(c.visits[2].step, "plan");
   EXPECT_EQ(c.visits[2].visit, 2);
   EXPECT_EQ(c.visits[2].outcome, "cancelled");

@@ -551,6 +551,14 @@ int RunPropose(const ProposeArgs& args, bool accept) {
   return kExitOk;
 }
 
+void AddSop(CLI::App* command, std::string& sop) {
+  command
+      ->add_option("--sop", sop,
+                   "The root YAML file of the SOP; default from LIVESOP_SOP, "
+                   "else the latest published")
+      ->envname("LIVESOP_SOP");
+}
+
 }  // namespace
 
 std::function<int()> AddAuditCommand(CLI::App& app) {
@@ -562,11 +570,7 @@ std::function<int()> AddAuditCommand(CLI::App& app) {
       "failures and gaps per process with their evidence, the six "
       "diagnostic questions, maturity (docs/audit.md)");
   AddDb(audit, a.common.db);
-  audit
-      ->add_option("--sop", a.common.sop,
-                   "The root YAML file of the SOP; default from LIVESOP_SOP, "
-                   "else the latest published")
-      ->envname("LIVESOP_SOP");
+  AddSop(audit, a.common.sop);
   audit->add_option("--from", a.from,
                     "Only campaigns that started on or after this date, "
                     "YYYY-MM-DD (UTC)");
@@ -606,11 +610,7 @@ std::function<int()> AddAuditCommand(CLI::App& app) {
       "The store: a SQLite file (sqlite:PATH or a path) or a postgresql:// "
       "URL; default from LIVESOP_DB";
   propose->add_option("--db", p.common.db, db_help)->envname("LIVESOP_DB");
-  propose
-      ->add_option("--sop", p.common.sop,
-                   "The root YAML file of the SOP; default from LIVESOP_SOP, "
-                   "else the latest published")
-      ->envname("LIVESOP_SOP");
+  AddSop(propose, p.common.sop);
   propose
       ->add_option("--min-count", p.min_count,
                    "Fewest cases behind a proposal (default 5)")
@@ -623,11 +623,7 @@ std::function<int()> AddAuditCommand(CLI::App& app) {
   accept->add_option("ID", p.id, "The proposal's id, as `propose` lists it")
       ->required();
   accept->add_option("--db", p.common.db, db_help)->envname("LIVESOP_DB");
-  accept
-      ->add_option("--sop", p.common.sop,
-                   "The root YAML file of the SOP; default from LIVESOP_SOP, "
-                   "else the latest published")
-      ->envname("LIVESOP_SOP");
+  AddSop(accept, p.common.sop);
   accept
       ->add_option("--min-count", p.min_count,
                    "Fewest cases behind a proposal (default 5), as given "

@@ -26,6 +26,11 @@ std::string Join(const std::vector<std::string>& parts,
 // cells, diagram labels, error messages from libraries.
 std::string OneLine(std::string_view text);
 
+// `s` as HTML text or a double-quoted attribute value: & < > " escaped,
+// and C0 control characters other than tab, line feed and carriage return
+// (invalid in HTML) and DEL dropped.
+std::string HtmlEscape(std::string_view s);
+
 // Removes ASCII white space at both ends.
 std::string_view Trim(std::string_view s);
 

@@ -28,5 +28,13 @@ TEST(TextTest, JoinAndTrim) {
   EXPECT_EQ(Trim("   "), "");
 }
 
+TEST(HtmlEscapeTest, EscapesMarkupAndDropsControls) {
+  EXPECT_EQ(HtmlEscape("<b a=\"1\">R&D</b>"),
+            "&lt;b a=&quot;1&quot;&gt;R&amp;D&lt;/b&gt;");
+  EXPECT_EQ(HtmlEscape("tab\tline\nbell\a del\x7f it's"),
+            "tab\tline\nbell del it's");
+  EXPECT_EQ(HtmlEscape(""), "");
+}
+
 }  // namespace
 }  // namespace livesop

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/time.h"
 #include "engine/engine.h"
 #include "sop/loader.h"
 #include "store/store.h"
@@ -80,6 +81,19 @@ class EngineFixture : public testing::Test {
             {"end_date", "2026-04-30"},
             {"timeline", "https://drive.example.com/timeline"},
             {"urgent", false}};
+  }
+
+  // ValidLaunch with its dates moved: the brief on the date of `now_us`
+  // (UTC), the launch `launch_days` later, its end 30 days after that.
+  static nlohmann::json LaunchFrom(const std::string& requester, int64_t now_us,
+                                   int launch_days) {
+    constexpr int64_t kDayUs = int64_t{24} * 3600 * 1'000'000;
+    nlohmann::json values = ValidLaunch(requester);
+    const int64_t launch = now_us + launch_days * kDayUs;
+    values["brief_date"] = FormatTimestamp(now_us).substr(0, 10);
+    values["launch_date"] = FormatTimestamp(launch).substr(0, 10);
+    values["end_date"] = FormatTimestamp(launch + 30 * kDayUs).substr(0, 10);
+    return values;
   }
 
   Result<CampaignState> SubmitLaunch(const std::string& id) {

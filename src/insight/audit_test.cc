@@ -64,12 +64,7 @@ class AuditTest : public engine::EngineFixture {
     submit.title =
         plan.title.empty() ? "Launch " + std::to_string(i) : plan.title;
     submit.actor = kManagers[i % 3];
-    submit.values = ValidLaunch(submit.actor);
-    const int64_t now = clock_.NowMicros();
-    submit.values["brief_date"] = FormatTimestamp(now).substr(0, 10);
-    submit.values["launch_date"] =
-        FormatTimestamp(now + 90 * kDay).substr(0, 10);
-    submit.values["end_date"] = FormatTimestamp(now + 120 * kDay).substr(0, 10);
+    submit.values = LaunchFrom(submit.actor, clock_.NowMicros(), 90);
     Result<engine::CampaignState> state = engine_->Submit(submit);
     ASSERT_TRUE(state.ok()) << state.status().ToString();
 
@@ -387,9 +382,9 @@ TEST_F(AuditTest, TheHtmlReportShowsFindingsWithTheirEvidenceAndNoScript) {
   ASSERT_TRUE(html.ok()) << html.status().ToString();
   // Campaign text never runs: escaped, and the page allows no script.
   EXPECT_THAT(*html, Not(testing::HasSubstr("<script")));
-  EXPECT_THAT(*html, testing::HasSubstr(
-                         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; "
-                         "&amp; launch"));
+  EXPECT_THAT(*html,
+              testing::HasSubstr("&lt;script&gt;alert('x')&lt;/script&gt; "
+                                 "&amp; launch"));
   EXPECT_THAT(*html, testing::HasSubstr("Content-Security-Policy"));
   // The finding, linked to its campaigns in the appendix.
   EXPECT_THAT(*html, testing::HasSubstr("gap · skipped-step"));

@@ -46,12 +46,7 @@ class ProposeTest : public engine::EngineFixture {
     submit.campaign_type = "product-launch";
     submit.title = "Launch " + std::to_string(i);
     submit.actor = PersonFor("campaign-manager");
-    submit.values = ValidLaunch(submit.actor);
-    const int64_t now = clock_.NowMicros();
-    submit.values["brief_date"] = FormatTimestamp(now).substr(0, 10);
-    submit.values["launch_date"] =
-        FormatTimestamp(now + 120 * kDay).substr(0, 10);
-    submit.values["end_date"] = FormatTimestamp(now + 150 * kDay).substr(0, 10);
+    submit.values = LaunchFrom(submit.actor, clock_.NowMicros(), 120);
     Result<engine::CampaignState> state = engine_->Submit(submit);
     ASSERT_TRUE(state.ok()) << state.status().ToString();
     clock_.Advance(10 * kDay);

@@ -426,29 +426,6 @@ std::string Slug(std::string_view text) {
   return slug.empty() ? "section" : slug;
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        if (!IsDroppedControl(c)) out += c;
-    }
-  }
-  return out;
-}
-
 // Ids for file names and SVG element ids: [A-Za-z0-9_-], anything else '_'.
 std::string SafeId(std::string_view id) {
   std::string out;

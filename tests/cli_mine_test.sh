@@ -232,6 +232,15 @@ expect_eq "drift json: the change point and what changed first" \
   "[(446, True, True)]"
 run drift "${drift}/ceravolo/sudden_trace_noise0_1000_re.xes.gz"
 expect_contains "drift text says after which trace" "${out}" "after trace 446"
+run_json drift --db store.db --json
+expect_eq "drift --db exit" "${code}" 0
+expect_eq "drift --db reads the store's campaigns as traces" \
+  "$(py '[(l["log"], l["traces"], l["change_points"]) for l in d["logs"]]' <<<"${out}")" \
+  "[('store.db', 6, [])]"
+run drift
+expect_eq "drift without a log exit" "${code}" 2
+expect_contains "drift without a log says what to give" "${out}" \
+  "name a log (LOG...) or a store (--db URL)"
 run drift missing.xes
 expect_eq "drift on a missing log exit" "${code}" 1
 expect_contains "it names the file" "${out}" "missing.xes"

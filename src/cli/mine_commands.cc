@@ -66,6 +66,7 @@ struct MineArgs {
   std::string dot;
   // drift
   std::vector<std::string> logs;
+  std::string db;  // --db: a store, as one more log
   bool csv = false;
 };
 
@@ -743,7 +744,14 @@ std::string LogName(const std::string& log) {
   return name;
 }
 
-int RunDrift(const MineArgs& args) {
+int RunDrift(MineArgs args) {
+  if (!args.db.empty()) {
+    args.logs.push_back(IsStoreLog(args.db) ? args.db : "sqlite:" + args.db);
+  }
+  if (args.logs.empty()) {
+    std::cerr << "livesop drift: name a log (LOG...) or a store (--db URL)\n";
+    return kExitUsage;
+  }
   Json logs = Json::array();
   if (args.csv) std::cout << "log,change_point_trace_index\n";
   for (const std::string& path : args.logs) {
@@ -929,12 +937,14 @@ std::function<int()> AddMineCommands(CLI::App& app) {
       "drift",
       "Where a log's behaviour changes: change points in its traces' "
       "directly-follows relations, each with what changed (docs/drift.md)");
-  drift
-      ->add_option("LOG", args->logs,
-                   "XES (.xes, .xes.gz) or CSV files, or a store (a SQLite "
-                   "file, sqlite:PATH or postgresql://…); traces in file "
-                   "order")
-      ->required();
+  drift->add_option("LOG", args->logs,
+                    "XES (.xes, .xes.gz) or CSV files, or a store (a SQLite "
+                    "file, sqlite:PATH or postgresql://…); traces in file "
+                    "order");
+  drift->add_option("--db", args->db,
+                    "A store (a SQLite file, sqlite:PATH or postgresql://…): "
+                    "its history as one more log, each campaign a trace in "
+                    "the order campaigns started");
   drift->add_option("--classifier", args->classifier,
                     "Event attributes naming an activity, joined by '+' "
                     "(default: concept:name)");

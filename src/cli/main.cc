@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "cli/asset_commands.h"
+#include "cli/audit_commands.h"
 #include "cli/calendar_commands.h"
 #include "cli/connect_commands.h"
 #include "cli/doc_commands.h"
@@ -23,7 +24,6 @@
 #include "cli/mine_commands.h"
 #include "cli/notify_commands.h"
 #include "cli/report_commands.h"
-#include "cli/audit_commands.h"
 #include "cli/results_commands.h"
 #include "cli/serve_command.h"
 #include "cli/sop_commands.h"

@@ -66,14 +66,42 @@ std::string VersionsOf(const Json& payload) {
   return out;
 }
 
+// A campaign while its events are folded. Its open visits are a handful at
+// a time, so they are kept as indexes and found by their step.
 struct Building {
   CampaignHistory history;
-  // The open visit of each step (an index into history.visits).
-  std::unordered_map<std::string, size_t> open;
-  std::unordered_map<std::string, int> visits_of;  // visits per step
-  // Departures already counted: a command's events share kind, step,
-  // actor and time.
-  std::set<std::tuple<std::string, std::string, std::string, int64_t>> departed;
+  std::vector<size_t> open;  // indexes into history.visits
+
+  // The index of `step`'s open visit in `open`, or open.size().
+  size_t FindOpen(const std::string& step) const {
+    size_t i = 0;
+    while (i < open.size() && history.visits[open[i]].step != step) ++i;
+    return i;
+  }
+  StepVisit* OpenVisit(const std::string& step) {
+    const size_t i = FindOpen(step);
+    return i < open.size() ? &history.visits[open[i]] : nullptr;
+  }
+  void Close(const std::string& step) {
+    const size_t i = FindOpen(step);
+    if (i < open.size()) open.erase(open.begin() + static_cast<long>(i));
+  }
+  int VisitsOf(const std::string& step) const {
+    int n = 0;
+    for (const StepVisit& v : history.visits) n += v.step == step ? 1 : 0;
+    return n;
+  }
+  // A command's events share kind, step, actor and time: one departure.
+  bool Departed(const std::string& kind, const std::string& step,
+                const std::string& actor, int64_t time_us) const {
+    for (const Departure& d : history.departures) {
+      if (d.kind == kind && d.step == step && d.actor == actor &&
+          d.at.time_us == time_us) {
+        return true;
+      }
+    }
+    return false;
+  }
 };
 
 }  // namespace
@@ -96,21 +124,20 @@ struct HistoryBuilder::State {
     visit.step = step;
     visit.activity = e.activity;
     visit.role = e.role;
-    visit.visit = ++b.visits_of[step];
+    visit.visit = b.VisitsOf(step) + 1;
     visit.start_us = e.time_us;
     visit.start = ref;
+    b.Close(step);
     b.history.visits.push_back(std::move(visit));
-    b.open[step] = b.history.visits.size() - 1;
+    b.open.push_back(b.history.visits.size() - 1);
     return b.history.visits.back();
   }
 
   void End(Building& b, const store::Event& e, const std::string& step,
            const std::string& outcome, const EventRef& ref) {
-    auto it = b.open.find(step);
-    StepVisit* visit = nullptr;
-    if (it != b.open.end()) {
-      visit = &b.history.visits[it->second];
-      b.open.erase(it);
+    StepVisit* visit = b.OpenVisit(step);
+    if (visit != nullptr) {
+      b.Close(step);
     } else {
       // Every task of a skipped approval is skipped with the same event
       // time: the first ended the visit.
@@ -121,7 +148,7 @@ struct HistoryBuilder::State {
         break;
       }
       visit = &Open(b, e, step, ref);
-      b.open.erase(step);
+      b.Close(step);
     }
     visit->end_us = e.time_us;
     visit->end = ref;
@@ -133,7 +160,7 @@ struct HistoryBuilder::State {
   }
 
   void CloseAll(Building& b, const store::Event& e, const EventRef& ref) {
-    for (const auto& [step, index] : b.open) {
+    for (size_t index : b.open) {
       StepVisit& visit = b.history.visits[index];
       visit.end_us = e.time_us;
       visit.end = ref;
@@ -178,7 +205,7 @@ struct HistoryBuilder::State {
     const bool type_is_assignment = e.type == "task_assigned";
     if (!e.deviation.empty()) {
       const std::string& kind = e.deviation;
-      if (b.departed.emplace(kind, step, e.resource, e.time_us).second) {
+      if (!b.Departed(kind, step, e.resource, e.time_us)) {
         Departure d{kind,   step, e.resource, e.source, e.reason,
                     e.role, "",   "",         ref};
         if (type_is_assignment) {
@@ -231,11 +258,10 @@ struct HistoryBuilder::State {
           StringField(payload, "timer") == "escalation") {
         return;
       }
-      if (auto open = b.open.find(step); open != b.open.end()) {
+      if (StepVisit* open = b.OpenVisit(step); open != nullptr) {
         // Another approver's task: its deadline is the approval's.
-        StepVisit& visit = c.visits[open->second];
-        if (type == "task_created" && visit.due_us == 0) {
-          visit.due_us = IntField(payload, "due_us", 0);
+        if (type == "task_created" && open->due_us == 0) {
+          open->due_us = IntField(payload, "due_us", 0);
         }
         return;
       }
@@ -270,8 +296,7 @@ struct HistoryBuilder::State {
         visit.due_us = IntField(payload, "due_us", 0);
       }
     } else if (type == "sla_breached") {
-      auto open = b.open.find(step);
-      if (open != b.open.end()) b.history.visits[open->second].breached = true;
+      if (StepVisit* open = b.OpenVisit(step)) open->breached = true;
     } else if (type == "side_activity") {
       c.side.push_back(
           {StringField(payload, "activity"), e.source, e.resource, step, ref});
@@ -287,8 +312,7 @@ struct HistoryBuilder::State {
       d.deviation = e.deviation;
       d.versions = VersionsOf(payload);
       d.settled = payload.contains("outcome");
-      auto open = b.open.find(step);
-      if (open != b.open.end()) d.visit = c.visits[open->second].visit;
+      if (const StepVisit* open = b.OpenVisit(step)) d.visit = open->visit;
       d.at = ref;
       c.decisions.push_back(std::move(d));
     }
@@ -321,7 +345,11 @@ History HistoryBuilder::Finish() {
   out.last_us = state_->last_us;
   out.campaigns.reserve(state_->order.size());
   for (const std::string& id : state_->order) {
-    out.campaigns.push_back(std::move(state_->campaigns[id].history));
+    auto node = state_->campaigns.extract(id);
+    CampaignHistory& c = node.mapped().history;
+    c.visits.shrink_to_fit();
+    c.decisions.shrink_to_fit();
+    out.campaigns.push_back(std::move(c));
   }
   std::stable_sort(out.campaigns.begin(), out.campaigns.end(),
                    [](const CampaignHistory& a, const CampaignHistory& b) {

@@ -13,6 +13,7 @@
 #include <dtl/dtl.hpp>
 
 #include "core/calendar.h"
+#include "core/time.h"
 #include "engine/facts.h"
 #include "engine/report.h"
 
@@ -451,6 +452,155 @@ std::string Quoted(const std::string& text) {
   return out + "\"";
 }
 
+// make-step-optional: a step that campaigns of some types now skip as a
+// rule gets a gateway before it that routes those types past it.
+void ProposeOptionalSteps(
+    const History& history, const Audit& audit, const sop::Definition& sop,
+    const sop::Bundle& bundle, const ProposeOptions& options,
+    std::map<std::string, std::vector<std::string>>& cache,
+    std::vector<Proposal>& out) {
+  const std::map<std::string, std::string> processes = TypeProcesses(sop);
+  // Since when each (type, step) changed last, from the audit's drift.
+  std::map<std::pair<std::string, std::string>, int64_t> since;
+  for (const RateSeries& r : audit.drift) {
+    if (!r.step.empty() && !r.changes.empty()) {
+      since[{r.campaign_type, r.step}] = r.changes.back().time_us;
+    }
+  }
+  // (type, step) → visits, and the skips among them, since the change.
+  std::map<std::pair<std::string, std::string>,
+           std::pair<int64_t, std::vector<EventRef>>>
+      counts;
+  for (const CampaignHistory& c : history.campaigns) {
+    for (const StepVisit& v : c.visits) {
+      if (v.open() || v.outcome == "cancelled" || v.adhoc) continue;
+      auto change = since.find({c.type, v.step});
+      if (change != since.end() && v.end_us < change->second) continue;
+      auto& [n, skips] = counts[{c.type, v.step}];
+      ++n;
+      if (v.outcome == "skipped") skips.push_back(v.end);
+    }
+  }
+  // (process, step) → the types that skip it as a rule.
+  struct Habit {
+    std::vector<std::string> types;
+    std::vector<EventRef> skips;
+    int64_t skipped = 0;
+    int64_t visits = 0;
+    int64_t from_us = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Habit> habits;
+  for (const auto& [key, tally] : counts) {
+    const auto& [type, step] = key;
+    const auto& [n, skips] = tally;
+    const int64_t skipped = static_cast<int64_t>(skips.size());
+    if (skipped < options.min_count ||
+        static_cast<double>(skipped) <
+            options.optional_share * static_cast<double>(n)) {
+      continue;
+    }
+    auto process = processes.find(type);
+    if (process == processes.end()) continue;
+    Habit& h = habits[{process->second, step}];
+    h.types.push_back(type);
+    h.skips.insert(h.skips.end(), skips.begin(), skips.end());
+    h.skipped += skipped;
+    h.visits += n;
+    auto change = since.find(key);
+    if (change != since.end()) h.from_us = std::max(h.from_us, change->second);
+  }
+  for (const auto& [key, h] : habits) {
+    const auto& [process_id, step_id] = key;
+    const sop::Process* process = sop.FindProcess(process_id);
+    if (process == nullptr) continue;
+    const sop::Step* step = nullptr;
+    std::set<std::string> ids;
+    for (const sop::Step& s : process->steps) {
+      ids.insert(s.id);
+      if (s.id == step_id) step = &s;
+    }
+    if (step == nullptr) continue;
+    const std::string past = !step->next.empty()          ? step->next
+                             : !step->on_approved.empty() ? step->on_approved
+                                                          : sop::kEndStep;
+    std::string gateway = step_id + "-applies";
+    while (ids.count(gateway) != 0) gateway += "-x";
+    std::vector<LineEdit> edits;
+    bool placed = true;
+    // Every way into the step now leads to the gateway.
+    auto redirect = [&](const sop::KeyLocations& at, const std::string& name,
+                        const SourceLocation& fallback) {
+      const SourceLocation loc = sop::LocationOf(at, name, fallback);
+      const std::string* line = LineAt(bundle, cache, loc);
+      std::optional<std::string> edited;
+      if (line != nullptr) edited = ReplaceScalar(*line, loc.column, gateway);
+      if (!edited) {
+        placed = false;
+        return;
+      }
+      edits.push_back({loc.file, loc.line, *line, *edited, false});
+    };
+    if (process->start == step_id) {
+      redirect(process->at, "start", process->where);
+    }
+    for (const sop::Step& s : process->steps) {
+      if (s.next == step_id) redirect(s.at, "next", s.where);
+      if (s.on_approved == step_id) redirect(s.at, "on_approved", s.where);
+      if (s.on_rejected == step_id) redirect(s.at, "on_rejected", s.where);
+      if (s.on_changes_requested == step_id) {
+        redirect(s.at, "on_changes_requested", s.where);
+      }
+      for (const sop::Branch& b : s.branches) {
+        if (b.next == step_id) redirect(b.at, "next", b.where);
+      }
+    }
+    // The gateway itself, written before the step, indented as it is.
+    const std::string* first = LineAt(bundle, cache, step->where);
+    if (!placed || first == nullptr || step->where.column <= 1) continue;
+    const std::string dash = first->substr(0, step->where.column - 1);
+    const std::string indent(step->where.column - 1, ' ');
+    std::string types;
+    for (const std::string& t : h.types) {
+      types += (types.empty() ? "" : ", ") + t;
+    }
+    const std::vector<std::string> block = {
+        dash + "id: " + gateway,
+        indent + "name: " + Quoted("Whether " + step->name + " applies"),
+        indent + "type: exclusive",
+        indent + "branches:",
+        indent + "  - when: { campaign_type: " + Quoted(types) + " }",
+        indent + "    next: " + past,
+        indent + "    label: " + Quoted(types + " campaigns go without it"),
+        indent + "  - default: true",
+        indent + "    next: " + step_id,
+        indent + "    label: " + Quoted("Every other campaign")};
+    for (size_t i = block.size(); i-- > 0;) {
+      edits.push_back(
+          {step->where.file, step->where.line - 1, "", block[i], true});
+    }
+    Proposal p;
+    p.kind = "make-step-optional";
+    p.id = "make-step-optional:" + process_id + "/" + step_id;
+    p.title = "Make " + step->name + " (" + process_id + "/" + step_id +
+              ") optional for " + types;
+    p.rationale =
+        std::to_string(h.skipped) + " of " + std::to_string(h.visits) +
+        " visits by " + types + " campaigns" +
+        (h.from_us > 0 ? " since " + FormatTimestamp(h.from_us).substr(0, 10)
+                       : std::string()) +
+        " (" +
+        Percent(static_cast<double>(h.skipped) /
+                static_cast<double>(h.visits)) +
+        ") skipped it.";
+    p.effect = "Those campaigns go from the step before it straight to " +
+               past + ", as they already do, without a skip to record; " +
+               "every other campaign keeps the step.";
+    for (const EventRef& ref : h.skips) AddEvidence(p, ref);
+    p.edits = std::move(edits);
+    out.push_back(std::move(p));
+  }
+}
+
 std::string NextMinor(const std::string& version) {
   int major = 0;
   int minor = 0;
@@ -471,10 +621,17 @@ std::vector<Proposal> Propose(const History& history, const Audit& audit,
   ProposeSlas(history, sop, bundle, options, cache, out);
   ProposeApprovers(history, audit, sop, bundle, options, cache, out);
   ProposeDelegates(history, sop, bundle, options, cache, out);
-  for (Proposal& p : out) {
+  ProposeOptionalSteps(history, audit, sop, bundle, options, cache, out);
+  // Only what applies and loads cleanly is proposed.
+  std::erase_if(out, [&](Proposal& p) {
     Result<sop::Bundle> after = Apply(bundle, p.edits);
-    if (after.ok()) p.diff = DiffOf(bundle, *after);
-  }
+    if (!after.ok()) return true;
+    if (sop::LoadDefinitionFromBundle(*after).diagnostics.has_errors()) {
+      return true;
+    }
+    p.diff = DiffOf(bundle, *after);
+    return false;
+  });
   std::sort(out.begin(), out.end(),
             [](const Proposal& a, const Proposal& b) { return a.id < b.id; });
   return out;

@@ -32,7 +32,7 @@ struct Proposal {
   // Stable across runs on the same history and SOP: KIND:TARGET, such as
   // "set-sla:campaign-delivery/content-approval".
   std::string id;
-  // set-sla, change-approver, add-delegate.
+  // set-sla, change-approver, add-delegate, make-step-optional.
   std::string kind;
   std::string title;                   // what changes, in one line
   std::string rationale;               // why, with the numbers
@@ -56,6 +56,10 @@ struct ProposeOptions {
   // do not hold it, all by one other role, at which the rule should name
   // that role instead (default 0.5).
   double approver_share = 0.5;
+  // make-step-optional: the share of a step's visits by a campaign type
+  // (since the step's last change, when it changed) that were skipped
+  // (default 0.6).
+  double optional_share = 0.6;
 };
 
 // The proposals for `sop` (loaded from `bundle`, so that its locations
@@ -63,8 +67,10 @@ struct ProposeOptions {
 // whose deadlines are missed set to the observed percentile of its working
 // time on the SOP's default calendar; an approval matrix rule's role
 // replaced by the role that decides in practice; a person who keeps handing
-// their tasks to the same colleague given that colleague as a delegate.
-// Sorted by id. Pure.
+// their tasks to the same colleague given that colleague as a delegate; a
+// step that campaigns of some types skip as a rule routed around for them
+// by a new exclusive gateway. Only proposals whose edits give an SOP that
+// loads without errors are made. Sorted by id. Pure.
 std::vector<Proposal> Propose(const History& history, const Audit& audit,
                               const sop::Definition& sop,
                               const sop::Bundle& bundle,

@@ -38,7 +38,7 @@ class ProposeTest : public engine::EngineFixture {
   // breach), then run to its pre-launch checklist; with `reassign`, the
   // brand manager's campaign approval goes to the product marketing
   // manager, by the Marketing Ops lead.
-  void RunCampaign(int i, bool reassign) {
+  void RunCampaign(int i, bool reassign, bool skip_peer_review = false) {
     clock_.Set(kStart + i * 7 * kDay);
     const std::string id = "P" + std::to_string(100 + i);
     engine::SubmitCommand submit;
@@ -59,6 +59,14 @@ class ProposeTest : public engine::EngineFixture {
          move < 300 && s.status == "active" && !IsActive(s, "pre-launch");
          ++move) {
       clock_.Advance(kHour);
+      if (skip_peer_review && IsActive(s, "peer-review")) {
+        Result<engine::CampaignState> next = engine_->Skip(
+            id, "peer-review",
+            {PersonFor("marketing-ops-lead"), "the copy is fine", "", "", ""});
+        ASSERT_TRUE(next.ok()) << next.status().ToString();
+        s = *next;
+        continue;
+      }
       if (reassign && !reassigned && IsActive(s, "campaign-approval")) {
         reassigned = true;
         Result<engine::CampaignState> next = engine_->Reassign(
@@ -74,9 +82,9 @@ class ProposeTest : public engine::EngineFixture {
     ASSERT_TRUE(IsActive(s, "pre-launch")) << id;
   }
 
-  std::vector<Proposal> Run(int campaigns, bool reassign) {
+  std::vector<Proposal> Run(int campaigns, bool reassign, int skip_from = -1) {
     for (int i = 0; i < campaigns; ++i) {
-      RunCampaign(i, reassign);
+      RunCampaign(i, reassign, skip_from >= 0 && i >= skip_from);
       if (HasFatalFailure()) return {};
     }
     Result<History> history = ReadHistory(*store_);
@@ -212,6 +220,60 @@ TEST_F(ProposeTest, AHistoryAsWrittenProposesNothing) {
   ASSERT_TRUE(history.ok());
   const Audit audit = RunAudit(*history, sop_, {});
   EXPECT_TRUE(Propose(*history, audit, sop_, bundle_).empty());
+}
+
+TEST_F(ProposeTest, AStepSkippedAsARuleSinceAChangeBecomesOptional) {
+  const std::vector<Proposal> proposals = Run(16, false, 8);
+  ASSERT_FALSE(HasFatalFailure());
+  const Proposal* optional =
+      Find(proposals, "make-step-optional:campaign-delivery/peer-review");
+  ASSERT_NE(optional, nullptr);
+  EXPECT_THAT(optional->title, HasSubstr("optional for product-launch"));
+  // Counted since the change the drift found: the eight skips alone.
+  EXPECT_THAT(optional->rationale,
+              HasSubstr("8 of 8 visits by product-launch campaigns since "));
+  EXPECT_EQ(optional->campaigns.size(), 8u);
+  EXPECT_THAT(optional->diff, HasSubstr("+      - id: peer-review-applies"));
+  EXPECT_THAT(optional->diff, HasSubstr("+            next: final-edits"));
+
+  const std::string owner = PersonFor("head-of-marketing-ops");
+  Result<Accepted> accepted =
+      AcceptProposal(*optional, sop_, bundle_, owner, "2026-04-01");
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  const sop::LoadResult next = sop::LoadDefinitionFromBundle(accepted->bundle);
+  ASSERT_FALSE(next.diagnostics.has_errors());
+
+  // A product launch on the new version goes from the copy straight to
+  // its final edits; the peer review is never active.
+  engine::Engine on_next(*store_, next.definition, clock_);
+  engine::SubmitCommand submit;
+  submit.campaign = "N1";
+  submit.campaign_type = "product-launch";
+  submit.title = "On 1.1.0";
+  submit.actor = PersonFor("campaign-manager");
+  submit.values = LaunchFrom(submit.actor, clock_.NowMicros(), 120);
+  Result<engine::CampaignState> state = on_next.Submit(submit);
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  bool peer_review = false;
+  bool final_edits = false;
+  for (int move = 0; move < 200 && state->status == "active" && !final_edits;
+       ++move) {
+    const std::vector<engine::Awaited> awaited = on_next.AwaitedNow(*state);
+    ASSERT_FALSE(awaited.empty());
+    for (const engine::Awaited& a : awaited) {
+      peer_review |= a.step == "peer-review";
+      final_edits |= a.step == "final-edits";
+    }
+    const engine::Awaited& a = awaited.front();
+    state = !a.item.empty()
+                ? on_next.Tick("N1", a.step, a.item, a.people.front())
+            : a.decision ? on_next.Decide("N1", a.step, a.people.front(),
+                                          engine::Verdict::kApprove, "ok")
+                         : on_next.Complete("N1", a.step, a.people.front());
+    ASSERT_TRUE(state.ok()) << a.step << ": " << state.status().ToString();
+  }
+  EXPECT_TRUE(final_edits);
+  EXPECT_FALSE(peer_review);
 }
 
 }  // namespace

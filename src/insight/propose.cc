@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "engine/facts.h"
 #include "engine/report.h"
+#include "engine/sop_owner.h"
 
 namespace livesop::insight {
 namespace {
@@ -637,24 +638,12 @@ std::vector<Proposal> Propose(const History& history, const Audit& audit,
   return out;
 }
 
-Status CheckSopOwner(const sop::Definition& sop, const std::string& person) {
-  if (sop.FindPerson(person) == nullptr) {
-    return PermissionDeniedError(person + " is no person of the SOP");
-  }
-  if (person == sop.sop.owner || HoldsRole(sop, person, sop.sop.owner)) {
-    return OkStatus();
-  }
-  return PermissionDeniedError("only the SOP's owner (" + sop.sop.owner +
-                               ") accepts changes to the SOP; " + person +
-                               " is not");
-}
-
 Result<Accepted> AcceptProposal(const Proposal& proposal,
                                 const sop::Definition& sop,
                                 const sop::Bundle& bundle,
                                 const std::string& person,
                                 const std::string& date) {
-  LIVESOP_RETURN_IF_ERROR(CheckSopOwner(sop, person));
+  LIVESOP_RETURN_IF_ERROR(engine::CheckSopOwner(sop, person));
   std::vector<LineEdit> edits = proposal.edits;
   std::map<std::string, std::vector<std::string>> cache;
   // The next minor version, and its changelog entry first in the log.

@@ -76,11 +76,6 @@ std::vector<Proposal> Propose(const History& history, const Audit& audit,
                               const sop::Bundle& bundle,
                               const ProposeOptions& options = {});
 
-// Whether `person` may accept proposals for `sop`: the SOP's owner (a
-// person), or someone holding the owner's role. PermissionDenied naming
-// who may otherwise.
-Status CheckSopOwner(const sop::Definition& sop, const std::string& person);
-
 struct Accepted {
   sop::Bundle bundle;   // the SOP's next version
   std::string version;  // its sop.version
@@ -90,7 +85,8 @@ struct Accepted {
 // Applies `proposal` to `bundle` (whose SOP is `sop`) as `person`, with the
 // next minor version ("1.2.0" after "1.1.3") and a changelog entry dated
 // `date` (YYYY-MM-DD) naming the proposal, and checks that the result
-// loads without errors. Errors: PermissionDenied (CheckSopOwner);
+// loads without errors. Errors: PermissionDenied unless `person` is the
+// SOP's owner (engine::CheckSopOwner);
 // FailedPrecondition when the files no longer hold the lines the proposal
 // edits (the SOP changed: propose again) or the result does not load
 // cleanly (the first error named).

@@ -15,20 +15,12 @@
 # anything failed.
 set -uo pipefail
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 LIVESOP_BINARY SOURCE_DIR" >&2
-  exit 2
-fi
-livesop="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-source_dir="$(cd "$2" && pwd)"
 # shellcheck source=tests/lib.sh
-source "${source_dir}/tests/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+take_args "$@"
 sop="${source_dir}/examples/marketing-ops/sop.yaml"
 
-work_dir="$(mktemp -d "${TMPDIR:-/tmp}/livesop-cli-asset-test.XXXXXX")"
-trap 'rm -rf "${work_dir}"' EXIT
-cd "${work_dir}" || exit 2
-unset LIVESOP_DB LIVESOP_SOP
+enter_work_dir cli-asset-test
 
 convert=/usr/bin/convert
 

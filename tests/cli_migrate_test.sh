@@ -6,19 +6,11 @@
 #   tests/cli_migrate_test.sh BUILD/livesop SOURCE_DIR
 set -uo pipefail
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 LIVESOP_BINARY SOURCE_DIR" >&2
-  exit 2
-fi
-livesop="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-source_dir="$(cd "$2" && pwd)"
 # shellcheck source=tests/lib.sh
-source "${source_dir}/tests/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+take_args "$@"
 
-work_dir="$(mktemp -d "${TMPDIR:-/tmp}/livesop-cli-migrate-test.XXXXXX")"
-trap 'rm -rf "${work_dir}"' EXIT
-cd "${work_dir}" || exit 2
-unset LIVESOP_DB LIVESOP_SOP
+enter_work_dir cli-migrate-test
 
 # Version 2.0.0 of the example: the internal review is renamed.
 cp -r "${source_dir}/examples/marketing-ops" v1

@@ -9,6 +9,30 @@
 passed=0
 failed=0
 
+# take_args "$@": the script's two arguments, the livesop binary and the
+# source folder, as absolute paths in $livesop and $source_dir; a usage
+# line and exit 2 when they are not two.
+take_args() {
+  if [ $# -ne 2 ]; then
+    echo "usage: $0 LIVESOP_BINARY SOURCE_DIR" >&2
+    exit 2
+  fi
+  livesop="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+  source_dir="$(cd "$2" && pwd)"
+}
+
+# enter_work_dir NAME: a fresh temporary folder in $work_dir, removed on
+# exit (a script that must stop a server sets its own EXIT trap after
+# this), made the current folder; the variables that name a store and an
+# SOP are cleared so the caller's environment cannot leak in.
+enter_work_dir() {
+  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/livesop-$1.XXXXXX")"
+  # shellcheck disable=SC2064 # the folder is known now
+  trap "rm -rf '${work_dir}'" EXIT
+  cd "${work_dir}" || exit 2
+  unset LIVESOP_DB LIVESOP_SOP
+}
+
 pass() { passed=$((passed + 1)); }
 fail() {
   failed=$((failed + 1))

@@ -247,6 +247,12 @@ struct HistoryBuilder::State {
       c.status = type.substr(std::string_view("campaign_").size());
       c.closed_us = e.time_us;
       CloseAll(b, e, ref);
+      // Most campaigns end for good: give back what their lists grew into.
+      c.visits.shrink_to_fit();
+      c.decisions.shrink_to_fit();
+      c.departures.shrink_to_fit();
+      c.side.shrink_to_fit();
+      b.open.shrink_to_fit();
     } else if (type == "campaign_reopened") {
       c.status = "active";
       c.closed_us = 0;

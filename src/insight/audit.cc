@@ -155,8 +155,6 @@ struct ProcessGather {
   int64_t breached = 0;
   int64_t reworked_campaigns = 0;
   std::vector<double> cycle_days;
-  double decision_hours = 0;
-  double work_hours = 0;
 };
 
 void GatherCampaign(const CampaignHistory& c, ProcessGather& g) {

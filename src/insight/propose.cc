@@ -453,6 +453,70 @@ std::string Quoted(const std::string& text) {
   return out + "\"";
 }
 
+// Edits that put new steps in front of `step`: every way into it (the
+// process's start, `next`, outcome routes, branches) leads to `entry`
+// instead, and `blocks` (each a step as YAML lines, its first line the
+// list item's; indentation added here, as the step's) are written just
+// before it. False when a reference cannot be located in the files.
+bool InsertBefore(const sop::Process& process, const sop::Step& step,
+                  const std::string& entry,
+                  const std::vector<std::vector<std::string>>& blocks,
+                  const sop::Bundle& bundle,
+                  std::map<std::string, std::vector<std::string>>& cache,
+                  std::vector<LineEdit>& edits) {
+  bool placed = true;
+  auto redirect = [&](const sop::KeyLocations& at, const std::string& name,
+                      const SourceLocation& fallback) {
+    const SourceLocation loc = sop::LocationOf(at, name, fallback);
+    const std::string* line = LineAt(bundle, cache, loc);
+    std::optional<std::string> edited;
+    if (line != nullptr) edited = ReplaceScalar(*line, loc.column, entry);
+    if (!edited) {
+      placed = false;
+      return;
+    }
+    edits.push_back({loc.file, loc.line, *line, *edited, false});
+  };
+  if (process.start == step.id) redirect(process.at, "start", process.where);
+  for (const sop::Step& s : process.steps) {
+    if (s.next == step.id) redirect(s.at, "next", s.where);
+    if (s.on_approved == step.id) redirect(s.at, "on_approved", s.where);
+    if (s.on_rejected == step.id) redirect(s.at, "on_rejected", s.where);
+    if (s.on_changes_requested == step.id) {
+      redirect(s.at, "on_changes_requested", s.where);
+    }
+    for (const sop::Branch& b : s.branches) {
+      if (b.next == step.id) redirect(b.at, "next", b.where);
+    }
+  }
+  const std::string* first = LineAt(bundle, cache, step.where);
+  if (!placed || first == nullptr || step.where.column <= 1) return false;
+  const std::string dash = first->substr(0, step.where.column - 1);
+  const std::string indent(step.where.column - 1, ' ');
+  std::vector<std::string> lines;
+  for (const std::vector<std::string>& block : blocks) {
+    for (size_t i = 0; i < block.size(); ++i) {
+      lines.push_back((i == 0 ? dash : indent) + block[i]);
+    }
+  }
+  for (size_t i = lines.size(); i-- > 0;) {
+    edits.push_back({step.where.file, step.where.line - 1, "", lines[i], true});
+  }
+  return true;
+}
+
+// An id for a new step of `process`, `base` unless a step has it.
+std::string NewStepId(const sop::Process& process, std::string base) {
+  auto taken = [&](const std::string& id) {
+    for (const sop::Step& s : process.steps) {
+      if (s.id == id) return true;
+    }
+    return false;
+  };
+  while (taken(base)) base += "-x";
+  return base;
+}
+
 // make-step-optional: a step that campaigns of some types now skip as a
 // rule gets a gateway before it that routes those types past it.
 void ProposeOptionalSteps(
@@ -515,69 +579,31 @@ void ProposeOptionalSteps(
     const sop::Process* process = sop.FindProcess(process_id);
     if (process == nullptr) continue;
     const sop::Step* step = nullptr;
-    std::set<std::string> ids;
     for (const sop::Step& s : process->steps) {
-      ids.insert(s.id);
       if (s.id == step_id) step = &s;
     }
     if (step == nullptr) continue;
     const std::string past = !step->next.empty()          ? step->next
                              : !step->on_approved.empty() ? step->on_approved
                                                           : sop::kEndStep;
-    std::string gateway = step_id + "-applies";
-    while (ids.count(gateway) != 0) gateway += "-x";
-    std::vector<LineEdit> edits;
-    bool placed = true;
-    // Every way into the step now leads to the gateway.
-    auto redirect = [&](const sop::KeyLocations& at, const std::string& name,
-                        const SourceLocation& fallback) {
-      const SourceLocation loc = sop::LocationOf(at, name, fallback);
-      const std::string* line = LineAt(bundle, cache, loc);
-      std::optional<std::string> edited;
-      if (line != nullptr) edited = ReplaceScalar(*line, loc.column, gateway);
-      if (!edited) {
-        placed = false;
-        return;
-      }
-      edits.push_back({loc.file, loc.line, *line, *edited, false});
-    };
-    if (process->start == step_id) {
-      redirect(process->at, "start", process->where);
-    }
-    for (const sop::Step& s : process->steps) {
-      if (s.next == step_id) redirect(s.at, "next", s.where);
-      if (s.on_approved == step_id) redirect(s.at, "on_approved", s.where);
-      if (s.on_rejected == step_id) redirect(s.at, "on_rejected", s.where);
-      if (s.on_changes_requested == step_id) {
-        redirect(s.at, "on_changes_requested", s.where);
-      }
-      for (const sop::Branch& b : s.branches) {
-        if (b.next == step_id) redirect(b.at, "next", b.where);
-      }
-    }
-    // The gateway itself, written before the step, indented as it is.
-    const std::string* first = LineAt(bundle, cache, step->where);
-    if (!placed || first == nullptr || step->where.column <= 1) continue;
-    const std::string dash = first->substr(0, step->where.column - 1);
-    const std::string indent(step->where.column - 1, ' ');
+    const std::string gateway = NewStepId(*process, step_id + "-applies");
     std::string types;
     for (const std::string& t : h.types) {
       types += (types.empty() ? "" : ", ") + t;
     }
-    const std::vector<std::string> block = {
-        dash + "id: " + gateway,
-        indent + "name: " + Quoted("Whether " + step->name + " applies"),
-        indent + "type: exclusive",
-        indent + "branches:",
-        indent + "  - when: { campaign_type: " + Quoted(types) + " }",
-        indent + "    next: " + past,
-        indent + "    label: " + Quoted(types + " campaigns go without it"),
-        indent + "  - default: true",
-        indent + "    next: " + step_id,
-        indent + "    label: " + Quoted("Every other campaign")};
-    for (size_t i = block.size(); i-- > 0;) {
-      edits.push_back(
-          {step->where.file, step->where.line - 1, "", block[i], true});
+    std::vector<LineEdit> edits;
+    if (!InsertBefore(
+            *process, *step, gateway,
+            {{"id: " + gateway,
+              "name: " + Quoted("Whether " + step->name + " applies"),
+              "type: exclusive",
+              "branches:", "  - when: { campaign_type: " + Quoted(types) + " }",
+              "    next: " + past,
+              "    label: " + Quoted(types + " campaigns go without it"),
+              "  - default: true", "    next: " + step_id,
+              "    label: " + Quoted("Every other campaign")}},
+            bundle, cache, edits)) {
+      continue;
     }
     Proposal p;
     p.kind = "make-step-optional";
@@ -597,6 +623,156 @@ void ProposeOptionalSteps(
                past + ", as they already do, without a skip to record; " +
                "every other campaign keeps the step.";
     for (const EventRef& ref : h.skips) AddEvidence(p, ref);
+    p.edits = std::move(edits);
+    out.push_back(std::move(p));
+  }
+}
+
+// expedite-variant: campaigns of a process without a fast track are
+// expedited as a habit; the variant they already use (their approval given
+// in parallel by the roles that gave it, in the time it took) becomes the
+// process's fast track for urgent requests.
+void ProposeExpediteVariants(
+    const History& history, const sop::Definition& sop,
+    const sop::Bundle& bundle, const ProposeOptions& options,
+    std::map<std::string, std::vector<std::string>>& cache,
+    std::vector<Proposal>& out) {
+  const WorkCalendar calendar = engine::DefaultCalendar(sop);
+  const std::map<std::string, std::string> processes = TypeProcesses(sop);
+  std::map<std::string, std::vector<const CampaignHistory*>> expedited;
+  std::map<std::string, int64_t> campaigns;
+  for (const CampaignHistory& c : history.campaigns) {
+    auto process = processes.find(c.type);
+    if (process == processes.end()) continue;
+    ++campaigns[process->second];
+    if (c.expedited) expedited[process->second].push_back(&c);
+  }
+  for (const auto& [process_id, list] : expedited) {
+    const int64_t count = static_cast<int64_t>(list.size());
+    if (count < options.min_count) continue;
+    const sop::Process* process = sop.FindProcess(process_id);
+    if (process == nullptr) continue;
+    bool has_fast_track = false;
+    for (const sop::Step& s : process->steps) {
+      for (const sop::Branch& b : s.branches) {
+        if (!b.when.has_value()) continue;
+        for (const auto& [input, test] : b.when->tests) {
+          if (input == "urgent") has_fast_track = true;
+        }
+      }
+    }
+    if (has_fast_track) continue;
+    // The approval the expedited campaigns went through most.
+    std::map<std::string, int64_t> visits;
+    for (const CampaignHistory* c : list) {
+      for (const StepVisit& v : c->visits) {
+        if (!v.named.empty() && !v.open()) ++visits[v.step];
+      }
+    }
+    std::string approval;
+    int64_t most = 0;
+    for (const auto& [step, n] : visits) {
+      if (n > most) approval = step, most = n;
+    }
+    const sop::Step* step = nullptr;
+    for (const sop::Step& s : process->steps) {
+      if (s.id == approval && s.type == sop::StepType::kApproval) step = &s;
+    }
+    if (step == nullptr) continue;
+    const std::string after =
+        !step->on_approved.empty() ? step->on_approved : step->next;
+    if (after.empty()) continue;
+    // Who approved them, and how long it took.
+    std::map<std::string, int64_t> roles;
+    std::vector<double> minutes;
+    std::vector<EventRef> evidence;
+    for (const CampaignHistory* c : list) {
+      std::set<std::string> seen;
+      for (const Decision& d : c->decisions) {
+        if (d.step == approval && d.decision == "approve" && !d.role.empty() &&
+            seen.insert(d.role).second) {
+          ++roles[d.role];
+        }
+      }
+      for (const StepVisit& v : c->visits) {
+        if (v.step == approval && !v.open() && v.outcome == "approved") {
+          minutes.push_back(static_cast<double>(
+              calendar.WorkingMinutesBetween(v.start_us, v.end_us)));
+        }
+      }
+      for (const Departure& d : c->departures) {
+        if (d.kind == "expedite") evidence.push_back(d.at);
+      }
+    }
+    std::vector<std::string> approvers;
+    for (const auto& [role, n] : roles) {
+      if (2 * n >= count) approvers.push_back(role);
+    }
+    if (approvers.empty() || minutes.empty()) continue;
+    std::string approver_list;
+    for (const std::string& r : approvers) {
+      approver_list += (approver_list.empty() ? "" : ", ") + r;
+    }
+    const std::string sla = DurationText(
+        static_cast<int64_t>(
+            std::ceil(engine::Percentile(minutes, options.sla_percentile))),
+        calendar.MinutesPerWorkingDay());
+    const std::string fast = NewStepId(*process, "fast-track-" + approval);
+    const std::string route = NewStepId(*process, approval + "-route");
+    std::vector<std::string> fast_block = {
+        "id: " + fast,
+        "name: " + Quoted(step->name + " (urgent)"),
+        "type: approval",
+        "approvers: [" + approver_list + "]",
+        "quorum: all",
+        "mode: parallel",
+        "sla: " + sla,
+        "description: " +
+            Quoted("The fast track expedited campaigns already took: the "
+                   "same approvers at once. A refusal falls back to " +
+                   step->name + "."),
+        "on_approved: " + after,
+        "on_rejected: " + approval};
+    if (!step->on_changes_requested.empty()) {
+      fast_block.push_back("on_changes_requested: " +
+                           step->on_changes_requested);
+    }
+    std::vector<LineEdit> edits;
+    if (!InsertBefore(*process, *step, route,
+                      {{"id: " + route,
+                        "name: " + Quoted("Urgent or standard " + step->name),
+                        "type: exclusive", "branches:",
+                        "  - when: { urgent: \"true\" }", "    next: " + fast,
+                        "    label: " + Quoted("Urgent: the fast track"),
+                        "  - default: true", "    next: " + approval,
+                        "    label: " + Quoted("Standard")},
+                       fast_block},
+                      bundle, cache, edits)) {
+      continue;
+    }
+    Proposal p;
+    p.kind = "expedite-variant";
+    p.id = "expedite-variant:" + process_id + "/" + approval;
+    p.title = "Give " + process->name + " (" + process_id +
+              ") a fast track: " + step->name + " by " + approver_list +
+              " at once, within " + sla;
+    p.rationale =
+        std::to_string(count) + " of " + std::to_string(campaigns[process_id]) +
+        " campaigns (" +
+        Percent(static_cast<double>(count) /
+                static_cast<double>(campaigns[process_id])) +
+        ") were expedited although the process has no fast track; their " +
+        approval + " was approved by " + approver_list + ", " +
+        Percent(options.sla_percentile) + " of them within " + sla +
+        " of working time.";
+    p.effect =
+        "Urgent requests (the form's urgent field, which expediting "
+        "with the fast track sets) take " +
+        fast +
+        " instead of departing from the SOP; a refusal falls "
+        "back to the standard " +
+        approval + ".";
+    for (const EventRef& ref : evidence) AddEvidence(p, ref);
     p.edits = std::move(edits);
     out.push_back(std::move(p));
   }
@@ -623,6 +799,7 @@ std::vector<Proposal> Propose(const History& history, const Audit& audit,
   ProposeApprovers(history, audit, sop, bundle, options, cache, out);
   ProposeDelegates(history, sop, bundle, options, cache, out);
   ProposeOptionalSteps(history, audit, sop, bundle, options, cache, out);
+  ProposeExpediteVariants(history, sop, bundle, options, cache, out);
   // Only what applies and loads cleanly is proposed.
   std::erase_if(out, [&](Proposal& p) {
     Result<sop::Bundle> after = Apply(bundle, p.edits);

@@ -32,7 +32,8 @@ struct Proposal {
   // Stable across runs on the same history and SOP: KIND:TARGET, such as
   // "set-sla:campaign-delivery/content-approval".
   std::string id;
-  // set-sla, change-approver, add-delegate, make-step-optional.
+  // set-sla, change-approver, add-delegate, make-step-optional,
+  // expedite-variant.
   std::string kind;
   std::string title;                   // what changes, in one line
   std::string rationale;               // why, with the numbers
@@ -69,8 +70,11 @@ struct ProposeOptions {
 // replaced by the role that decides in practice; a person who keeps handing
 // their tasks to the same colleague given that colleague as a delegate; a
 // step that campaigns of some types skip as a rule routed around for them
-// by a new exclusive gateway. Only proposals whose edits give an SOP that
-// loads without errors are made. Sorted by id. Pure.
+// by a new exclusive gateway; for a process without a fast track whose
+// campaigns are expedited as a habit, the fast track they already take (an
+// approval by the same roles at once, in the time it took them) behind a
+// gateway on the form's `urgent` field. Only proposals whose edits give an
+// SOP that loads without errors are made. Sorted by id. Pure.
 std::vector<Proposal> Propose(const History& history, const Audit& audit,
                               const sop::Definition& sop,
                               const sop::Bundle& bundle,

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,19 @@ class ProposeTest : public engine::EngineFixture {
       if (p.id == id) return &p;
     }
     return nullptr;
+  }
+
+  // An event request of the example, submitted now, launching in 120 days.
+  static nlohmann::json EventRequest(const std::string& requester, int64_t now,
+                                     bool urgent) {
+    nlohmann::json values = LaunchFrom(requester, now, 120);
+    values["campaign_type"] = "event";
+    values["event_date"] = FormatTimestamp(now + 140 * kDay).substr(0, 10);
+    values["event_venue"] = "Jakarta Convention Center";
+    values["expected_attendees"] = 300;
+    values["urgent"] = urgent;
+    if (urgent) values["urgency_reason"] = "A partner moved the date";
+    return values;
   }
 
   static constexpr const char* kStandIn = "hendra-gunawan";
@@ -274,6 +288,96 @@ TEST_F(ProposeTest, AStepSkippedAsARuleSinceAChangeBecomesOptional) {
   }
   EXPECT_TRUE(final_edits);
   EXPECT_FALSE(peer_review);
+}
+
+TEST_F(ProposeTest, ExpeditingWithoutAFastTrackProposesTheOnePeopleUse) {
+  // Six event campaigns, each expedited by its owner with parallel
+  // approvals, run through their campaign approval.
+  const std::string owner = PersonFor("campaign-manager");
+  for (int i = 0; i < 6; ++i) {
+    clock_.Set(kStart + i * 7 * kDay);
+    engine::SubmitCommand submit;
+    submit.campaign = "E" + std::to_string(i);
+    submit.campaign_type = "event";
+    submit.title = "Event " + std::to_string(i);
+    submit.actor = owner;
+    submit.values = EventRequest(owner, clock_.NowMicros(), false);
+    Result<engine::CampaignState> state = engine_->Submit(submit);
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    engine::Expedite how;
+    how.parallel_approvals = true;
+    state = engine_->ExpediteCampaign(
+        submit.campaign, how, {owner, "the partner moved it", "", "", ""});
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    bool approved = false;
+    for (int move = 0; move < 100 && !approved; ++move) {
+      clock_.Advance(kHour);
+      const std::vector<engine::Awaited> awaited = engine_->AwaitedNow(*state);
+      ASSERT_FALSE(awaited.empty());
+      for (const engine::Awaited& a : awaited) {
+        approved |= a.step == "venue-booking";
+      }
+      if (!approved) *state = Round(*state);
+    }
+    ASSERT_TRUE(approved) << submit.campaign;
+  }
+  Result<History> history = ReadHistory(*store_);
+  ASSERT_TRUE(history.ok());
+  const Audit audit = RunAudit(*history, sop_, {});
+  const std::vector<Proposal> proposals =
+      Propose(*history, audit, sop_, bundle_);
+  const Proposal* variant =
+      Find(proposals, "expedite-variant:event-campaign/campaign-approval");
+  ASSERT_NE(variant, nullptr);
+  EXPECT_THAT(variant->rationale,
+              HasSubstr("6 of 6 campaigns (100%) were expedited"));
+  EXPECT_EQ(variant->campaigns.size(), 6u);
+  EXPECT_THAT(variant->diff, HasSubstr("+      - id: campaign-approval-route"));
+  EXPECT_THAT(variant->diff,
+              HasSubstr("+      - id: fast-track-campaign-approval"));
+  // The process that has a fast track gets no second one.
+  for (const Proposal& p : proposals) {
+    EXPECT_NE(p.id.rfind("expedite-variant:campaign-delivery", 0), 0u) << p.id;
+  }
+
+  const std::string sop_owner = PersonFor("head-of-marketing-ops");
+  Result<Accepted> accepted =
+      AcceptProposal(*variant, sop_, bundle_, sop_owner, "2026-04-01");
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  const sop::LoadResult next = sop::LoadDefinitionFromBundle(accepted->bundle);
+  ASSERT_FALSE(next.diagnostics.has_errors());
+
+  // An urgent event on the new version reaches the fast track, which asks
+  // every approver at once.
+  engine::Engine on_next(*store_, next.definition, clock_);
+  engine::SubmitCommand submit;
+  submit.campaign = "E-urgent";
+  submit.campaign_type = "event";
+  submit.title = "Urgent event";
+  submit.actor = owner;
+  submit.values = EventRequest(owner, clock_.NowMicros(), true);
+  Result<engine::CampaignState> state = on_next.Submit(submit);
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  std::set<std::string> fast_roles;
+  for (int move = 0; move < 100 && fast_roles.empty(); ++move) {
+    const std::vector<engine::Awaited> awaited = on_next.AwaitedNow(*state);
+    ASSERT_FALSE(awaited.empty());
+    for (const engine::Awaited& a : awaited) {
+      ASSERT_NE(a.step, "campaign-approval");
+      if (a.step == "fast-track-campaign-approval") fast_roles.insert(a.role);
+    }
+    if (!fast_roles.empty()) break;
+    const engine::Awaited& a = awaited.front();
+    state = !a.item.empty()
+                ? on_next.Tick("E-urgent", a.step, a.item, a.people.front())
+            : a.decision
+                ? on_next.Decide("E-urgent", a.step, a.people.front(),
+                                 engine::Verdict::kApprove, "ok")
+                : on_next.Complete("E-urgent", a.step, a.people.front());
+    ASSERT_TRUE(state.ok()) << a.step << ": " << state.status().ToString();
+  }
+  EXPECT_GE(fast_roles.size(), 2u);
+  EXPECT_TRUE(fast_roles.count("brand-manager"));
 }
 
 }  // namespace

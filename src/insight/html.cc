@@ -55,6 +55,37 @@ std::string Dot(std::string_view text) {
   return out + "\"";
 }
 
+// A table cell: HTML already escaped, right-aligned when a number.
+struct Cell {
+  std::string html;
+  bool number = false;
+};
+
+Cell Text(std::string_view text) { return {HtmlEscape(text), false}; }
+Cell Raw(std::string html) { return {std::move(html), false}; }
+Cell Number(std::string text) { return {std::move(text), true}; }
+Cell Number(int64_t n) { return {std::to_string(n), true}; }
+
+// A table with `headers`; a row's class (`row_classes`, when given) marks
+// it, "hit" for evidence.
+std::string Table(const std::vector<std::string>& headers,
+                  const std::vector<std::vector<Cell>>& rows,
+                  const std::vector<std::string>& row_classes = {}) {
+  std::string out = "<table><tr>";
+  for (const std::string& h : headers) out += "<th>" + HtmlEscape(h) + "</th>";
+  out += "</tr>\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const std::string& row_class =
+        r < row_classes.size() ? row_classes[r] : std::string();
+    out += row_class.empty() ? "<tr>" : "<tr class=\"" + row_class + "\">";
+    for (const Cell& c : rows[r]) {
+      out += (c.number ? "<td class=\"n\">" : "<td>") + c.html + "</td>";
+    }
+    out += "</tr>\n";
+  }
+  return out + "</table>\n";
+}
+
 const char* kStyle = R"(
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;
 color:#222;line-height:1.45;padding:0 1rem}
@@ -287,22 +318,20 @@ class Writer {
         Percent(a.pressured_on_path_share) +
         " on the documented path (the others " + Percent(a.calm_on_path_share) +
         "). Their departures: " + People(a.pressure_people) + ".</p></li>\n";
-    out_ +=
-        "<li><p><b>Where is control lost first?</b></p>\n<table><tr><th>"
-        "Process</th><th>Step</th><th>Campaigns</th><th>Share</th><th>"
-        "Departures</th></tr>\n";
+    std::vector<std::vector<Cell>> first;
     for (const StepCount& s : a.first_departures) {
       std::string kinds;
       for (const auto& [kind, n] : s.kinds) {
-        kinds += Escape(kind) + " " + std::to_string(n) + " ";
+        kinds += kind + " " + std::to_string(n) + " ";
       }
-      out_ += "<tr><td>" + Escape(s.process) + "</td><td>" +
-              (s.step.empty() ? "(the campaign)" : Escape(s.step)) +
-              "</td><td class=\"n\">" + std::to_string(s.campaigns) +
-              "</td><td class=\"n\">" + Percent(s.share) + "</td><td>" + kinds +
-              "</td></tr>\n";
+      first.push_back(
+          {Text(s.process), Text(s.step.empty() ? "(the campaign)" : s.step),
+           Number(s.campaigns), Number(Percent(s.share)), Text(kinds)});
     }
-    out_ += "</table></li>\n";
+    out_ +=
+        "<li><p><b>Where is control lost first?</b></p>\n" +
+        Table({"Process", "Step", "Campaigns", "Share", "Departures"}, first) +
+        "</li>\n";
     out_ += "<li><p><b>How much depends on undocumented coordination?</b> " +
             std::to_string(a.coordinated) + " campaigns (" +
             Percent(a.coordinated_share) +
@@ -327,21 +356,23 @@ class Writer {
           std::string chart, BarChart(bars, "exceptions handled", most * 1.1));
       out_ += "<div class=\"chart\">" + chart + "</div>\n";
     }
+    std::vector<std::vector<Cell>> versions;
+    for (const VersionLife& v : a.versions) {
+      versions.push_back(
+          {Text(v.version), Text(Date(v.published_us)), Number(v.campaigns),
+           Number(Percent(v.on_path_share)),
+           Text(v.days_real >= 0
+                    ? std::to_string(v.days_real) + " days"
+                    : "still, after " + std::to_string(v.observed_days) +
+                          " days")});
+    }
     out_ +=
         "</li>\n<li><p><b>How long does a version stay the real one?</b>"
-        "</p>\n<table><tr><th>Version</th><th>Published</th><th>Campaigns"
-        "</th><th>On its path</th><th>The real one for</th></tr>\n";
-    for (const VersionLife& v : a.versions) {
-      out_ +=
-          "<tr><td>" + Escape(v.version) + "</td><td>" + Date(v.published_us) +
-          "</td><td class=\"n\">" + std::to_string(v.campaigns) +
-          "</td><td class=\"n\">" + Percent(v.on_path_share) + "</td><td>" +
-          (v.days_real >= 0
-               ? std::to_string(v.days_real) + " days"
-               : "still, after " + std::to_string(v.observed_days) + " days") +
-          "</td></tr>\n";
-    }
-    out_ += "</table></li>\n</ol>\n";
+        "</p>\n" +
+        Table({"Version", "Published", "Campaigns", "On its path",
+               "The real one for"},
+              versions) +
+        "</li>\n</ol>\n";
     return OkStatus();
   }
 
@@ -349,20 +380,16 @@ class Writer {
     out_ += "<h2 id=\"p-" + Escape(p.process) + "\">" + Escape(p.name) +
             " <span class=\"muted\">(" + Escape(p.process) + ", " +
             Escape(p.category) + ")</span></h2>\n";
-    out_ +=
-        "<table><tr><th>Campaigns</th><th>Completed</th><th>On the "
-        "documented path</th><th>Median cycle</th><th>Time in decisions"
-        "</th><th>Decisions through side paths</th><th>Deadlines missed"
-        "</th><th>Rework</th></tr>\n<tr><td class=\"n\">" +
-        std::to_string(p.campaigns) + "</td><td class=\"n\">" +
-        std::to_string(p.completed) + "</td><td class=\"n\">" +
-        Percent(p.on_path_share) + "</td><td class=\"n\">" +
-        (p.completed > 0 ? Fixed(p.median_cycle_days) + " days" : "-") +
-        "</td><td class=\"n\">" + Percent(p.decision_wait_share) +
-        "</td><td class=\"n\">" + Percent(p.informal_share) +
-        "</td><td class=\"n\">" + Percent(p.breach_share) +
-        "</td><td class=\"n\">" + Percent(p.rework_share) +
-        "</td></tr></table>\n";
+    out_ += Table(
+        {"Campaigns", "Completed", "On the documented path", "Median cycle",
+         "Time in decisions", "Decisions through side paths",
+         "Deadlines missed", "Rework"},
+        {{Number(p.campaigns), Number(p.completed),
+          Number(Percent(p.on_path_share)),
+          Number(p.completed > 0 ? Fixed(p.median_cycle_days) + " days" : "-"),
+          Number(Percent(p.decision_wait_share)),
+          Number(Percent(p.informal_share)), Number(Percent(p.breach_share)),
+          Number(Percent(p.rework_share))}});
     out_ += "<h3>Maturity " + std::to_string(p.maturity.level) + ": " +
             Escape(p.maturity.name) + "</h3>\n<ul>\n";
     for (const Criterion& c : p.maturity.criteria) {
@@ -389,28 +416,25 @@ class Writer {
       }
       out_ += "</p></div>\n";
     }
-    out_ +=
-        "<h3>Steps</h3>\n<table><tr><th>Step</th><th>Type</th><th>SLA"
-        "</th><th>Visits</th><th>Median h</th><th>p90 h</th><th>Breached"
-        "</th><th>Skipped</th><th>Side path</th><th>Repeated</th></tr>\n";
+    std::vector<std::vector<Cell>> steps;
     for (const StepFigures& s : p.steps) {
-      out_ += "<tr><td>" + Escape(s.name) + " <span class=\"muted\">" +
-              Escape(s.step) + "</span></td><td>" + Escape(s.type) +
-              "</td><td>" + Escape(s.sla) + "</td><td class=\"n\">" +
-              std::to_string(s.visits) + "</td><td class=\"n\">" +
-              Fixed(s.median_hours) + "</td><td class=\"n\">" +
-              Fixed(s.p90_hours) + "</td><td class=\"n\">" +
-              std::to_string(s.breached) + "/" + std::to_string(s.with_due) +
-              "</td><td class=\"n\">" + std::to_string(s.skipped) +
-              "</td><td class=\"n\">" + std::to_string(s.off_system) +
-              "</td><td class=\"n\">" + std::to_string(s.repeated) +
-              "</td></tr>\n";
+      steps.push_back(
+          {Raw(Escape(s.name) + " <span class=\"muted\">" + Escape(s.step) +
+               "</span>"),
+           Text(s.type), Text(s.sla), Number(s.visits),
+           Number(Fixed(s.median_hours)), Number(Fixed(s.p90_hours)),
+           Number(std::to_string(s.breached) + "/" +
+                  std::to_string(s.with_due)),
+           Number(s.skipped), Number(s.off_system), Number(s.repeated)});
     }
-    out_ +=
-        "</table>\n<h3>What happened</h3>\n<p class=\"muted\">Steps as "
-        "visited, each arrow how often one step followed another; red: "
-        "skipped in a fifth of visits or more, yellow: settled through a "
-        "side path as often.</p>\n";
+    out_ += "<h3>Steps</h3>\n" +
+            Table({"Step", "Type", "SLA", "Visits", "Median h", "p90 h",
+                   "Breached", "Skipped", "Side path", "Repeated"},
+                  steps) +
+            "<h3>What happened</h3>\n<p class=\"muted\">Steps as visited, "
+            "each arrow how often one step followed another; red: skipped in "
+            "a fifth of visits or more, yellow: settled through a side path "
+            "as often.</p>\n";
     LIVESOP_ASSIGN_OR_RETURN(std::string observed, ObservedMap(p, history_));
     out_ += "<div class=\"map\">" + observed + "</div>\n";
     if (const sop::Process* documented = sop_.FindProcess(p.process)) {
@@ -440,31 +464,25 @@ class Writer {
       }
     }
     out_ += "<h3>Steps whose practice changed</h3>\n";
-    bool any = false;
-    std::string rows;
+    std::vector<std::vector<Cell>> rows;
     for (const RateSeries& r : audit_.drift) {
       if (r.step.empty()) continue;
       for (const RateChange& c : r.changes) {
-        any = true;
-        rows += "<tr><td>" + Escape(r.campaign_type) + "</td><td>" +
-                Escape(r.step) + "</td><td>" + Date(c.time_us) + "</td><td>" +
-                CampaignLink(c.first.campaign) + " #" +
-                std::to_string(c.first.position) + "</td><td class=\"n\">" +
-                Percent(c.before) + " (" + std::to_string(c.cases_before) +
-                ")</td><td class=\"n\">" + Percent(c.after) + " (" +
-                std::to_string(c.cases_after) + ")</td><td class=\"n\">" +
-                Fixed(c.p_value, 2) + "</td></tr>\n";
+        rows.push_back({Text(r.campaign_type), Text(r.step),
+                        Text(Date(c.time_us)),
+                        Raw(CampaignLink(c.first.campaign) + " #" +
+                            std::to_string(c.first.position)),
+                        Number(Percent(c.before) + " (" +
+                               std::to_string(c.cases_before) + ")"),
+                        Number(Percent(c.after) + " (" +
+                               std::to_string(c.cases_after) + ")"),
+                        Number(Fixed(c.p_value, 2))});
       }
     }
-    if (!any) {
-      out_ += "<p>None.</p>\n";
-    } else {
-      out_ +=
-          "<table><tr><th>Campaign type</th><th>Step</th><th>From</th>"
-          "<th>First case</th><th>Done as written before</th><th>After"
-          "</th><th>p</th></tr>\n" +
-          rows + "</table>\n";
-    }
+    out_ += rows.empty() ? std::string("<p>None.</p>\n")
+                         : Table({"Campaign type", "Step", "From", "First case",
+                                  "Done as written before", "After", "p"},
+                                 rows);
     return OkStatus();
   }
 
@@ -474,25 +492,18 @@ class Writer {
       out_ += "<p>No approval was decided yet.</p>\n";
       return;
     }
-    out_ +=
-        "<table><tr><th>Step</th><th>Type</th><th>Budget band</th><th>"
-        "Role named</th><th>Named</th><th>Needed</th><th>In livesop</th>"
-        "<th>Side path</th><th>Others</th><th>Skipped</th><th>Without"
-        "</th><th>Decided by</th></tr>\n";
+    std::vector<std::vector<Cell>> rows;
     for (const MatrixCell& c : audit_.matrix) {
-      out_ += "<tr><td>" + Escape(c.step) + "</td><td>" +
-              Escape(c.campaign_type) + "</td><td>" + Escape(c.budget_band) +
-              "</td><td>" + Escape(c.role) + "</td><td class=\"n\">" +
-              std::to_string(c.named) + "</td><td class=\"n\">" +
-              std::to_string(c.required) + "</td><td class=\"n\">" +
-              std::to_string(c.decided) + "</td><td class=\"n\">" +
-              std::to_string(c.informal) + "</td><td class=\"n\">" +
-              std::to_string(c.by_others) + "</td><td class=\"n\">" +
-              std::to_string(c.skipped) + "</td><td class=\"n\">" +
-              std::to_string(c.without) + "</td><td>" + People(c.deciders, 3) +
-              "</td></tr>\n";
+      rows.push_back({Text(c.step), Text(c.campaign_type), Text(c.budget_band),
+                      Text(c.role), Number(c.named), Number(c.required),
+                      Number(c.decided), Number(c.informal),
+                      Number(c.by_others), Number(c.skipped), Number(c.without),
+                      Raw(People(c.deciders, 3))});
     }
-    out_ += "</table>\n";
+    out_ += Table({"Step", "Type", "Budget band", "Role named", "Named",
+                   "Needed", "In livesop", "Side path", "Others", "Skipped",
+                   "Without", "Decided by"},
+                  rows);
   }
 
   void Evidence() {
@@ -512,24 +523,25 @@ class Writer {
       out_ += "<h3 id=\"" + anchor->second + "\">" + Escape(c.id) + " " +
               Escape(c.title) + " <span class=\"muted\">(" + Escape(c.type) +
               ", " + Escape(c.status) + ", SOP " + Escape(c.sop_version) +
-              ")</span></h3>\n<table><tr><th>Step</th><th>Started</th><th>"
-              "Ended</th><th>Outcome</th><th>By</th><th>Source</th><th>"
-              "Departure</th><th>Events</th></tr>\n";
+              ")</span></h3>\n";
+      std::vector<std::vector<Cell>> rows;
+      std::vector<std::string> classes;
       for (const StepVisit& v : c.visits) {
         const bool hit = hits_.count(v.start.position) > 0 ||
                          hits_.count(v.end.position) > 0;
-        out_ +=
-            std::string("<tr") + (hit ? " class=\"hit\"" : "") + "><td>" +
-            Escape(v.step) +
-            (v.visit > 1 ? " (" + std::to_string(v.visit) + ")" : "") +
-            "</td><td>" + Minute(v.start_us) + "</td><td>" + Minute(v.end_us) +
-            "</td><td>" + Escape(v.outcome) + "</td><td>" + Escape(v.by) +
-            "</td><td>" + Escape(v.source) + "</td><td>" + Escape(v.deviation) +
-            "</td><td>#" + std::to_string(v.start.position) +
-            (v.end.position > 0 ? "–" + std::to_string(v.end.position) : "") +
-            "</td></tr>\n";
+        classes.push_back(hit ? "hit" : "");
+        rows.push_back(
+            {Text(v.step +
+                  (v.visit > 1 ? " (" + std::to_string(v.visit) + ")" : "")),
+             Text(Minute(v.start_us)), Text(Minute(v.end_us)), Text(v.outcome),
+             Text(v.by), Text(v.source), Text(v.deviation),
+             Text("#" + std::to_string(v.start.position) +
+                  (v.end.position > 0 ? "–" + std::to_string(v.end.position)
+                                      : ""))});
       }
-      out_ += "</table>\n";
+      out_ += Table({"Step", "Started", "Ended", "Outcome", "By", "Source",
+                     "Departure", "Events"},
+                    rows, classes);
       if (!c.departures.empty()) {
         out_ += "<ul>\n";
         for (const Departure& d : c.departures) {

@@ -12,10 +12,15 @@
 
 #include "engine/facts.h"
 #include "engine/report.h"
+#include "insight/internal/format.h"
 #include "insight/internal/rate_change.h"
 
 namespace livesop::insight {
 namespace {
+
+using internal::Fixed;
+using internal::HoldsRole;
+using internal::Percent;
 
 constexpr double kUsPerHour = 3600.0 * 1e6;
 constexpr double kUsPerDay = 24 * kUsPerHour;
@@ -24,18 +29,6 @@ constexpr int64_t kUsPerWeek = int64_t{7} * 24 * 3600 * 1'000'000;
 double Share(int64_t part, int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole)
                    : 0.0;
-}
-
-std::string Percent(double share) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
-  return text;
-}
-
-std::string Fixed(double value, int digits) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
 }
 
 // Monday 00:00 UTC of the week holding `us` (1970-01-01 was a Thursday).
@@ -163,8 +156,6 @@ void GatherCampaign(const CampaignHistory& c, ProcessGather& g) {
   if (c.status == "completed" && c.closed_us > 0) {
     g.cycle_days.push_back((c.closed_us - c.created_us) / kUsPerDay);
   }
-  std::map<std::string, int> visits_of;
-  for (const StepVisit& v : c.visits) ++visits_of[v.step];
   bool reworked = false;
   for (const StepVisit& v : c.visits) {
     if (v.outcome == "cancelled" || v.open()) continue;
@@ -788,13 +779,6 @@ struct MatrixGather {
   std::vector<std::pair<EventRef, std::string>> departed;  // ref, person
 };
 
-bool Holds(const sop::Definition& sop, const std::string& person,
-           const std::string& role) {
-  const sop::Person* p = sop.FindPerson(person);
-  return p != nullptr &&
-         std::find(p->roles.begin(), p->roles.end(), role) != p->roles.end();
-}
-
 // The matrix against the decisions, and a finding wherever the roles it
 // names for every approval of a group were passed by.
 std::vector<MatrixCell> MatrixDrift(const std::vector<CampaignReading>& read,
@@ -849,7 +833,7 @@ std::vector<MatrixCell> MatrixDrift(const std::vector<CampaignReading>& read,
               ++cell.informal;
               if (required)
                 g.departed.emplace_back(decision->at, decision->approver);
-            } else if (!Holds(*r.sop, decision->approver, role)) {
+            } else if (!HoldsRole(*r.sop, decision->approver, role)) {
               ++cell.by_others;
               if (required)
                 g.departed.emplace_back(decision->at, decision->approver);

@@ -10,28 +10,20 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "insight/internal/format.h"
 #include "insight/internal/plot.h"
 #include "sop/render.h"
 
 namespace livesop::insight {
 namespace {
 
+using internal::Fixed;
+using internal::Percent;
+
 // Campaigns the appendix shows at most; findings name the others by id.
 constexpr size_t kAppendixCampaigns = 200;
 
 std::string Escape(std::string_view text) { return HtmlEscape(text); }
-
-std::string Percent(double share) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
-  return text;
-}
-
-std::string Fixed(double value, int digits = 1) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
 
 std::string Date(int64_t us) {
   return us == 0 ? "" : FormatTimestamp(us).substr(0, 10);

@@ -17,9 +17,13 @@
 #include "engine/facts.h"
 #include "engine/report.h"
 #include "engine/sop_owner.h"
+#include "insight/internal/format.h"
 
 namespace livesop::insight {
 namespace {
+
+using internal::HoldsRole;
+using internal::Percent;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -36,12 +40,6 @@ std::string Joined(const std::vector<std::string>& lines, bool final_newline) {
     if (i + 1 < lines.size() || final_newline) out += "\n";
   }
   return out;
-}
-
-std::string Percent(double share) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%.0f%%", share * 100);
-  return text;
 }
 
 // The line of `loc` in `bundle`, or nullptr.
@@ -243,13 +241,6 @@ void ProposeSlas(const History& history, const sop::Definition& sop,
       out.push_back(std::move(p));
     }
   }
-}
-
-bool HoldsRole(const sop::Definition& sop, const std::string& person,
-               const std::string& role) {
-  const sop::Person* p = sop.FindPerson(person);
-  return p != nullptr &&
-         std::find(p->roles.begin(), p->roles.end(), role) != p->roles.end();
 }
 
 // change-approver: a matrix role whose approvals another role gives.
